@@ -1,0 +1,206 @@
+// Command specsync extracts Writer's File API from Writer's published OpenAPI document.
+//
+// It keeps, in upstream order, every path under /v1/files, the security schemes those
+// operations use, the schemas they reference (transitively) and the shared error body
+// fail_response. Everything it keeps is copied node for node: no field is rewritten, so the
+// output is Writer's File API as published. The same input always gives the same bytes.
+//
+// Usage: specsync -in upstream.yaml -out openapi.yaml
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// pathPrefix selects the File API's paths.
+const pathPrefix = "/v1/files"
+
+// errorSchema is the error body every endpoint uses; no operation references it, so it is
+// kept by name.
+const errorSchema = "fail_response"
+
+const header = "Writer's File API, extracted by `make spec-sync` from Writer's published OpenAPI document.\n" +
+	"Do not edit by hand: run `make spec-sync UPSTREAM=<file>` and commit the result."
+
+func main() {
+	in := flag.String("in", "", "Writer's published OpenAPI document (YAML)")
+	out := flag.String("out", "openapi.yaml", "where to write the File API document")
+	flag.Parse()
+	if *in == "" {
+		fmt.Fprintln(os.Stderr, "specsync: -in is required")
+		os.Exit(2)
+	}
+	src, err := os.ReadFile(*in)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "specsync:", err)
+		os.Exit(1)
+	}
+	doc, err := extract(src)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "specsync:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(*out, doc, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "specsync:", err)
+		os.Exit(1)
+	}
+}
+
+// extract returns the File API part of the upstream document as YAML.
+func extract(src []byte) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return nil, fmt.Errorf("parse upstream document: %w", err)
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.New("upstream document is not a YAML mapping")
+	}
+	top := root.Content[0]
+	paths := get(top, "paths")
+	components := get(top, "components")
+	if paths == nil || components == nil {
+		return nil, errors.New("upstream document has no paths or no components")
+	}
+	schemas := get(components, "schemas")
+	schemes := get(components, "securitySchemes")
+
+	keptPaths := mapping()
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		if p := paths.Content[i].Value; p == pathPrefix || strings.HasPrefix(p, pathPrefix+"/") {
+			keptPaths.Content = append(keptPaths.Content, paths.Content[i], paths.Content[i+1])
+		}
+	}
+	if len(keptPaths.Content) == 0 {
+		return nil, fmt.Errorf("upstream document has no path under %s", pathPrefix)
+	}
+
+	wanted := map[string]bool{errorSchema: true}
+	collectRefs(keptPaths, wanted)
+	for changed := true; changed; {
+		changed = false
+		for name := range wanted {
+			n := len(wanted)
+			collectRefs(get(schemas, name), wanted)
+			changed = changed || len(wanted) != n
+		}
+	}
+	keptSchemas := mapping()
+	for i := 0; schemas != nil && i+1 < len(schemas.Content); i += 2 {
+		if wanted[schemas.Content[i].Value] {
+			keptSchemas.Content = append(keptSchemas.Content, schemas.Content[i], schemas.Content[i+1])
+			delete(wanted, schemas.Content[i].Value)
+		}
+	}
+	if len(wanted) > 0 {
+		return nil, fmt.Errorf("schemas referenced but not defined upstream: %v", keys(wanted))
+	}
+
+	usedSchemes := map[string]bool{}
+	collectSecurity(get(top, "security"), usedSchemes)
+	collectSecurity(keptPaths, usedSchemes)
+	keptSchemes := mapping()
+	for i := 0; schemes != nil && i+1 < len(schemes.Content); i += 2 {
+		if usedSchemes[schemes.Content[i].Value] {
+			keptSchemes.Content = append(keptSchemes.Content, schemes.Content[i], schemes.Content[i+1])
+		}
+	}
+
+	out := mapping()
+	out.HeadComment = header
+	for _, k := range []string{"openapi", "info", "servers", "security"} {
+		if v := get(top, k); v != nil {
+			out.Content = append(out.Content, scalar(k), v)
+		}
+	}
+	comps := mapping()
+	if len(keptSchemes.Content) > 0 {
+		comps.Content = append(comps.Content, scalar("securitySchemes"), keptSchemes)
+	}
+	comps.Content = append(comps.Content, scalar("schemas"), keptSchemas)
+	out.Content = append(out.Content, scalar("paths"), keptPaths, scalar("components"), comps)
+
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{out}}); err != nil {
+		return nil, fmt.Errorf("write document: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("write document: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// collectRefs adds the name of every '#/components/schemas/' reference below n to names.
+func collectRefs(n *yaml.Node, names map[string]bool) {
+	if n == nil {
+		return
+	}
+	const prefix = "#/components/schemas/"
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "$ref" && strings.HasPrefix(n.Content[i+1].Value, prefix) {
+				names[strings.TrimPrefix(n.Content[i+1].Value, prefix)] = true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		collectRefs(c, names)
+	}
+}
+
+// collectSecurity adds the scheme names of every security requirement below n to names.
+func collectSecurity(n *yaml.Node, names map[string]bool) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "security" {
+				collectSecurity(n.Content[i+1], names)
+			}
+		}
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, req := range n.Content {
+			for i := 0; req.Kind == yaml.MappingNode && i+1 < len(req.Content); i += 2 {
+				names[req.Content[i].Value] = true
+			}
+		}
+		return
+	}
+	for _, c := range n.Content {
+		collectSecurity(c, names)
+	}
+}
+
+func get(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }
+
+func scalar(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

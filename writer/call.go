@@ -1,0 +1,72 @@
+package writer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// Operation ids of the spec, used in errors.
+const (
+	opRetry = "gatewayRetryFailedFiles"
+)
+
+// send runs one operation: fn makes the generated client's call with ctx, which carries the
+// call state the retry loop fills in. A 2xx response is returned open; any other outcome is
+// returned as *Error with the body read (bounded) and closed.
+func (c *Client) send(ctx context.Context, cl *call, fn func(context.Context) (*http.Response, error)) (*http.Response, error) {
+	resp, err := fn(withCall(ctx, cl))
+	if err != nil {
+		e := &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: err}
+		if cl.notRetriedWhy != "" {
+			e.Err = fmt.Errorf("%s: %w", cl.notRetriedWhy, err)
+		}
+		return nil, e
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return resp, nil
+	}
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drain(resp)
+	e := &Error{
+		Operation:    cl.op,
+		StatusCode:   resp.StatusCode,
+		RequestID:    requestID(resp.Header),
+		Body:         body,
+		Attempts:     cl.attempts,
+		RetryAfter:   cl.retryAfter,
+		waitExceeded: cl.waitExceeded,
+	}
+	e.parseErrorBody(body)
+	switch {
+	case readErr != nil:
+		e.Err = fmt.Errorf("read error body: %w", readErr)
+	case cl.notRetriedWhy != "":
+		e.Err = fmt.Errorf("%s", cl.notRetriedWhy)
+	}
+	return nil, e
+}
+
+// decodeJSON reads a 2xx response's JSON body into v and closes it. A body that does not
+// parse is an *Error that keeps the status and matches ErrInvalidResponse.
+func decodeJSON(resp *http.Response, cl *call, v any) error {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		return &Error{
+			Operation:  cl.op,
+			StatusCode: resp.StatusCode,
+			RequestID:  requestID(resp.Header),
+			Body:       bytes.Clone(body[:min(len(body), maxErrorBody)]),
+			Attempts:   cl.attempts,
+			Err:        fmt.Errorf("%w: %w", ErrInvalidResponse, err),
+		}
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package writer
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/writerfiles/writer-go/api"
+)
+
+// Client calls Writer's File API. Create one with NewClient and share it: it is safe for
+// concurrent use and keeps its connections alive between calls.
+type Client struct {
+	// Files is the File API: the operations under /v1/files and the workflow built on them.
+	Files *FilesService
+
+	api     *api.Client
+	baseURL *url.URL
+	common  service
+}
+
+// service is embedded by each resource service; it points back at the Client.
+type service struct{ client *Client }
+
+// NewClient returns a Client configured by opts. Without WithAPIKey it reads the key from
+// WRITER_API_KEY; without WithBaseURL, the base URL from WRITER_BASE_URL, else
+// https://api.writer.com. It returns an error wrapping ErrInvalidInput when no key is
+// found or an option is invalid; it never panics.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{
+		maxRetries:     defaultMaxRetries,
+		requestTimeout: defaultRequestTimeout,
+	}
+	if v := os.Getenv(envAPIKey); v != "" {
+		cfg.apiKey = v
+	}
+	cfg.baseURL = os.Getenv(envBaseURL)
+	if strings.EqualFold(os.Getenv(envLog), "debug") {
+		cfg.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.apiKey == "" {
+		return nil, inputErr("API key", -1, "", "is missing: set "+envAPIKey+" or pass writer.WithAPIKey")
+	}
+	if err := checkAPIKey(cfg.apiKey); err != nil {
+		return nil, inputErr(envAPIKey, -1, "", "has a space or control character")
+	}
+	if cfg.baseURL == "" {
+		cfg.baseURL = defaultBaseURL
+	}
+	base, err := parseBaseURL(cfg.baseURL, cfg.allowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	cfg.policy = withPolicyDefaults(cfg.policy)
+
+	hc := &http.Client{Transport: newTransport()}
+	if cfg.httpClient != nil {
+		copied := *cfg.httpClient
+		hc = &copied
+		if hc.Transport == nil {
+			hc.Transport = http.DefaultTransport
+		}
+	}
+	hc.Transport = &authTransport{base: hc.Transport, scheme: base.Scheme, host: base.Host, bearer: "Bearer " + cfg.apiKey}
+
+	doer := &retryDoer{
+		hc:             hc,
+		maxRetries:     cfg.maxRetries,
+		policy:         cfg.policy,
+		requestTimeout: cfg.requestTimeout,
+		logger:         cfg.logger,
+		sleep:          sleepCtx,
+	}
+	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer))
+	if err != nil {
+		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
+	}
+	c := &Client{api: raw, baseURL: base}
+	c.common.client = c
+	c.Files = (*FilesService)(&c.common)
+	return c, nil
+}
+
+func withPolicyDefaults(p RetryPolicy) RetryPolicy {
+	if p.BaseDelay == 0 {
+		p.BaseDelay = defaultBaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = defaultMaxDelay
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = defaultMaxRetryAfter
+	}
+	return p
+}
+
+// Format prints the client as writer.Client{base_url: ...} for every verb, so that no
+// printing of a Client can show its API key.
+func (c *Client) Format(f fmt.State, _ rune) {
+	if c == nil {
+		_, _ = io.WriteString(f, "writer.Client(nil)")
+		return
+	}
+	_, _ = fmt.Fprintf(f, "writer.Client{base_url: %s, api_key: [redacted]}", c.baseURL.Redacted())
+}

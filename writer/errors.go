@@ -1,0 +1,239 @@
+package writer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors, matched with errors.Is. API errors are *Error values whose Is method
+// answers these by HTTP status; ErrInvalidInput marks input refused before any request.
+var (
+	// ErrInvalidInput: an argument was refused before any request was sent.
+	ErrInvalidInput = errors.New("writer: invalid input")
+	// ErrBadRequest: status 400.
+	ErrBadRequest = errors.New("writer: bad request")
+	// ErrUnauthorized: status 401 (missing, wrong or revoked API key).
+	ErrUnauthorized = errors.New("writer: unauthorized")
+	// ErrForbidden: status 403.
+	ErrForbidden = errors.New("writer: forbidden")
+	// ErrNotFound: status 404.
+	ErrNotFound = errors.New("writer: not found")
+	// ErrConflict: status 409.
+	ErrConflict = errors.New("writer: conflict")
+	// ErrGone: status 410 (the file was deleted or has expired).
+	ErrGone = errors.New("writer: gone")
+	// ErrTooLarge: status 413.
+	ErrTooLarge = errors.New("writer: request too large")
+	// ErrUnprocessable: status 422.
+	ErrUnprocessable = errors.New("writer: unprocessable")
+	// ErrRateLimited: status 429, or a server that asked to wait (Error.RetryAfter) longer
+	// than the client may wait.
+	ErrRateLimited = errors.New("writer: rate limited")
+	// ErrServer: any status of 500 or more (507 is Writer's storage quota).
+	ErrServer = errors.New("writer: server error")
+	// ErrRetryNotAccepted: POST /v1/files/retry answered 200 with "success": false.
+	ErrRetryNotAccepted = errors.New("writer: retry not accepted")
+	// ErrInvalidResponse: a response whose body does not match the spec (for example a 200
+	// whose JSON does not parse).
+	ErrInvalidResponse = errors.New("writer: invalid response")
+)
+
+// Limits on what an *Error keeps of a response body.
+const (
+	maxErrorBody    = 1 << 20 // bytes of an error body read and kept in Error.Body
+	maxErrorExcerpt = 200     // bytes of the body quoted in Error() when it is not Writer's JSON
+	maxErrorMessage = 300     // bytes of Writer's description quoted in Error()
+)
+
+// Error is the error returned for every failed call that reached the network: an HTTP
+// status other than 2xx, a 2xx body that does not match the spec, or a transport failure
+// (StatusCode 0, with the cause in Err). Writer's error body (the spec's fail_response) fills
+// Type, Key and Description. Every method is safe on a nil *Error.
+type Error struct {
+	// Operation is the spec's operationId, for example "gatewayRetryFailedFiles".
+	Operation string
+	// StatusCode is the HTTP status of the last attempt; 0 when no response arrived.
+	StatusCode int
+	// Type is fail_response.tpe, Writer's error type.
+	Type string
+	// Key is errors[0].key of fail_response, for example "fail.notFound.resource".
+	Key string
+	// Description is errors[0].description of fail_response.
+	Description string
+	// RequestID is the request id the server sent (header X-Request-Id or Request-Id), if any.
+	RequestID string
+	// Body is a copy of the last response body, at most 1 MiB.
+	Body []byte
+	// Attempts is how many HTTP requests the call sent (1 when it was not retried).
+	Attempts int
+	// RetryAfter is the wait the server asked for (retry-after-ms or Retry-After) on the last
+	// response, when it asked for one.
+	RetryAfter time.Duration
+	// Err is the underlying cause: a transport or context error, or a sentinel such as
+	// ErrRetryNotAccepted. Unwrap returns it.
+	Err error
+
+	// waitExceeded: the call stopped because the server asked to wait longer than allowed.
+	waitExceeded bool
+}
+
+// Error returns one bounded, lower-case line: operation, status, Writer's type and key,
+// and the description (or an excerpt of a body that is not Writer's JSON).
+func (e *Error) Error() string {
+	if e == nil {
+		return "writer: <nil error>"
+	}
+	var b strings.Builder
+	b.WriteString("writer: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	if e.StatusCode != 0 {
+		b.WriteString("status ")
+		b.WriteString(strconv.Itoa(e.StatusCode))
+	} else {
+		b.WriteString("no response")
+	}
+	if e.Type != "" {
+		b.WriteString(" ")
+		b.WriteString(oneLine(e.Type, 64))
+	}
+	if e.Key != "" {
+		b.WriteString(" (")
+		b.WriteString(oneLine(e.Key, 96))
+		b.WriteString(")")
+	}
+	switch {
+	case e.Description != "":
+		b.WriteString(": ")
+		b.WriteString(oneLine(e.Description, maxErrorMessage))
+	case e.Type == "" && len(e.Body) > 0:
+		b.WriteString(": body ")
+		b.WriteString(strconv.Quote(oneLine(string(e.Body), maxErrorExcerpt)))
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; server asked to retry after %s", e.RetryAfter)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, "; after %d attempts", e.Attempts)
+	}
+	if e.RequestID != "" {
+		b.WriteString("; request id ")
+		b.WriteString(oneLine(e.RequestID, 64))
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(oneLine(e.Err.Error(), maxErrorMessage))
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause, or nil.
+func (e *Error) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// Is reports whether the sentinel target describes e: the status sentinels by StatusCode,
+// ErrRateLimited also when the server asked to wait longer than allowed.
+func (e *Error) Is(target error) bool {
+	if e == nil {
+		return false
+	}
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrGone:
+		return e.StatusCode == http.StatusGone
+	case ErrTooLarge:
+		return e.StatusCode == http.StatusRequestEntityTooLarge
+	case ErrUnprocessable:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests || e.waitExceeded
+	case ErrServer:
+		return e.StatusCode >= http.StatusInternalServerError
+	}
+	return false
+}
+
+// failResponse is the spec's fail_response. It is decoded here, not through package api,
+// because no operation declares it: the generator emits no type for it.
+type failResponse struct {
+	Tpe    string `json:"tpe"`
+	Errors []struct {
+		Description string `json:"description"`
+		Key         string `json:"key"`
+	} `json:"errors"`
+}
+
+// parseErrorBody fills e's Type, Key and Description from a fail_response body. Anything
+// else (HTML from a proxy, empty, truncated JSON) leaves them empty.
+func (e *Error) parseErrorBody(body []byte) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return
+	}
+	var f failResponse
+	if json.Unmarshal(body, &f) != nil {
+		return
+	}
+	e.Type = f.Tpe
+	if len(f.Errors) > 0 {
+		e.Key = f.Errors[0].Key
+		e.Description = f.Errors[0].Description
+	}
+}
+
+// requestID returns the request id a response carries, if any. Writer does not document
+// one (UNKNOWN); these are the common names.
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// oneLine returns s as valid UTF-8 with control characters replaced by spaces, cut on a
+// rune boundary to at most maxBytes bytes, with "..." when cut.
+func oneLine(s string, maxBytes int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	cut := len(s) > maxBytes
+	if cut {
+		i := maxBytes
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if cut {
+		s += "..."
+	}
+	return s
+}

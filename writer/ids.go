@@ -1,0 +1,74 @@
+package writer
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// inputError is an argument refused before any request was sent. It matches ErrInvalidInput.
+type inputError struct {
+	field  string // the parameter or spec field, for example "file_ids"
+	index  int    // the position in a list, or -1
+	value  string // the offending value as shown (never a secret), or ""
+	reason string
+}
+
+func inputErr(field string, index int, value, reason string) error {
+	return &inputError{field: field, index: index, value: value, reason: reason}
+}
+
+func (e *inputError) Error() string {
+	var b strings.Builder
+	b.WriteString("writer: invalid input: ")
+	b.WriteString(e.field)
+	if e.index >= 0 {
+		b.WriteString("[")
+		b.WriteString(strconv.Itoa(e.index))
+		b.WriteString("]")
+	}
+	if e.value != "" {
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(oneLine(e.value, 80)))
+	}
+	b.WriteString(" ")
+	b.WriteString(e.reason)
+	return b.String()
+}
+
+func (e *inputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// parseUUID parses the canonical form 8-4-4-4-12 of hexadecimal digits, either case. Other
+// forms that uuid.Parse accepts (braces, urn:uuid:, no hyphens) are refused: the spec's
+// format uuid is the canonical one.
+func parseUUID(s string) (uuid.UUID, bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return uuid.UUID{}, false
+	}
+	u, err := uuid.Parse(s)
+	return u, err == nil
+}
+
+// checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
+// (the first occurrence keeps its place). It refuses an empty list and names the first bad
+// position.
+func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
+	if len(ids) == 0 {
+		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
+	}
+	out := make([]uuid.UUID, 0, len(ids))
+	seen := make(map[uuid.UUID]struct{}, len(ids))
+	for i, s := range ids {
+		u, ok := parseUUID(s)
+		if !ok {
+			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+		}
+		if _, dup := seen[u]; dup {
+			continue
+		}
+		seen[u] = struct{}{}
+		out = append(out, u)
+	}
+	return out, nil
+}

@@ -1,0 +1,204 @@
+package writer
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults, named in the doc comments of the options that change them.
+const (
+	defaultBaseURL        = "https://api.writer.com"
+	defaultMaxRetries     = 4
+	defaultBaseDelay      = 500 * time.Millisecond
+	defaultMaxDelay       = 8 * time.Second
+	defaultMaxRetryAfter  = 60 * time.Second
+	defaultRequestTimeout = 180 * time.Second
+)
+
+// Environment variables read by NewClient when the matching option is not given.
+const (
+	envAPIKey  = "WRITER_API_KEY"
+	envBaseURL = "WRITER_BASE_URL"
+	envLog     = "WRITER_LOG"
+)
+
+// config is what the options set; NewClient turns it into a Client.
+type config struct {
+	apiKey         string
+	baseURL        string
+	httpClient     *http.Client
+	allowHTTP      bool
+	maxRetries     int
+	policy         RetryPolicy
+	requestTimeout time.Duration
+	logger         *slog.Logger
+}
+
+// An Option configures a Client in NewClient. Options validate their arguments: NewClient
+// returns the first option error, wrapping ErrInvalidInput.
+type Option func(*config) error
+
+// WithAPIKey sets the API key sent as "Authorization: Bearer <key>" to the API host.
+// Default: the WRITER_API_KEY environment variable. The key never appears in errors, logs
+// or printed values.
+func WithAPIKey(key string) Option {
+	return func(c *config) error {
+		if err := checkAPIKey(key); err != nil {
+			return err
+		}
+		c.apiKey = key
+		return nil
+	}
+}
+
+// WithBaseURL sets the API's base URL, scheme and host and an optional path prefix that is
+// kept in front of every operation path (https://proxy.example/writer gives
+// https://proxy.example/writer/v1/files). Default: the WRITER_BASE_URL environment variable,
+// else https://api.writer.com. An http:// URL is refused unless its host is loopback or
+// WithInsecureHTTP is given.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		c.baseURL = rawURL
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows an http:// base URL to a host that is not loopback. The API key
+// then crosses the network in clear text.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.allowHTTP = true
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client whose transport, redirect policy, jar and timeout the
+// client uses. It is copied, never modified: the client wraps a copy's transport with its own
+// RoundTripper for authentication. Default: a client whose transport keeps up to 100 idle
+// connections per host.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return inputErr("WithHTTPClient", -1, "", "is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request may be retried (0 turns retries off).
+// Default: 4, so a call sends at most 5 requests.
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return inputErr("WithMaxRetries", -1, fmt.Sprint(n), "is negative")
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// RetryPolicy is the schedule of waits between attempts. A zero field takes its default.
+//
+// The n-th retry waits BaseDelay*2^(n-1), capped at MaxDelay, less a random jitter of up to
+// 25% (so the wait is 75..100% of the step). A server wait hint (retry-after-ms, then
+// Retry-After) replaces the step when present; a hint longer than MaxRetryAfter, or than the
+// context's remaining time, ends the call at once with ErrRateLimited.
+type RetryPolicy struct {
+	// BaseDelay is the first backoff step. Default 500 ms.
+	BaseDelay time.Duration
+	// MaxDelay caps one backoff step. Default 8 s.
+	MaxDelay time.Duration
+	// MaxRetryAfter is the longest server-requested wait that is honoured. Default 60 s.
+	MaxRetryAfter time.Duration
+}
+
+// WithRetryPolicy sets the backoff schedule. Negative durations are refused.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		if p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+			return inputErr("WithRetryPolicy", -1, "", "has a negative duration")
+		}
+		c.policy = p
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each attempt's wait for response headers (sending the request
+// included; reading a download body excluded). An attempt that times out is retried like a
+// connection error. 0 turns the bound off. Default: 180 s, as Writer's SDKs. The caller's
+// context bounds the whole call, retries included.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return inputErr("WithRequestTimeout", -1, d.String(), "is negative")
+		}
+		c.requestTimeout = d
+		return nil
+	}
+}
+
+// WithLogger sets the logger that receives one Debug record per HTTP attempt (method, path,
+// status, attempt, wait, duration; never header values or bodies). Default: silent, unless
+// WRITER_LOG=debug, which logs to stderr.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// checkAPIKey refuses keys that cannot be sent in a header. Its errors never quote the key.
+func checkAPIKey(key string) error {
+	if key == "" {
+		return inputErr("WithAPIKey", -1, "", "is empty")
+	}
+	for i := 0; i < len(key); i++ {
+		if b := key[i]; b <= ' ' || b == 0x7f {
+			return inputErr("WithAPIKey", -1, "", fmt.Sprintf("has a space or control character at byte %d", i))
+		}
+	}
+	return nil
+}
+
+// parseBaseURL checks a base URL. Its errors quote the URL without user information.
+func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, inputErr("base URL", -1, "", err.Error())
+	}
+	shown := u.Redacted()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, inputErr("base URL", -1, shown, "must start with https:// (or http:// for a loopback host)")
+	case u.Host == "":
+		return nil, inputErr("base URL", -1, shown, "has no host")
+	case u.User != nil:
+		return nil, inputErr("base URL", -1, shown, "must not carry user information; use WithAPIKey")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, inputErr("base URL", -1, shown, "must not have a query or fragment")
+	case u.Scheme == "http" && !allowHTTP && !isLoopback(u.Hostname()):
+		return nil, inputErr("base URL", -1, shown, "is http:// to a host that is not loopback; use https:// or WithInsecureHTTP")
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

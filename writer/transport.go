@@ -1,0 +1,55 @@
+package writer
+
+import (
+	"net"
+	"net/http"
+	"runtime"
+	"time"
+)
+
+// Version is this library's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// userAgent is sent on every request: writer-go/<version> (<GOOS>; <GOARCH>) go/<version>.
+var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + runtime.Version()
+
+// authTransport is the RoundTripper that identifies the client: it sets User-Agent on every
+// request and "Authorization: Bearer <key>" only on requests to the configured API scheme and
+// host, so a redirect to another host never carries the key.
+type authTransport struct {
+	base   http.RoundTripper
+	scheme string
+	host   string // host[:port] of the base URL
+	bearer string // "Bearer <key>"
+}
+
+// RoundTrip clones the request before setting headers, as the RoundTripper contract asks.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("User-Agent", userAgent)
+	if req.URL.Scheme == t.scheme && req.URL.Host == t.host {
+		r.Header.Set("Authorization", t.bearer)
+	} else {
+		r.Header.Del("Authorization")
+	}
+	return t.base.RoundTrip(r)
+}
+
+// newTransport returns the transport used when the caller gives no *http.Client: Go's
+// defaults, with an idle pool sized for concurrent use (Go keeps only 2 idle connections per
+// host, which forces new TCP and TLS handshakes under load).
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+}

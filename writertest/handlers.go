@@ -1,0 +1,138 @@
+package writertest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/writerfiles/writer-go/api"
+)
+
+// maxJSONBody bounds the JSON request bodies the Server reads and records.
+const maxJSONBody = 1 << 20
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/files/retry", s.retry)
+	mux.HandleFunc("GET /v1/files/{file_id}", s.getFile)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "no operation at "+r.Method+" "+r.URL.Path)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
+		s.record(r, authorized)
+		if s.fault(w) {
+			return
+		}
+		if !authorized {
+			writeFail(w, http.StatusUnauthorized, "fail.unauthorized", "fail.unauthorized.badToken", "invalid or missing API key")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// record appends r to the request log, reading a JSON body (bounded) and putting it back.
+func (s *Server) record(r *http.Request, authorized bool) {
+	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Authorized: authorized}
+	rec.Header.Del("Authorization")
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxJSONBody))
+		rec.Body = body
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, rec)
+	s.mu.Unlock()
+}
+
+// retry handles POST /v1/files/retry: every id must be a stored file (the fake answers 404
+// for an unknown id, as Writer's behaviour is not documented); failed files move to
+// in_progress and, after the processing delay, to their outcome; files in other statuses
+// are left as they are. It answers {"success": true}.
+func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
+	var req api.RetryFilesRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeFail(w, http.StatusBadRequest, "fail.badRequest", "fail.badRequest.invalidParameters", "invalid request body: "+err.Error())
+		return
+	}
+	if len(req.FileIds) == 0 {
+		writeFail(w, http.StatusBadRequest, "fail.badRequest", "fail.badRequest.invalidParameters", "file_ids must not be empty")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range req.FileIds {
+		if _, ok := s.files[id.String()]; !ok {
+			writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file "+id.String()+" not found")
+			return
+		}
+	}
+	now := time.Now()
+	for _, id := range req.FileIds {
+		f := s.files[id.String()]
+		if s.snapshot(f, now).Status != StatusFailed {
+			continue
+		}
+		f.Status = StatusInProgress
+		f.readyAt = now.Add(s.opt.delay)
+		f.outcome = s.opt.outcome(f.ID)
+	}
+	success := true
+	writeJSON(w, http.StatusOK, api.RetryFilesResponse{Success: &success})
+}
+
+// getFile handles GET /v1/files/{file_id}.
+func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	f, ok := s.files[r.PathValue("file_id")]
+	var out File
+	if ok {
+		out = s.snapshot(f, time.Now())
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, fileResponse(out))
+}
+
+// fileResponse converts a File to the spec's file_response. Graph ids that are not UUIDs
+// are left out: the spec declares them format uuid.
+func fileResponse(f File) api.FileResponse {
+	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: f.Status, CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
+	for _, g := range f.GraphIDs {
+		if u, err := uuid.Parse(g); err == nil {
+			out.GraphIds = append(out.GraphIds, u)
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		writeFail(w, http.StatusInternalServerError, "fail.internalServerError", "fail.internalServerError.generic", "encode response")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeFail writes Writer's error body, the spec's fail_response.
+func writeFail(w http.ResponseWriter, status int, tpe, key, description string) {
+	body, _ := json.Marshal(map[string]any{
+		"tpe":    tpe,
+		"errors": []map[string]any{{"description": description, "key": key, "extras": map[string]any{}}},
+		"extras": map[string]any{},
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

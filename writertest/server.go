@@ -1,0 +1,163 @@
+// Package writertest is an in-memory fake of Writer's File API for tests: yours and ours.
+//
+// A Server listens on 127.0.0.1 (net/http/httptest), checks the bearer API key, keeps files
+// with their statuses, answers the File API's operations with the spec's bodies and Writer's
+// fail_response errors, and records every request it receives. Its answers are checked
+// against openapi.yaml by this module's tests.
+//
+//	srv := writertest.NewServer(t)
+//	srv.AddFiles(writertest.File{ID: id, Name: "a.pdf", Status: writertest.StatusFailed})
+//	client, _ := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
+//
+// Where Writer's behaviour is not documented (UNKNOWN in the project's notes), the fake makes
+// a documented choice: see each handler.
+package writertest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// File statuses as Writer reports them in file_response.status.
+const (
+	StatusInProgress = "in_progress"
+	StatusCompleted  = "completed"
+	StatusFailed     = "failed"
+)
+
+// DefaultAPIKey is the key a Server accepts unless WithAPIKey sets another.
+const DefaultAPIKey = "writertest-key"
+
+// File is a file held by the fake.
+type File struct {
+	ID        string    // file_response.id; any string, usually a UUID
+	Name      string    // file name
+	Status    string    // StatusInProgress, StatusCompleted, StatusFailed or any other value
+	GraphIDs  []string  // Knowledge Graph ids (UUIDs)
+	CreatedAt time.Time // zero: the time it was added
+}
+
+// Request is one request the Server received. The Authorization header is not kept:
+// Authorized says whether it carried the Server's key.
+type Request struct {
+	Method     string
+	Path       string
+	RawQuery   string
+	Header     http.Header // without Authorization
+	Body       []byte      // JSON request bodies only, at most 1 MiB
+	Authorized bool
+}
+
+// Server is a running fake. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL to give writer.WithBaseURL, http://127.0.0.1:port.
+	URL string
+	// APIKey is the key the Server accepts.
+	APIKey string
+
+	srv *httptest.Server
+	opt options
+
+	mu       sync.Mutex
+	files    map[string]*file
+	requests []Request
+	faults   []Fault
+}
+
+type file struct {
+	File
+	readyAt time.Time // when an in_progress file that was retried reaches its outcome
+	outcome string
+}
+
+// An Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	apiKey  string
+	delay   time.Duration
+	outcome func(fileID string) string
+}
+
+// WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.
+func WithAPIKey(key string) Option { return func(o *options) { o.apiKey = key } }
+
+// WithProcessingDelay sets how long a retried file stays in_progress before it reaches its
+// outcome. Default 0: the outcome is visible at once.
+func WithProcessingDelay(d time.Duration) Option { return func(o *options) { o.delay = d } }
+
+// WithRetryOutcome sets the status a retried file reaches after the processing delay.
+// Default: StatusCompleted for every file.
+func WithRetryOutcome(outcome func(fileID string) string) Option {
+	return func(o *options) { o.outcome = outcome }
+}
+
+// NewServer starts a Server on 127.0.0.1 and closes it when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := Start(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a Server on 127.0.0.1 for programs that are not tests (the CLI's --fake).
+// The caller must Close it.
+func Start(opts ...Option) *Server {
+	o := options{apiKey: DefaultAPIKey, outcome: func(string) string { return StatusCompleted }}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{APIKey: o.apiKey, opt: o, files: map[string]*file{}}
+	s.srv = httptest.NewServer(s.routes())
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close shuts the Server down and waits for its requests to finish.
+func (s *Server) Close() { s.srv.Close() }
+
+// AddFiles stores files, replacing any with the same id.
+func (s *Server) AddFiles(files ...File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	for _, f := range files {
+		if f.CreatedAt.IsZero() {
+			f.CreatedAt = now
+		}
+		f.GraphIDs = slices.Clone(f.GraphIDs)
+		s.files[f.ID] = &file{File: f}
+	}
+}
+
+// File returns the stored file with the given id, with its status as of now.
+func (s *Server) File(id string) (File, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.files[id]
+	if !ok {
+		return File{}, false
+	}
+	return s.snapshot(f, time.Now()), true
+}
+
+// Requests returns a copy of the requests received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// snapshot returns f as of now, applying a due status change. s.mu is held.
+func (s *Server) snapshot(f *file, now time.Time) File {
+	if f.outcome != "" && !now.Before(f.readyAt) {
+		f.Status, f.outcome = f.outcome, ""
+	}
+	out := f.File
+	out.GraphIDs = slices.Clone(f.GraphIDs)
+	return out
+}
