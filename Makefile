@@ -1,0 +1,34 @@
+# writer-go: every command a developer or CI runs. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+
+# Modules of this repository: the library, the end-to-end test module, the pinned tools.
+TEST_MODULE := writer_test
+TOOL_MODULES := $(wildcard tools/*/go.mod)
+
+.PHONY: help generate spec-sync check-generated test
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen
+	$(GO) generate ./...
+
+spec-sync: ## take Writer's published document UPSTREAM=<file> into openapi.yaml and regenerate
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-sync UPSTREAM=<Writer's openapi.yaml>"; exit 2; }
+	$(GO) run -C tools/specsync . -in "$(abspath $(UPSTREAM))" -out "$(CURDIR)/openapi.yaml"
+	$(MAKE) generate
+
+check-generated: generate ## fail if regeneration or go mod tidy would change any file
+	$(GO) mod tidy -diff
+	cd $(TEST_MODULE) && $(GO) mod tidy -diff
+	@for m in $(dir $(TOOL_MODULES)); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
+	@out=$$(git status --porcelain); if [ -n "$$out" ]; then \
+		echo "check-generated: the tree differs from what is committed (regenerate and commit):"; \
+		echo "$$out"; git --no-pager diff --stat; exit 1; fi
+
+test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
+	$(GO) test -race -count=1 ./...
+	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
+
+-include make/tools.mk
