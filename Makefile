@@ -32,3 +32,13 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
 
 -include make/tools.mk
+
+# --- issue 5: spec drift -------------------------------------------------------------------
+.PHONY: drift drift-test
+drift: ## compare openapi.yaml with Writer's newer document UPSTREAM=<file or URL> (/v1/files only)
+	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
+	@GO="$(GO)" scripts/drift.sh "$(UPSTREAM)"
+
+drift-test: ## tests of spec-sync and drift on the offline fixtures in testdata/
+	cd tools/specsync && $(GO) test -count=1 ./...
+	cd tools/oasdiff && $(GO) test -count=1 ./...
