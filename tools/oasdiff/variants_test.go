@@ -16,7 +16,7 @@ const base = "upstream-openapi-2026-04-14.yaml"
 //
 // Variants are made here, at test time, rather than committed: each edit is a few readable
 // lines next to the verdict it must produce, the same input gives the same bytes, and the
-// repository does not hold six near-identical 160 KB copies that would go stale when the
+// repository does not hold a dozen near-identical 160 KB copies that would go stale when the
 // upstream fixtures are refreshed.
 type variant struct {
 	name   string
@@ -73,6 +73,21 @@ description: The project whose files to list.`))
 		},
 		status: 1,
 		report: []string{"[response-property-type-changed]", "DELETE /v1/files/{file_id}", "`deleted`"},
+	},
+	{
+		name: "retry-response-schema-renamed",
+		edit: func(t *testing.T, doc *yaml.Node) {
+			schemas := at(t, doc, "components", "schemas")
+			for i := 0; i < len(schemas.Content); i += 2 {
+				if schemas.Content[i].Value == "retry_files_response" {
+					schemas.Content[i].Value = "retry_response"
+				}
+			}
+			ref := at(t, doc, "paths", "/v1/files/retry", "post", "responses", "200", "content", "application/json", "schema", "$ref")
+			ref.Value = "#/components/schemas/retry_response"
+		},
+		status: 1,
+		report: []string{"[api-schema-removed]", "`retry_files_response`"},
 	},
 	{
 		name: "file-response-gains-optional-field",
