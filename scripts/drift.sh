@@ -10,7 +10,7 @@
 #   0  no change in /v1/files, or only non-breaking ones (then regeneration is due)
 #   1  a breaking (error) or possibly breaking (warning) change in /v1/files
 #   2  bad usage, or the document cannot be read or fetched
-#   3  oasdiff failed (for example, the document is not valid OpenAPI)
+#   3  oasdiff cannot be built, or failed (for example, the document is not valid OpenAPI)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,10 +44,14 @@ http://* | https://*)
 esac
 
 # oasdiff runs from the repository root: openapi.yaml and the config are relative to it.
+# `go tool -n` builds the pinned oasdiff once (then it is cached) and prints its path.
 cd "$root"
+if ! oasdiff=$("$go" tool -n -modfile=tools/oasdiff/go.mod oasdiff); then
+	echo "drift: FAILED: cannot build oasdiff from tools/oasdiff/go.mod; no verdict." >&2
+	exit 3
+fi
 changelog() {
-	"$go" tool -modfile=tools/oasdiff/go.mod oasdiff changelog --config tools/oasdiff/drift.yaml "$@" \
-		openapi.yaml "$revision"
+	"$oasdiff" changelog --config tools/oasdiff/drift.yaml "$@" openapi.yaml "$revision"
 }
 
 echo "drift: openapi.yaml -> $upstream (paths under /v1/files)"
