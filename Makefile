@@ -31,7 +31,7 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 	$(GO) test -race -count=1 ./...
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
 
--include make/tools.mk
+include make/tools.mk
 
 # --- issue 5: spec drift -------------------------------------------------------------------
 .PHONY: drift drift-test
