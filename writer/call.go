@@ -11,7 +11,12 @@ import (
 
 // Operation ids of the spec, used in errors.
 const (
-	opRetry = "gatewayRetryFailedFiles"
+	opRetry    = "gatewayRetryFailedFiles"
+	opList     = "gatewayGetFiles"
+	opGet      = "gatewayGetFile"
+	opDelete   = "gatewayDeleteFile"
+	opUpload   = "gatewayUploadFile"
+	opDownload = "gatewayDownloadFile"
 )
 
 // send runs one operation: fn makes the generated client's call with ctx, which carries the

@@ -1,8 +1,10 @@
 package writer
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -71,4 +73,30 @@ func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// checkFileID refuses a file id that could leave its path segment or change the URL before
+// any request is sent: empty, "." or "..", or containing '/', '\', '?', '#', '%', a control
+// character or invalid UTF-8. The spec declares file_id a plain string, so any other id,
+// UUID or not, is sent (path-escaped by the generated client). field names the argument in
+// the error; index is its position in a list, or -1.
+func checkFileID(field string, index int, id string) error {
+	switch id {
+	case "":
+		return inputErr(field, index, "", "is empty")
+	case ".", "..":
+		return inputErr(field, index, id, "is a path segment, not a file id")
+	}
+	if !utf8.ValidString(id) {
+		return inputErr(field, index, id, "is not valid UTF-8")
+	}
+	for i, r := range id {
+		switch {
+		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return inputErr(field, index, id, fmt.Sprintf("has a control character at byte %d", i))
+		case strings.ContainsRune(`/\?#%`, r):
+			return inputErr(field, index, id, fmt.Sprintf("has %q at byte %d, which a file id cannot contain", r, i))
+		}
+	}
+	return nil
 }

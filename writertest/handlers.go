@@ -19,6 +19,10 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/files/retry", s.retry)
 	mux.HandleFunc("GET /v1/files/{file_id}", s.getFile)
+	mux.HandleFunc("GET /v1/files", s.listFiles)
+	mux.HandleFunc("POST /v1/files", s.upload)
+	mux.HandleFunc("GET /v1/files/{file_id}/download", s.download)
+	mux.HandleFunc("DELETE /v1/files/{file_id}", s.deleteFile)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "no operation at "+r.Method+" "+r.URL.Path)
 	})
@@ -30,6 +34,9 @@ func (s *Server) routes() http.Handler {
 		}
 		if !authorized {
 			writeFail(w, http.StatusUnauthorized, "fail.unauthorized", "fail.unauthorized.badToken", "invalid or missing API key")
+			return
+		}
+		if s.rateLimit(w) {
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -75,6 +82,7 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	for _, id := range req.FileIds {
 		f := s.files[id.String()]
+		f.RetryRequests++
 		if s.snapshot(f, now).Status != StatusFailed {
 			continue
 		}
@@ -86,7 +94,7 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, api.RetryFilesResponse{Success: &success})
 }
 
-// getFile handles GET /v1/files/{file_id}.
+// getFile handles GET /v1/files/{file_id}; an unknown (or deleted) id answers 404.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f, ok := s.files[r.PathValue("file_id")]

@@ -14,6 +14,8 @@
 package writertest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -39,6 +41,18 @@ type File struct {
 	Status    string    // StatusInProgress, StatusCompleted, StatusFailed or any other value
 	GraphIDs  []string  // Knowledge Graph ids (UUIDs)
 	CreatedAt time.Time // zero: the time it was added
+
+	ContentType string // media type served by download; "" serves application/octet-stream
+	// Content is the file's bytes, served by download. The Server keeps uploads of at most
+	// WithMaxStoredBytes bytes; of a larger upload it keeps only Size and SHA256. Content
+	// is shared with the Server: do not modify it.
+	Content []byte
+	Size    int64  // length of the content in bytes (set by the Server)
+	SHA256  string // hex SHA-256 of the content (set by the Server)
+
+	// RetryRequests counts the times an accepted POST /v1/files/retry carried this file's
+	// id, whatever the file's status was (set by the Server).
+	RetryRequests int
 }
 
 // Request is one request the Server received. The Authorization header is not kept:
@@ -66,6 +80,7 @@ type Server struct {
 	files    map[string]*file
 	requests []Request
 	faults   []Fault
+	limit    window // the simulated rate limit's current window
 }
 
 type file struct {
@@ -78,20 +93,23 @@ type file struct {
 type Option func(*options)
 
 type options struct {
-	apiKey  string
-	delay   time.Duration
-	outcome func(fileID string) string
+	apiKey    string
+	delay     time.Duration
+	outcome   func(fileID string) string
+	maxStored int64
+	rateN     int           // requests allowed per rateWindow; 0: no limit
+	rateEvery time.Duration // the rate limit's window
 }
 
 // WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.
 func WithAPIKey(key string) Option { return func(o *options) { o.apiKey = key } }
 
-// WithProcessingDelay sets how long a retried file stays in_progress before it reaches its
-// outcome. Default 0: the outcome is visible at once.
+// WithProcessingDelay sets how long a retried or uploaded file stays in_progress before it
+// reaches its outcome. Default 0: the outcome is visible at once.
 func WithProcessingDelay(d time.Duration) Option { return func(o *options) { o.delay = d } }
 
 // WithRetryOutcome sets the status a retried file reaches after the processing delay.
-// Default: StatusCompleted for every file.
+// Default: StatusCompleted for every file. Uploaded files always reach StatusCompleted.
 func WithRetryOutcome(outcome func(fileID string) string) Option {
 	return func(o *options) { o.outcome = outcome }
 }
@@ -107,7 +125,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a Server on 127.0.0.1 for programs that are not tests (the CLI's --fake).
 // The caller must Close it.
 func Start(opts ...Option) *Server {
-	o := options{apiKey: DefaultAPIKey, outcome: func(string) string { return StatusCompleted }}
+	o := options{apiKey: DefaultAPIKey, outcome: func(string) string { return StatusCompleted }, maxStored: defaultMaxStored}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -130,6 +148,9 @@ func (s *Server) AddFiles(files ...File) {
 			f.CreatedAt = now
 		}
 		f.GraphIDs = slices.Clone(f.GraphIDs)
+		f.Size = int64(len(f.Content))
+		sum := sha256.Sum256(f.Content)
+		f.SHA256 = hex.EncodeToString(sum[:])
 		s.files[f.ID] = &file{File: f}
 	}
 }

@@ -1,0 +1,248 @@
+package writer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/writerfiles/writer-go/api"
+)
+
+// UploadOptions are the optional parts of an upload. A nil *UploadOptions is the zero value.
+type UploadOptions struct {
+	// GraphID adds the file to this Knowledge Graph (query graphId), a UUID. Writer shows
+	// the link in File.GraphIDs only on later reads, not in Upload's answer.
+	GraphID string
+	// AllowUnknownSize lets Upload send a body of unknown size (size < 0, body not an
+	// io.ReaderAt and io.Seeker) with chunked transfer encoding and no Content-Length.
+	// Writer declares Content-Length required, so such an upload is likely refused; use it
+	// only with a server known to accept it.
+	AllowUnknownSize bool
+}
+
+// Upload uploads a file and returns it as Writer stored it, with Status StatusInProgress:
+// one POST /v1/files (operationId gatewayUploadFile) whose request body is the raw bytes of
+// body, with headers Content-Type: contentType, Content-Length: size and a
+// Content-Disposition carrying name.
+//
+// name is the file's name, any valid UTF-8 without control characters. It is sent quoted,
+// with backslash and quote escaped; a name that is not ASCII is also sent percent-encoded
+// in filename* (RFC 6266, RFC 8187), after an ASCII fallback in which each other character
+// is '_'. For "résumé 1.pdf":
+//
+//	Content-Disposition: attachment; filename="r_sum_ 1.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%201.pdf
+//
+// contentType is the file's media type, for example "application/pdf" (the spec lists 14
+// types, plus mp3 and mp4 in prose); it must parse as a media type.
+//
+// body is streamed, never read into memory, and never closed by Upload. size is its length
+// in bytes. When body is an io.ReaderAt and io.Seeker (an *os.File, *bytes.Reader or
+// *strings.Reader), the bytes from its current offset to its end are sent; size may then be
+// negative to mean "all of them", and otherwise must equal their count. Such a body can be
+// replayed, so the upload may be retried; any other body gets exactly one attempt. A
+// negative size with any other body is refused unless opts.AllowUnknownSize is set.
+//
+// Everything is checked before any request: a bad argument returns an error matching
+// ErrInvalidInput naming it. An upload is not idempotent (a replay can create a second
+// file), so it is retried only when the request cannot have reached the server, on 429, or
+// when the server sends x-should-retry: true. Failures return *Error: ErrBadRequest (type
+// not supported, corrupt file), ErrTooLarge (413), ErrRateLimited, ErrServer (507 is
+// Writer's storage quota), and the other status sentinels.
+func (s *FilesService) Upload(ctx context.Context, name, contentType string, body io.Reader, size int64, opts *UploadOptions) (File, error) {
+	if opts == nil {
+		opts = &UploadOptions{}
+	}
+	if err := checkFileName(name); err != nil {
+		return File{}, err
+	}
+	if err := checkMediaType(contentType); err != nil {
+		return File{}, err
+	}
+	var params api.GatewayUploadFileParams
+	if opts.GraphID != "" {
+		u, ok := parseUUID(opts.GraphID)
+		if !ok {
+			return File{}, inputErr("UploadOptions.GraphID", -1, opts.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+		}
+		params.GraphId = &u
+	}
+	src, err := uploadBody(body, size, opts.AllowUnknownSize)
+	if err != nil {
+		return File{}, err
+	}
+	params.ContentDisposition = contentDisposition(name)
+	params.ContentType = contentType
+	params.ContentLength = src.size
+
+	cl := &call{op: opUpload, unsafe: true}
+	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
+		return s.client.api.GatewayUploadFileWithBody(ctx, &params, contentType, src.body, src.edit)
+	})
+	if err != nil {
+		return File{}, err
+	}
+	var out api.FileResponse
+	if err := decodeJSON(resp, cl, &out); err != nil {
+		return File{}, err
+	}
+	return fileFrom(out), nil
+}
+
+// uploadSource is a checked upload body: what to send and how to frame it.
+type uploadSource struct {
+	body    io.Reader
+	size    int64                         // bytes; -1 sends chunked
+	getBody func() (io.ReadCloser, error) // nil: the body cannot be replayed
+}
+
+// uploadBody checks body and size and prepares the request body. A body that is an
+// io.ReaderAt and io.Seeker is read through io.SectionReaders from its current offset, so
+// every attempt gets a fresh reader.
+func uploadBody(body io.Reader, size int64, allowUnknown bool) (uploadSource, error) {
+	if body == nil {
+		if size == 0 {
+			return emptySource(), nil
+		}
+		return uploadSource{}, inputErr("body", -1, "", "is nil")
+	}
+	type readSeekerAt interface {
+		io.ReaderAt
+		io.Seeker
+	}
+	if rs, ok := body.(readSeekerAt); ok {
+		off, err := rs.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return uploadSource{}, inputErr("body", -1, "", "cannot seek: "+err.Error())
+		}
+		end, err := rs.Seek(0, io.SeekEnd)
+		if err == nil {
+			_, err = rs.Seek(off, io.SeekStart)
+		}
+		if err != nil {
+			return uploadSource{}, inputErr("body", -1, "", "cannot seek: "+err.Error())
+		}
+		left := end - off
+		if size < 0 {
+			size = left
+		}
+		if size != left {
+			return uploadSource{}, inputErr("size", -1, fmt.Sprint(size), fmt.Sprintf("does not match the %d bytes left in body", left))
+		}
+		if size == 0 {
+			return emptySource(), nil
+		}
+		return uploadSource{
+			body: io.NewSectionReader(rs, off, size),
+			size: size,
+			getBody: func() (io.ReadCloser, error) {
+				return io.NopCloser(io.NewSectionReader(rs, off, size)), nil
+			},
+		}, nil
+	}
+	switch {
+	case size < 0 && !allowUnknown:
+		return uploadSource{}, inputErr("size", -1, fmt.Sprint(size),
+			"is unknown and body is not an io.ReaderAt and io.Seeker: pass the size in bytes (Writer requires Content-Length), or set UploadOptions.AllowUnknownSize")
+	case size < 0:
+		size = -1
+	case size == 0:
+		return emptySource(), nil
+	}
+	// NopCloser: the transport closes the request body, and the caller's body stays theirs.
+	return uploadSource{body: io.NopCloser(body), size: size}, nil
+}
+
+func emptySource() uploadSource {
+	return uploadSource{body: http.NoBody, getBody: func() (io.ReadCloser, error) { return http.NoBody, nil }}
+}
+
+// edit frames the request: net/http ignores the generated Content-Length header parameter
+// and reads ContentLength instead (0 with a body would send it chunked), and replays the
+// body on retry through GetBody, which is set only when the body can be replayed.
+func (src uploadSource) edit(_ context.Context, req *http.Request) error {
+	req.ContentLength = src.size
+	req.GetBody = src.getBody
+	if src.size < 0 {
+		req.Header.Del("Content-Length")
+	}
+	return nil
+}
+
+// checkFileName refuses names that cannot be sent in a header or are empty.
+func checkFileName(name string) error {
+	if name == "" {
+		return inputErr("name", -1, "", "is empty")
+	}
+	if !utf8.ValidString(name) {
+		return inputErr("name", -1, name, "is not valid UTF-8")
+	}
+	for i, r := range name {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return inputErr("name", -1, name, fmt.Sprintf("has a control character at byte %d", i))
+		}
+	}
+	return nil
+}
+
+// checkMediaType refuses a content type that is not a media type.
+func checkMediaType(contentType string) error {
+	if contentType == "" {
+		return inputErr("contentType", -1, "", "is empty; give the file's media type, such as application/pdf")
+	}
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || strings.TrimSpace(contentType) != contentType {
+		return inputErr("contentType", -1, contentType, "is not a media type such as application/pdf")
+	}
+	for i := 0; i < len(contentType); i++ {
+		if b := contentType[i]; b < ' ' || b >= 0x7f {
+			return inputErr("contentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
+		}
+	}
+	return nil
+}
+
+// contentDisposition returns the Content-Disposition of an upload of a file named name (a
+// checked name): attachment with a quoted filename, plus filename* (RFC 8187) when the
+// name is not ASCII. mime.FormatMediaType is not used: for a non-ASCII name it writes only
+// filename*, and a server that ignores filename* would then see no name at all.
+func contentDisposition(name string) string {
+	var b strings.Builder
+	b.WriteString(`attachment; filename="`)
+	ascii := true
+	for _, r := range name {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r >= utf8.RuneSelf:
+			ascii = false
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	if !ascii {
+		b.WriteString("; filename*=UTF-8''")
+		for i := 0; i < len(name); i++ {
+			if c := name[i]; isAttrChar(c) {
+				b.WriteByte(c)
+			} else {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		}
+	}
+	return b.String()
+}
+
+// isAttrChar reports whether c may appear unencoded in an RFC 8187 ext-value.
+func isAttrChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$&+-.^_`|~", c) >= 0
+}

@@ -1,0 +1,56 @@
+package writertest
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/writerfiles/writer-go/api"
+)
+
+// download handles GET /v1/files/{file_id}/download: the stored bytes with the stored
+// Content-Type (application/octet-stream when none) and Content-Length. A file whose
+// content was not kept (see WithMaxStoredBytes) answers 500.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	f, ok := s.files[r.PathValue("file_id")]
+	var content []byte
+	var contentType string
+	var kept bool
+	if ok {
+		content, contentType = f.Content, f.ContentType
+		kept = int64(len(content)) == f.Size
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
+		return
+	case !kept:
+		writeFail(w, http.StatusInternalServerError, "fail.internalServerError", "fail.internalServerError.generic",
+			"writertest: the content of this file was larger than WithMaxStoredBytes and was not kept")
+		return
+	}
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(content)
+}
+
+// deleteFile handles DELETE /v1/files/{file_id}: the file is removed, and later reads,
+// downloads and deletes of it answer 404 (Writer may answer 410 for a deleted file; the
+// fake keeps no trace of it). It answers delete_file_response {id, deleted: true}.
+func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("file_id")
+	s.mu.Lock()
+	_, ok := s.files[id]
+	delete(s.files, id)
+	s.mu.Unlock()
+	if !ok {
+		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, api.DeleteFileResponse{Id: id, Deleted: true})
+}
