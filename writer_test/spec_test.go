@@ -81,6 +81,9 @@ func (s *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Options: &openapi3filter.Options{
 			ExcludeRequestBody: !isJSON(req.Header),
 			AuthenticationFunc: bearerAuth,
+			// Validation must not change the request: by default it writes the spec's
+			// defaults (limit=50, order=desc) into the query of the request being sent.
+			SkipSettingDefaults: true,
 		},
 	}
 	if isJSON(req.Header) && req.Body != nil {
