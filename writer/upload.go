@@ -193,7 +193,9 @@ func checkMediaType(contentType string) error {
 	if contentType == "" {
 		return inputErr("contentType", -1, "", "is empty; give the file's media type, such as application/pdf")
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil || strings.TrimSpace(contentType) != contentType {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	typ, sub, _ := strings.Cut(mediaType, "/")
+	if err != nil || typ == "" || sub == "" || strings.TrimSpace(contentType) != contentType {
 		return inputErr("contentType", -1, contentType, "is not a media type such as application/pdf")
 	}
 	for i := 0; i < len(contentType); i++ {

@@ -1,0 +1,392 @@
+package writer_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/writerfiles/writer-go/writer"
+	"github.com/writerfiles/writer-go/writertest"
+)
+
+// uploads returns the POST /v1/files requests the server received.
+func uploads(srv *writertest.Server) []writertest.Request {
+	var out []writertest.Request
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodPost && r.Path == "/v1/files" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestUploadNamesRoundTrip(t *testing.T) {
+	client, srv := setup(t, nil)
+	names := []string{
+		"report.pdf",
+		"quarterly report 2026.pdf",
+		`say "hi".txt`,
+		`back\slash.txt`,
+		"semi;colon=equals.txt",
+		"100% done.txt",
+		"résumé final.docx",
+		"日本語のファイル.pdf",
+		"emoji 📄 \"quoted\" \\ mix.txt",
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			content := "content of " + name
+			f, err := client.Files.Upload(context.Background(), name, "text/plain", strings.NewReader(content), int64(len(content)), nil)
+			if err != nil {
+				t.Fatalf("Upload: %v", err)
+			}
+			if f.Name != name || f.Status != writer.StatusInProgress || f.ID == "" {
+				t.Errorf("Upload = %+v, want name %q in_progress", f, name)
+			}
+			stored, ok := srv.File(f.ID)
+			if !ok || stored.Name != name || string(stored.Content) != content || stored.ContentType != "text/plain" {
+				t.Errorf("server stored %q %q %q", stored.Name, stored.Content, stored.ContentType)
+			}
+		})
+	}
+}
+
+func TestUploadNonASCIINameSendsFallbackAndFilenameStar(t *testing.T) {
+	client, srv := setup(t, nil)
+	const name = `résumé "v2".pdf`
+	if _, err := client.Files.Upload(context.Background(), name, "application/pdf", strings.NewReader("%PDF-1.7"), 8, nil); err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	req := uploads(srv)[0]
+	want := `attachment; filename="r_sum_ \"v2\".pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22v2%22.pdf`
+	if got := req.Header.Get("Content-Disposition"); got != want {
+		t.Errorf("Content-Disposition = %s\nwant                 %s", got, want)
+	}
+	if got := req.Header.Get("Content-Type"); got != "application/pdf" {
+		t.Errorf("Content-Type = %q", got)
+	}
+	if got := req.Header.Get("Content-Length"); got != "8" {
+		t.Errorf("Content-Length = %q, want 8", got)
+	}
+}
+
+func TestUploadWithGraphLinksItLater(t *testing.T) {
+	client, srv := setup(t, nil)
+	ctx := context.Background()
+	f, err := client.Files.Upload(ctx, "a.csv", "text/csv", strings.NewReader("a,b\n"), 4, &writer.UploadOptions{GraphID: graphA})
+	if err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	if len(f.GraphIDs) != 0 {
+		t.Errorf("upload answer graph_ids = %v, want empty (Writer shows the link later)", f.GraphIDs)
+	}
+	if q := uploads(srv)[0].RawQuery; q != "graphId="+graphA {
+		t.Errorf("query = %q, want graphId", q)
+	}
+	got, err := client.Files.Get(ctx, f.ID)
+	if err != nil || len(got.GraphIDs) != 1 || got.GraphIDs[0] != graphA || got.Status != writer.StatusCompleted {
+		t.Errorf("Get after upload = %+v, %v; want graph %s and completed", got, err, graphA)
+	}
+}
+
+func TestUploadRefusesBadInputBeforeSending(t *testing.T) {
+	client, srv := setup(t, nil)
+	ctx := context.Background()
+	body := func() io.Reader { return strings.NewReader("abc") }
+	plain := func() io.Reader { return io.LimitReader(strings.NewReader("abc"), 3) }
+	tests := []struct {
+		name, file, ctype string
+		body              io.Reader
+		size              int64
+		opts              *writer.UploadOptions
+		want              string
+	}{
+		{"empty name", "", "text/plain", body(), 3, nil, "name"},
+		{"newline in name", "a\nb.txt", "text/plain", body(), 3, nil, "name"},
+		{"CR in name", "a\rb.txt", "text/plain", body(), 3, nil, "name"},
+		{"NUL in name", "a\x00.txt", "text/plain", body(), 3, nil, "name"},
+		{"bad UTF-8 name", "a\xff.txt", "text/plain", body(), 3, nil, "name"},
+		{"no content type", "a.txt", "", body(), 3, nil, "contentType"},
+		{"not a media type", "a.txt", "pdf", body(), 3, nil, "contentType"},
+		{"header injection", "a.txt", "text/plain\r\nX-Evil: 1", body(), 3, nil, "contentType"},
+		{"nil body", "a.txt", "text/plain", nil, 3, nil, "body"},
+		{"unknown size", "a.txt", "text/plain", plain(), -1, nil, "size"},
+		{"size too big for seeker", "a.txt", "text/plain", body(), 4, nil, "size"},
+		{"size too small for seeker", "a.txt", "text/plain", body(), 2, nil, "size"},
+		{"graph", "a.txt", "text/plain", body(), 3, &writer.UploadOptions{GraphID: "g1"}, "UploadOptions.GraphID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := client.Files.Upload(ctx, tt.file, tt.ctype, tt.body, tt.size, tt.opts)
+			if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Upload = %v, want ErrInvalidInput naming %s", err, tt.want)
+			}
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("server received %d requests, want none", n)
+	}
+}
+
+func TestUploadSeekableBodySendsTheRestAndMayBeRetried(t *testing.T) {
+	client, srv := setup(t, nil)
+	r := bytes.NewReader([]byte("skip:the rest"))
+	if _, err := r.Seek(5, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After-Ms": {"1"}}})
+	f, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", r, -1, nil)
+	if err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	if n := len(uploads(srv)); n != 2 {
+		t.Errorf("got %d upload attempts, want 2 (429, then a replay)", n)
+	}
+	if stored, _ := srv.File(f.ID); string(stored.Content) != "the rest" {
+		t.Errorf("stored %q, want the bytes after the reader's offset", stored.Content)
+	}
+}
+
+func TestUploadPlainReaderGetsOneAttempt(t *testing.T) {
+	client, srv := setup(t, nil)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After-Ms": {"1"}}})
+	body := io.LimitReader(strings.NewReader("abc"), 3)
+	_, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", body, 3, nil)
+	var apiErr *writer.Error
+	if !errors.Is(err, writer.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
+		t.Fatalf("Upload = %v, want ErrRateLimited after 1 attempt", err)
+	}
+	if n := len(uploads(srv)); n != 1 {
+		t.Errorf("got %d upload attempts, want 1: the body cannot be replayed", n)
+	}
+}
+
+func TestUploadIsNotRetriedOnServerError(t *testing.T) {
+	client, srv := setup(t, nil)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusServiceUnavailable})
+	_, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", strings.NewReader("abc"), 3, nil)
+	if !errors.Is(err, writer.ErrServer) {
+		t.Fatalf("Upload = %v, want ErrServer", err)
+	}
+	if n := len(uploads(srv)); n != 1 {
+		t.Errorf("got %d upload attempts, want 1: a 503 upload may have been processed", n)
+	}
+}
+
+func TestUploadEmptyFileSendsContentLengthZero(t *testing.T) {
+	client, srv := setup(t, nil)
+	if _, err := client.Files.Upload(context.Background(), "empty.txt", "text/plain", nil, 0, nil); err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	if got := uploads(srv)[0].Header.Get("Content-Length"); got != "0" {
+		t.Errorf("Content-Length = %q, want 0", got)
+	}
+}
+
+// TestUploadUnknownSizeNeedsOptIn sends a chunked upload, which the spec does not allow
+// (Content-Length is required), so its client has no spec validation.
+func TestUploadUnknownSizeNeedsOptIn(t *testing.T) {
+	srv := writertest.NewServer(t)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func() io.Reader { return io.LimitReader(strings.NewReader("abc"), 3) }
+	_, err = client.Files.Upload(context.Background(), "a.txt", "text/plain", body(), -1, nil)
+	if !errors.Is(err, writer.ErrInvalidInput) || len(srv.Requests()) != 0 {
+		t.Fatalf("Upload without opt-in = %v after %d requests, want ErrInvalidInput and none", err, len(srv.Requests()))
+	}
+	_, err = client.Files.Upload(context.Background(), "a.txt", "text/plain", body(), -1, &writer.UploadOptions{AllowUnknownSize: true})
+	var apiErr *writer.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusLengthRequired {
+		t.Fatalf("chunked Upload = %v, want the fake's 411", err)
+	}
+	if h := uploads(srv)[0].Header; h.Get("Content-Length") != "" {
+		t.Errorf("chunked upload sent Content-Length %q", h.Get("Content-Length"))
+	}
+}
+
+// genReader is a plain io.Reader (no Seek, no ReadAt) of n generated bytes.
+type genReader struct {
+	n, off int64
+}
+
+var genPattern = func() []byte {
+	p := make([]byte, 65521)
+	x := uint32(2463534242)
+	for i := range p {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		p[i] = byte(x)
+	}
+	return p
+}()
+
+func (g *genReader) Read(p []byte) (int, error) {
+	if g.off >= g.n {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), g.n-g.off)]
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], genPattern[(g.off+int64(n))%int64(len(genPattern)):])
+	}
+	g.off += int64(n)
+	return n, nil
+}
+
+func TestUpload100MiBStreamKeepsMemoryFarBelowFileSize(t *testing.T) {
+	const size = 100 << 20
+	client, srv := setup(t, nil)
+	h := sha256.New()
+	if _, err := io.Copy(h, &genReader{n: size}); err != nil {
+		t.Fatal(err)
+	}
+	wantSum := hex.EncodeToString(h.Sum(nil))
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f, err := client.Files.Upload(context.Background(), "big.mp4", "video/mp4", &genReader{n: size}, size, nil)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	// Client, server and spec validation run in this process: the total they allocated
+	// during the upload bounds what the client held.
+	const bound = 16 << 20
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("uploading %d bytes allocated %d bytes in all", size, alloc)
+	if alloc > bound {
+		t.Errorf("the upload allocated %d bytes, want under %d for a %d-byte file", alloc, bound, size)
+	}
+	stored, _ := srv.File(f.ID)
+	if stored.Size != size || stored.SHA256 != wantSum {
+		t.Errorf("server received %d bytes with SHA-256 %s, want %d bytes with %s", stored.Size, stored.SHA256, size, wantSum)
+	}
+	if got := uploads(srv)[0].Header.Get("Content-Length"); got != strconv.Itoa(size) {
+		t.Errorf("Content-Length = %q", got)
+	}
+}
+
+func TestDownloadStreamsContentWithTypeAndSize(t *testing.T) {
+	client, srv := setup(t, nil)
+	content := bytes.Repeat([]byte("writer "), 10000)
+	srv.AddFiles(writertest.File{ID: idA, Name: "a.txt", Status: writertest.StatusCompleted, ContentType: "text/plain; charset=utf-8", Content: content})
+
+	d, err := client.Files.Download(context.Background(), idA)
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	got, err := io.ReadAll(d.Body)
+	if cerr := d.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("read %d bytes, %v; want %d", len(got), err, len(content))
+	}
+	if d.Size != int64(len(content)) || d.ContentType != "text/plain; charset=utf-8" {
+		t.Errorf("Size %d ContentType %q", d.Size, d.ContentType)
+	}
+	if a := srv.Requests()[0].Header.Get("Accept"); a != "application/octet-stream" {
+		t.Errorf("Accept = %q", a)
+	}
+}
+
+func TestDownloadUploadedFile(t *testing.T) {
+	client, _ := setup(t, nil)
+	ctx := context.Background()
+	f, err := client.Files.Upload(ctx, "p.png", "image/png", bytes.NewReader([]byte("\x89PNG...")), 7, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.Files.Download(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Body.Close()
+	got, err := io.ReadAll(d.Body)
+	if err != nil || string(got) != "\x89PNG..." || d.ContentType != "image/png" {
+		t.Errorf("downloaded %q %q, %v", got, d.ContentType, err)
+	}
+}
+
+func TestDownloadTruncatedByServerIsAnError(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedFailed(srv)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusOK,
+		Header: http.Header{"Content-Type": {"application/pdf"}, "Content-Length": {"1000"}}, Body: "only 13 bytes"})
+	d, err := client.Files.Download(context.Background(), idA)
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer d.Body.Close()
+	got, err := io.ReadAll(d.Body)
+	var apiErr *writer.Error
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.As(err, &apiErr) || apiErr.Operation != "gatewayDownloadFile" {
+		t.Fatalf("ReadAll = %d bytes, %v; want *Error wrapping io.ErrUnexpectedEOF", len(got), err)
+	}
+	if d.Size != 1000 || !strings.Contains(err.Error(), "13 of 1000 bytes") {
+		t.Errorf("Size %d, error %q: want 1000 and the count read", d.Size, err)
+	}
+}
+
+// cutBody is a RoundTripper that keeps Content-Length but ends the body early with a
+// clean io.EOF, as a faulty proxy or RoundTripper could: only the client's own count can
+// tell.
+type cutBody struct {
+	base http.RoundTripper
+	keep int64
+}
+
+func (c cutBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(req)
+	if err == nil {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.LimitReader(resp.Body, c.keep), resp.Body}
+	}
+	return resp, err
+}
+
+func TestDownloadShorterThanContentLengthIsAnError(t *testing.T) {
+	srv := writertest.NewServer(t)
+	srv.AddFiles(writertest.File{ID: idA, Name: "a.bin", Content: bytes.Repeat([]byte{7}, 500)})
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
+	hc := &http.Client{Transport: cutBody{base: newSpecTransport(t, srv.URL, transport), keep: 100}}
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.Files.Download(context.Background(), idA)
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer d.Body.Close()
+	got, err := io.ReadAll(d.Body)
+	if len(got) != 100 || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("ReadAll = %d bytes, %v; want 100 bytes then io.ErrUnexpectedEOF", len(got), err)
+	}
+}
+
+func TestDownloadErrorStatusReturnsNoBody(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedFailed(srv)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusGone, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: `{"tpe":"fail.gone","errors":[{"description":"expired","key":"fail.gone.expired","extras":{}}],"extras":{}}`})
+	d, err := client.Files.Download(context.Background(), idA)
+	if d != nil || !errors.Is(err, writer.ErrGone) {
+		t.Fatalf("Download = %v, %v; want nil and ErrGone", d, err)
+	}
+}
