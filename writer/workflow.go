@@ -122,7 +122,8 @@ type BatchError struct {
 // (Retry-After honoured). When a call still ends with 429, the run halves its pace (never
 // below 6 requests per minute), waits the server's Retry-After (1 s without one) and sends
 // the call again, up to 8 times in a row; a server asking to wait longer than the policy's
-// MaxRetryAfter ends that call.
+// MaxRetryAfter ends that call. Each call that is not refused gives back a twentieth of the
+// configured pace, up to the configured pace.
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A
 // failed list page ends the run with its *Error. A failed retry request is recorded in the
@@ -319,9 +320,12 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 	return files, nil
 }
 
-// pacer spaces the HTTP calls of a workflow run and slows it down when Writer answers 429.
+// pacer spaces the HTTP calls of a workflow run and slows it down when Writer answers 429:
+// it halves the pace after a 429 and adds back a twentieth of the configured pace after
+// each call that was not refused (additive increase, multiplicative decrease).
 type pacer struct {
 	lim       *rate.Limiter // nil: pacing off
+	pace      rate.Limit    // the configured pace
 	slowDowns int
 }
 
@@ -335,7 +339,8 @@ func newPacer(field string, rpm int) (*pacer, error) {
 	case rpm == 0:
 		rpm = defaultRequestsPerMinute
 	}
-	return &pacer{lim: rate.NewLimiter(rate.Limit(float64(rpm)/60), 1)}, nil
+	pace := rate.Limit(float64(rpm) / 60)
+	return &pacer{lim: rate.NewLimiter(pace, 1), pace: pace}, nil
 }
 
 // do calls fn when the limiter allows, and again while fn ends with 429 (see RetryFailed).
@@ -346,7 +351,13 @@ func (p *pacer) do(ctx context.Context, fn func() error) error {
 		}
 		err := fn()
 		var e *Error
-		if !errors.As(err, &e) || e.StatusCode != http.StatusTooManyRequests || e.waitExceeded || n >= maxSlowDowns {
+		if !errors.As(err, &e) || e.StatusCode != http.StatusTooManyRequests {
+			if p.lim != nil && p.lim.Limit() < p.pace {
+				p.lim.SetLimit(min(p.lim.Limit()+p.pace/20, p.pace))
+			}
+			return err
+		}
+		if e.waitExceeded || n >= maxSlowDowns {
 			return err
 		}
 		p.slowDowns++

@@ -99,20 +99,19 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	}
 	var match []File
 	for _, f := range s.files {
+		// Cursor, graph and type first: they do not change, and most files fail them.
+		switch {
+		case after != "" && less(f.File, cursor) <= 0:
+			continue
+		case before != "" && less(f.File, cursor) >= 0:
+			continue
+		case graph != "" && !slices.ContainsFunc(f.GraphIDs, func(g string) bool { return strings.EqualFold(g, graph) }):
+			continue
+		case types != nil && !slices.Contains(types, strings.ToLower(strings.TrimPrefix(path.Ext(f.Name), "."))):
+			continue
+		}
 		snap := s.snapshot(f, now)
 		if status != "" && snap.Status != status {
-			continue
-		}
-		if graph != "" && !slices.ContainsFunc(snap.GraphIDs, func(g string) bool { return strings.EqualFold(g, graph) }) {
-			continue
-		}
-		if types != nil && !slices.Contains(types, strings.ToLower(strings.TrimPrefix(path.Ext(snap.Name), "."))) {
-			continue
-		}
-		switch {
-		case after != "" && less(snap, cursor) <= 0:
-			continue
-		case before != "" && less(snap, cursor) >= 0:
 			continue
 		}
 		snap.Content = nil
