@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"time"
 
 	"github.com/writerfiles/writer-go/writertest"
@@ -19,32 +18,26 @@ var sampleFiles = []writertest.File{
 	{ID: "4e5f1a7b-9d3c-4a6e-8bad-5c6d7e8f9001", Name: "résumé.txt", Status: writertest.StatusFailed},
 }
 
-// startFake starts the fake seeded with sampleFiles. Retried files stay in_progress for a
-// moment so the workflow can be watched.
-func startFake() *fakeServer {
-	s := writertest.Start(writertest.WithProcessingDelay(300 * time.Millisecond))
-	s.AddFiles(sampleFiles...)
-	return &fakeServer{s}
-}
+// failsAgain is the sample file whose retry fails again, as some do.
+var failsAgain = sampleFiles[4].ID
 
-// waitSettled waits until none of ids is in_progress on the fake.
-func (s *fakeServer) waitSettled(ctx context.Context, ids []string) error {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		busy := false
-		for _, id := range ids {
-			if f, _ := s.File(id); f.Status == writertest.StatusInProgress {
-				busy = true
+// startFake starts the fake seeded with sampleFiles. Retried files stay in_progress for a
+// moment so the workflow can be watched; one of them fails again.
+func startFake() *fakeServer {
+	s := writertest.Start(
+		writertest.WithProcessingDelay(300*time.Millisecond),
+		writertest.WithRetryOutcome(func(id string) string {
+			if id == failsAgain {
+				return writertest.StatusFailed
 			}
-		}
-		if !busy {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
+			return writertest.StatusCompleted
+		}),
+	)
+	// Uploaded an hour apart, the first one newest.
+	now := time.Now().UTC().Truncate(time.Second)
+	for i, f := range sampleFiles {
+		f.CreatedAt = now.Add(-time.Duration(i) * time.Hour)
+		s.AddFiles(f)
 	}
+	return &fakeServer{s}
 }

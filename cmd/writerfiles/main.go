@@ -4,8 +4,19 @@
 //
 // Commands:
 //
-//	retry ID...   ask Writer to process failed files again (POST /v1/files/retry)
-//	demo          with --fake: show the retry workflow on sample files
+//	list [--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]
+//	                  list files (GET /v1/files, every page)
+//	get ID            show one file (GET /v1/files/{file_id})
+//	upload PATH [--graph ID] [--type MIME] [--name NAME]
+//	                  upload a file (POST /v1/files)
+//	download ID [-o PATH]
+//	                  save a file's content to PATH, or write it to stdout when it is not a
+//	                  terminal (GET /v1/files/{file_id}/download)
+//	delete ID         delete a file for good (DELETE /v1/files/{file_id})
+//	retry ID...       ask Writer to process failed files again (POST /v1/files/retry)
+//	retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]
+//	                  retry every failed file, paced, and optionally wait until processed
+//	demo              with --fake: list failed files, retry them, wait, list again
 //
 // Global flags, before the command:
 //
@@ -13,6 +24,7 @@
 //	                 a path prefix is kept
 //	--fake           use a local in-process fake of the File API seeded with sample files;
 //	                 nothing leaves this machine and no key is needed
+//	--json           print files as JSON, one object per line
 //
 // The API key is read only from the WRITER_API_KEY environment variable, never from a flag.
 // Exit status: 0 success, 1 API error, 2 bad usage or input.
@@ -37,13 +49,24 @@ const (
 	exitUsage    = 2
 )
 
-const usage = `usage: writerfiles [--base-url URL] [--fake] COMMAND [args]
+const usage = `usage: writerfiles [--base-url URL] [--fake] [--json] COMMAND [args]
 
 commands:
-  retry ID...   ask Writer to process failed files again (POST /v1/files/retry)
-  demo          with --fake: show the retry workflow on sample files
+  list [--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]
+                        list files, every page
+  get ID                show one file
+  upload PATH [--graph ID] [--type MIME] [--name NAME]
+                        upload a file (its size is sent as Content-Length)
+  download ID [-o PATH] save a file's content to PATH (default: stdout, if not a terminal)
+  delete ID             delete a file for good
+  retry ID...           ask Writer to process failed files again
+  retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]
+                        retry every failed file (paced at --rpm requests per minute,
+                        default 400, 0 = unpaced); --wait polls until they are processed
+  demo                  with --fake: list failed files, retry them, wait, list again
 
 The API key is read from WRITER_API_KEY. --fake uses a local fake server and needs no key.
+Exit status: 0 success, 1 API error, 2 bad usage or input.
 `
 
 func main() {
@@ -56,8 +79,21 @@ func main() {
 // app is one invocation: where output goes and the client the command uses.
 type app struct {
 	out, errOut io.Writer
+	json        bool // --json
 	client      *writer.Client
 	fake        *fakeServer // nil unless --fake
+}
+
+// commands maps each command name to its function.
+var commands = map[string]func(context.Context, *app, []string) error{
+	"list":         cmdList,
+	"get":          cmdGet,
+	"upload":       cmdUpload,
+	"download":     cmdDownload,
+	"delete":       cmdDelete,
+	"retry":        cmdRetry,
+	"retry-failed": cmdRetryFailed,
+	"demo":         cmdDemo,
 }
 
 // run parses args, runs the command and returns the exit status.
@@ -66,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	baseURL := fs.String("base-url", "", "the API's base URL")
 	fake := fs.Bool("fake", false, "use a local fake server with sample files")
+	asJSON := fs.Bool("json", false, "print files as JSON lines")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
@@ -79,17 +116,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, cmdArgs := fs.Arg(0), fs.Args()[1:]
-	commands := map[string]func(context.Context, *app, []string) error{
-		"retry": cmdRetry,
-		"demo":  cmdDemo,
-	}
 	fn, ok := commands[cmd]
 	if !ok {
 		fmt.Fprintf(stderr, "writerfiles: unknown command %q\n%s", cmd, usage)
 		return exitUsage
 	}
 
-	a := &app{out: stdout, errOut: stderr}
+	a := &app{out: stdout, errOut: stderr, json: *asJSON}
 	opts := []writer.Option{}
 	if *baseURL != "" {
 		opts = append(opts, writer.WithBaseURL(*baseURL))
@@ -101,7 +134,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		a.fake = startFake()
 		defer a.fake.Close()
-		fmt.Fprintf(stdout, "Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)
+		// Announced on stderr: stdout may carry JSON or a file's content.
+		fmt.Fprintf(stderr, "Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)
 		opts = append(opts, writer.WithBaseURL(a.fake.URL), writer.WithAPIKey(a.fake.APIKey))
 	}
 	client, err := writer.NewClient(opts...)
@@ -128,4 +162,35 @@ func fail(stderr io.Writer, err error) int {
 		return exitUsage
 	}
 	return exitAPIError
+}
+
+// parseFlags parses a command's flags, which may come before, between or after its
+// positional arguments, and returns the positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

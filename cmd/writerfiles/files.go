@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/writerfiles/writer-go/writer"
+)
+
+// cmdList: writerfiles list [filters] prints every matching file, one per line.
+func cmdList(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	status := fs.String("status", "", "only files with this status: in_progress, completed or failed")
+	graph := fs.String("graph", "", "only files in this Knowledge Graph (UUID)")
+	types := fs.String("types", "", "only files with these extensions, comma-separated (pdf,docx)")
+	order := fs.String("order", "", "asc (oldest first) or desc (newest first, the default)")
+	pageSize := fs.Int("page-size", 0, "files per request, 1..100 (default: the server's, 50)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{"list takes no arguments, only flags"}
+	}
+	opts := &writer.ListOptions{Status: writer.Status(*status), GraphID: *graph, FileTypes: splitTypes(*types),
+		Order: writer.Order(*order), Limit: *pageSize}
+	n, err := a.printFiles(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if !a.json {
+		fmt.Fprintf(a.out, "%d file(s)\n", n)
+	}
+	return nil
+}
+
+// printFiles prints every file of a listing and returns how many there were.
+func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, error) {
+	n := 0
+	for f, err := range a.client.Files.List(ctx, opts) {
+		if err != nil {
+			return n, err
+		}
+		if n == 0 && !a.json {
+			fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", "ID", "STATUS", "CREATED", "NAME")
+		}
+		n++
+		a.printFile(f)
+	}
+	return n, nil
+}
+
+// printFile prints one file: a line of the table, or a JSON object with --json.
+func (a *app) printFile(f writer.File) {
+	if a.json {
+		_ = json.NewEncoder(a.out).Encode(jsonFile{ID: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIDs: f.GraphIDs, Status: string(f.Status)})
+		return
+	}
+	fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", f.ID, f.Status, f.CreatedAt.UTC().Format(time.DateTime), f.Name)
+}
+
+// jsonFile is the --json form of a file: the spec's file_response.
+type jsonFile struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	GraphIDs  []string  `json:"graph_ids"`
+	Status    string    `json:"status"`
+}
+
+// splitTypes splits a comma-separated list of extensions; "" is no filter.
+func splitTypes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// oneID returns the single positional argument of a command that takes a file id.
+func oneID(fs *flag.FlagSet, args []string) (string, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		return "", usageError{fmt.Sprintf("%s takes one file id: writerfiles %s ID", fs.Name(), fs.Name())}
+	}
+	return rest[0], nil
+}
+
+// cmdGet: writerfiles get ID.
+func cmdGet(ctx context.Context, a *app, args []string) error {
+	id, err := oneID(flag.NewFlagSet("get", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	f, err := a.client.Files.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	a.showFile(f)
+	return nil
+}
+
+// showFile prints one file in full.
+func (a *app) showFile(f writer.File) {
+	if a.json {
+		a.printFile(f)
+		return
+	}
+	fmt.Fprintf(a.out, "ID:       %s\nName:     %s\nStatus:   %s\nCreated:  %s\nGraphs:   %s\n",
+		f.ID, f.Name, f.Status, f.CreatedAt.UTC().Format(time.RFC3339), strings.Join(f.GraphIDs, ", "))
+}
+
+// cmdDelete: writerfiles delete ID.
+func cmdDelete(ctx context.Context, a *app, args []string) error {
+	id, err := oneID(flag.NewFlagSet("delete", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if err := a.client.Files.Delete(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "Deleted %s\n", id)
+	return nil
+}
+
+// mediaTypes are the types Writer's upload accepts, by extension: Go's built-in table
+// lacks several of them.
+var mediaTypes = map[string]string{
+	".txt":  "text/plain",
+	".doc":  "application/msword",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".ppt":  "application/vnd.ms-powerpoint",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".png":  "image/png",
+	".eml":  "message/rfc822",
+	".html": "text/html",
+	".htm":  "text/html",
+	".pdf":  "application/pdf",
+	".srt":  "application/x-subrip",
+	".csv":  "text/csv",
+	".xls":  "application/vnd.ms-excel",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".mp3":  "audio/mpeg",
+	".mp4":  "video/mp4",
+}
+
+// cmdUpload: writerfiles upload PATH [--graph ID] [--type MIME] [--name NAME].
+func cmdUpload(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	graph := fs.String("graph", "", "add the file to this Knowledge Graph (UUID)")
+	ctype := fs.String("type", "", "the file's media type (default: from its extension)")
+	name := fs.String("name", "", "the name to give the file (default: the base name of PATH)")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError{"upload takes one path: writerfiles upload PATH [--graph ID] [--type MIME]"}
+	}
+	path := rest[0]
+	if *name == "" {
+		*name = filepath.Base(path)
+	}
+	if *ctype == "" {
+		ext := strings.ToLower(filepath.Ext(path))
+		if *ctype = mediaTypes[ext]; *ctype == "" {
+			*ctype = mime.TypeByExtension(ext)
+		}
+		if *ctype == "" {
+			return usageError{fmt.Sprintf("upload: no media type known for %q: pass --type", ext)}
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return usageError{fmt.Sprintf("upload: %v", err)}
+	}
+	defer f.Close()
+	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
+	// streamed, and the upload may be replayed.
+	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
+	if err != nil {
+		return err
+	}
+	a.showFile(file)
+	return nil
+}
+
+// cmdDownload: writerfiles download ID [-o PATH]. A file is written whole or not at all:
+// into a temporary file next to PATH, renamed once the body was read to its end.
+func cmdDownload(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("download", flag.ContinueOnError)
+	outPath := fs.String("o", "", "save to this path (default: stdout)")
+	id, err := oneID(fs, args)
+	if err != nil {
+		return err
+	}
+	if (*outPath == "" || *outPath == "-") && isTerminal(a.out) {
+		return usageError{"download: stdout is a terminal; pass -o PATH"}
+	}
+	d, err := a.client.Files.Download(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer d.Body.Close()
+	if *outPath == "" || *outPath == "-" {
+		_, err := io.Copy(a.out, d.Body)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(*outPath), ".writerfiles-*")
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(tmp, d.Body)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), *outPath)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, *outPath)
+	return nil
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/writerfiles/writer-go/writertest"
+)
+
+// testKey is the API key of the test server; no output may ever contain it.
+const testKey = "sk-writerfiles-test-SECRET-0123456789"
+
+const (
+	failedA = "6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"
+	failedB = "7a2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e"
+	doneC   = "8b3d4e5f-6a7b-4c8d-ae9f-0a1b2c3d4e5f"
+	graph   = "31a8b75a-9a90-432f-8861-942229125333"
+)
+
+// newServer starts a fake with two failed files and one completed, and points
+// WRITER_API_KEY and WRITER_BASE_URL at it.
+func newServer(t *testing.T, opts ...writertest.Option) *writertest.Server {
+	t.Helper()
+	srv := writertest.NewServer(t, append([]writertest.Option{writertest.WithAPIKey(testKey)}, opts...)...)
+	srv.AddFiles(
+		writertest.File{ID: failedA, Name: "a.pdf", Status: writertest.StatusFailed, GraphIDs: []string{graph}},
+		writertest.File{ID: failedB, Name: "b.docx", Status: writertest.StatusFailed},
+		writertest.File{ID: doneC, Name: "c.txt", Status: writertest.StatusCompleted, ContentType: "text/plain", Content: []byte("hello, c")},
+	)
+	t.Setenv("WRITER_API_KEY", testKey)
+	t.Setenv("WRITER_BASE_URL", srv.URL)
+	return srv
+}
+
+// runCLI runs the command and checks that neither output shows the API key.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	for _, s := range []string{out.String(), errOut.String()} {
+		if strings.Contains(s, testKey) || strings.Contains(s, "SECRET") {
+			t.Errorf("writerfiles %v printed the API key:\n%s", args, s)
+		}
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	newServer(t)
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{nil, exitUsage},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"--nope", "list"}, exitUsage},
+		{[]string{"list"}, exitOK},
+		{[]string{"list", "--status", "done"}, exitUsage},
+		{[]string{"list", "--page-size", "101"}, exitUsage},
+		{[]string{"list", "extra"}, exitUsage},
+		{[]string{"get"}, exitUsage},
+		{[]string{"get", "../etc"}, exitUsage},
+		{[]string{"get", doneC}, exitOK},
+		{[]string{"get", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
+		{[]string{"delete", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
+		{[]string{"download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
+		{[]string{"upload", filepath.Join(t.TempDir(), "missing.pdf")}, exitUsage},
+		{[]string{"upload", "a.unknownext"}, exitUsage},
+		{[]string{"retry", "not-a-uuid"}, exitUsage},
+		{[]string{"retry-failed", "--batch", "-1"}, exitUsage},
+		{[]string{"retry-failed", "--graph", "nope"}, exitUsage},
+		{[]string{"demo"}, exitUsage},
+		{[]string{"--help"}, exitOK},
+	}
+	for _, tt := range tests {
+		if code, _, stderr := runCLI(t, tt.args...); code != tt.want {
+			t.Errorf("writerfiles %v exited %d, want %d (stderr %q)", tt.args, code, tt.want, stderr)
+		}
+	}
+}
+
+func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
+	newServer(t)
+	t.Setenv("WRITER_API_KEY", "sk-wrong-SECRET-key")
+	code, _, stderr := runCLI(t, "list")
+	if code != exitAPIError || !strings.Contains(stderr, "401") {
+		t.Errorf("exit %d stderr %q, want 1 and the 401", code, stderr)
+	}
+	t.Setenv("WRITER_API_KEY", "")
+	if code, _, stderr := runCLI(t, "list"); code != exitUsage || !strings.Contains(stderr, "WRITER_API_KEY") {
+		t.Errorf("no key: exit %d stderr %q, want 2 naming WRITER_API_KEY", code, stderr)
+	}
+}
+
+func TestListFiltersAndJSON(t *testing.T) {
+	newServer(t)
+	code, out, _ := runCLI(t, "--json", "list", "--status", "failed", "--order", "asc")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2 failed files:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		var f jsonFile
+		if err := json.Unmarshal([]byte(l), &f); err != nil || f.Status != "failed" || f.ID == "" {
+			t.Errorf("line %q: %+v, %v", l, f, err)
+		}
+	}
+	code, out, _ = runCLI(t, "list", "--graph", graph)
+	if code != exitOK || !strings.Contains(out, failedA) || strings.Contains(out, failedB) || !strings.Contains(out, "1 file(s)") {
+		t.Errorf("list --graph: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "list", "--types", "pdf,txt")
+	if code != exitOK || !strings.Contains(out, failedA) || !strings.Contains(out, doneC) || strings.Contains(out, failedB) {
+		t.Errorf("list --types: exit %d\n%s", code, out)
+	}
+}
+
+func TestUploadDownloadDelete(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "notes été.txt")
+	if err := os.WriteFile(path, []byte("some notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "--json", "upload", path, "--graph", graph)
+	if code != exitOK {
+		t.Fatalf("upload: exit %d %s", code, stderr)
+	}
+	var f jsonFile
+	if err := json.Unmarshal([]byte(out), &f); err != nil || f.Name != "notes été.txt" {
+		t.Fatalf("upload printed %q: %v", out, err)
+	}
+	stored, _ := srv.File(f.ID)
+	if string(stored.Content) != "some notes" || stored.ContentType != "text/plain" || len(stored.GraphIDs) != 1 {
+		t.Errorf("server stored %q %q graphs %v", stored.Content, stored.ContentType, stored.GraphIDs)
+	}
+
+	dst := filepath.Join(dir, "copy.txt")
+	if code, _, stderr := runCLI(t, "download", f.ID, "-o", dst); code != exitOK {
+		t.Fatalf("download: exit %d %s", code, stderr)
+	}
+	if got, err := os.ReadFile(dst); err != nil || string(got) != "some notes" {
+		t.Errorf("downloaded %q, %v", got, err)
+	}
+	code, out, _ = runCLI(t, "download", doneC)
+	if code != exitOK || out != "hello, c" {
+		t.Errorf("download to stdout: exit %d %q", code, out)
+	}
+
+	if code, _, _ := runCLI(t, "delete", f.ID); code != exitOK {
+		t.Fatalf("delete: exit %d", code)
+	}
+	if code, _, stderr := runCLI(t, "get", f.ID); code != exitAPIError || !strings.Contains(stderr, "404") {
+		t.Errorf("get after delete: exit %d %q", code, stderr)
+	}
+}
+
+func TestRetryFailedWithWait(t *testing.T) {
+	srv := newServer(t)
+	code, out, stderr := runCLI(t, "retry-failed", "--batch", "1", "--rpm", "0", "--wait", "--interval", "1ms")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Listed 2 failed file(s); retrying in 2 request(s).", "Request 2/2: 1 file(s) accepted.",
+		"Writer accepted the retry of 2 in 2 request(s)", "Processed: 2 completed, 0 failed again."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, id := range []string{failedA, failedB} {
+		if f, _ := srv.File(id); f.Status != writertest.StatusCompleted || f.RetryRequests != 1 {
+			t.Errorf("%s: status %s after %d retries", id, f.Status, f.RetryRequests)
+		}
+	}
+	code, out, _ = runCLI(t, "retry-failed")
+	if code != exitOK || !strings.Contains(out, "No failed files found.") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+}
+
+func TestRetryFailedBatchErrorExitsOne(t *testing.T) {
+	srv := newServer(t)
+	// The list page names a file the server does not hold: its retry request gets 404.
+	const unknown = "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"
+	entry := func(id string) string {
+		return `{"id":"` + id + `","name":"x.pdf","created_at":"2026-01-01T00:00:00Z","graph_ids":[],"status":"failed"}`
+	}
+	srv.FailNext(1, writertest.Fault{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}},
+		Body: `{"data":[` + entry(failedA) + `,` + entry(unknown) + `],"has_more":false}`})
+	code, out, stderr := runCLI(t, "retry-failed", "--batch", "1", "--rpm", "0")
+	if code != exitAPIError || !strings.Contains(stderr, "404") || !strings.Contains(out, "1 request(s) failed") {
+		t.Errorf("exit %d, stderr %q, stdout %q; want 1, the 404 and the count", code, stderr, out)
+	}
+	if f, _ := srv.File(failedA); f.RetryRequests != 1 {
+		t.Errorf("the other file was retried %d times, want 1", f.RetryRequests)
+	}
+}
+
+func TestFakeDemo(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, out, stderr := runCLI(t, "--fake", "demo")
+	if code != exitOK {
+		t.Fatalf("demo exited %d: %s", code, stderr)
+	}
+	steps := []string{"$ writerfiles list --status failed", "$ writerfiles retry-failed --wait", "Processed: 2 completed, 1 failed again.", "$ writerfiles list"}
+	at := 0
+	for _, s := range steps {
+		i := strings.Index(out[at:], s)
+		if i < 0 {
+			t.Fatalf("demo output lacks %q after byte %d:\n%s", s, at, out)
+		}
+		at += i + len(s)
+	}
+	final := out[at:]
+	if strings.Count(final, "completed") != 3 || strings.Count(final, "failed") != 1 {
+		t.Errorf("final listing should show 3 completed files and 1 failed:\n%s", final)
+	}
+}
