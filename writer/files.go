@@ -10,9 +10,23 @@ import (
 	"github.com/writerfiles/writer-go/api"
 )
 
-// FilesService is Writer's File API (spec tag "File API", paths under /v1/files): the six
-// operations (List, Get, Upload, Download, Delete, Retry) and the workflow built on them
-// (RetryFailed, WaitProcessed).
+// FilesService is Writer's File API (spec tag "File API", paths under /v1/files), reached
+// as Client.Files. Each method checks its arguments before any request (ErrInvalidInput),
+// and returns *Error for every failure that reached the network.
+//
+// The six operations, one request each (retried as the client's RetryPolicy allows):
+//
+//	List, ListPage  GET    /v1/files                          gatewayGetFiles
+//	Get             GET    /v1/files/{file_id}                gatewayGetFile
+//	Upload          POST   /v1/files                          gatewayUploadFile
+//	Download        GET    /v1/files/{file_id}/download       gatewayDownloadFile
+//	Delete          DELETE /v1/files/{file_id}                gatewayDeleteFile
+//	Retry           POST   /v1/files/retry                    gatewayRetryFailedFiles
+//
+// The workflow built on them, paced by a client-side rate limiter:
+//
+//	RetryFailed     list every failed file, then retry them in batches
+//	WaitProcessed   poll files until none is in_progress
 type FilesService service
 
 // File is a file stored by Writer: the spec's file_response.

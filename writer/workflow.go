@@ -130,7 +130,7 @@ type BatchError struct {
 // report's Errors and the run goes on, except on ErrUnauthorized or ErrForbidden, or when
 // ctx ends, which stop it with that error. When any batch failed, the returned error says
 // how many and wraps the first one. The report is valid in every case.
-func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (rep RetryFailedReport, err error) {
+func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	if opts == nil {
 		opts = &RetryFailedOptions{}
 	}
@@ -138,33 +138,37 @@ func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions
 		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
 	})
 	if err != nil {
-		return rep, err
+		return RetryFailedReport{}, err
 	}
 	batchSize := opts.BatchSize
 	switch {
 	case batchSize < 0:
-		return rep, inputErr("RetryFailedOptions.BatchSize", -1, fmt.Sprint(batchSize), "is negative")
+		return RetryFailedReport{}, inputErr("RetryFailedOptions.BatchSize", -1, fmt.Sprint(batchSize), "is negative")
 	case batchSize == 0:
 		batchSize = defaultBatchSize
 	}
 	p, err := newPacer("RetryFailedOptions.RequestsPerMinute", opts.RequestsPerMinute)
 	if err != nil {
-		return rep, err
+		return RetryFailedReport{}, err
 	}
-	defer func() { rep.SlowDowns = p.slowDowns }()
-	progress := func(pr RetryFailedProgress) {
-		if opts.Progress != nil {
-			opts.Progress(pr)
-		}
+	progress := func(RetryFailedProgress) {}
+	if opts.Progress != nil {
+		progress = opts.Progress
 	}
+	var rep RetryFailedReport
+	err = s.retryFailed(ctx, q, batchSize, p, progress, &rep)
+	rep.SlowDowns = p.slowDowns
+	return rep, err
+}
 
-	var ids []uuid.UUID
-	var listed int
-	ids, rep.Skipped, listed, err = s.listFailed(ctx, q, p, func(listed int) {
+// retryFailed runs the two phases of RetryFailed with checked options, filling in rep.
+func (s *FilesService) retryFailed(ctx context.Context, q listQuery, batchSize int, p *pacer, progress func(RetryFailedProgress), rep *RetryFailedReport) error {
+	ids, skipped, listed, err := s.listFailed(ctx, q, p, func(listed int) {
 		progress(RetryFailedProgress{Listing: true, Listed: listed})
 	})
+	rep.Skipped = skipped
 	if err != nil {
-		return rep, err
+		return err
 	}
 	rep.Found = len(ids)
 
@@ -184,13 +188,13 @@ func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions
 		}
 		progress(pr)
 		if err != nil && (ctx.Err() != nil || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
-			return rep, err
+			return err
 		}
 	}
 	if len(rep.Errors) > 0 {
-		return rep, fmt.Errorf("writer: %d of %d retry requests failed; the first: %w", len(rep.Errors), rep.Batches, rep.Errors[0].Err)
+		return fmt.Errorf("writer: %d of %d retry requests failed; the first: %w", len(rep.Errors), rep.Batches, rep.Errors[0].Err)
 	}
-	return rep, nil
+	return nil
 }
 
 // listFailed pages through the failed files of q and returns the distinct UUID ids, sorted,
