@@ -37,6 +37,7 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 		return nil, err
 	}
 	cl := &call{op: opDownload}
+	//nolint:bodyclose // the body is handed to the caller in Download.Body, who closes it
 	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
 		return s.client.api.GatewayDownloadFile(ctx, fileID, acceptOctetStream)
 	})

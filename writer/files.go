@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/writerfiles/writer-go/api"
 )
 
@@ -59,7 +60,7 @@ const (
 	StatusFailed Status = "failed"
 )
 
-// ErrNotDeleted: DELETE /v1/files/{file_id} answered 200 with "deleted": false.
+// ErrNotDeleted means DELETE /v1/files/{file_id} answered 200 with "deleted": false.
 var ErrNotDeleted = errors.New("writer: file not deleted")
 
 // fileFrom converts the generated file_response to a File.

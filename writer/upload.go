@@ -198,7 +198,7 @@ func checkMediaType(contentType string) error {
 	if err != nil || typ == "" || sub == "" || strings.TrimSpace(contentType) != contentType {
 		return inputErr("contentType", -1, contentType, "is not a media type such as application/pdf")
 	}
-	for i := 0; i < len(contentType); i++ {
+	for i := range len(contentType) {
 		if b := contentType[i]; b < ' ' || b >= 0x7f {
 			return inputErr("contentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
 		}
@@ -229,7 +229,7 @@ func contentDisposition(name string) string {
 	b.WriteByte('"')
 	if !ascii {
 		b.WriteString("; filename*=UTF-8''")
-		for i := 0; i < len(name); i++ {
+		for i := range len(name) {
 			if c := name[i]; isAttrChar(c) {
 				b.WriteByte(c)
 			} else {

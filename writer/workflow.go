@@ -13,7 +13,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// NoRateLimit, given as RequestsPerMinute, turns off the client-side pacing of RetryFailed
+// NoRateLimit is the RequestsPerMinute that turns off the client-side pacing of RetryFailed
 // and WaitProcessed.
 const NoRateLimit = -1
 
