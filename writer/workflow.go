@@ -105,7 +105,8 @@ type BatchError struct {
 //     (operationId gatewayRetryFailedFiles).
 //
 // Listing everything before retrying anything is what makes every id retried at most once
-// per run and none missed: a retried file leaves the status=failed filter (it becomes
+// per run, and no file skipped because of the run's own retries: a retried file leaves the
+// status=failed filter (it becomes
 // in_progress, and may fail again at once), so retrying while paging would change the very
 // result set the cursor walks, and depending on how the server resolves a cursor that left
 // the filter, pages could skip files or start over and repeat them. Here the run's own
@@ -113,7 +114,7 @@ type BatchError struct {
 // that become failed, or are retried by someone else, while the listing runs may or may not
 // be found: run RetryFailed again to catch them.
 //
-// Memory: the run keeps 16 bytes per distinct failed file (its UUID), plus the slack of a
+// Memory: the run keeps 16 bytes per failed file listed (its UUID), plus the slack of a
 // growing slice (at most 40 bytes per file in all), one list page and one batch; it never
 // holds the files' other fields. One million failed files take about 16 MB.
 //
