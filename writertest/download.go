@@ -47,6 +47,7 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	_, ok := s.files[id]
 	delete(s.files, id)
+	s.sorted = nil
 	s.mu.Unlock()
 	if !ok {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")

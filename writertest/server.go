@@ -80,7 +80,8 @@ type Server struct {
 	files    map[string]*file
 	requests []Request
 	faults   []Fault
-	limit    window // the simulated rate limit's current window
+	limit    window  // the simulated rate limit's current window
+	sorted   []*file // files by created_at, then id; nil when files changed (see byCreation)
 }
 
 type file struct {
@@ -99,6 +100,7 @@ type options struct {
 	maxStored int64
 	rateN     int           // requests allowed per rateWindow; 0: no limit
 	rateEvery time.Duration // the rate limit's window
+	filtered  bool          // list cursors resolve only among matching files
 }
 
 // WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.
@@ -153,6 +155,7 @@ func (s *Server) AddFiles(files ...File) {
 		f.SHA256 = hex.EncodeToString(sum[:])
 		s.files[f.ID] = &file{File: f}
 	}
+	s.sorted = nil
 }
 
 // File returns the stored file with the given id, with its status as of now.

@@ -83,6 +83,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.files[f.ID] = f
+	s.sorted = nil
 	out := f.File
 	s.mu.Unlock()
 	out.GraphIDs = nil
