@@ -26,7 +26,7 @@ import (
 //
 // The workflow built on them, paced by a client-side rate limiter:
 //
-//	RetryFailed     list every failed file, then retry them in batches
+//	RetryFailed     retry every failed file, page by page, in batches
 //	WaitProcessed   poll files until none is in_progress
 type FilesService service
 

@@ -1,7 +1,6 @@
 package writer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +26,12 @@ const (
 	minPace                  = rate.Limit(0.1) // requests per second the pace never drops below
 )
 
+// What a RetryFailedReport keeps of things that could be as many as the files.
+const (
+	maxSkippedIDs  = 100 // RetryFailedReport.SkippedIDs
+	maxBatchErrors = 10  // RetryFailedReport.Errors
+)
+
 // RetryFailedOptions configure RetryFailed. A nil *RetryFailedOptions is the zero value:
 // every failed file, 100 ids per retry request, 400 requests per minute.
 type RetryFailedOptions struct {
@@ -36,52 +41,62 @@ type RetryFailedOptions struct {
 	// {"pdf", "docx"} (list query file_types).
 	FileTypes []string
 	// BatchSize is the number of file ids per POST /v1/files/retry. 0 means 100. Writer
-	// does not document a maximum.
+	// does not document a maximum. The run holds up to BatchSize+100 ids at a time.
 	BatchSize int
 	// RequestsPerMinute paces every HTTP call of the run, list pages and retry requests
 	// alike, with a token bucket of burst 1 (golang.org/x/time/rate). 0 means 400, Writer's
 	// documented limit per account (other clients of the account share it: set less if they
 	// are busy). NoRateLimit turns pacing off.
 	RequestsPerMinute int
-	// Progress, when set, is called after each list page and each retry request, on the
-	// goroutine that called RetryFailed.
+	// Progress, when set, is called after each list page and after each retry request, on
+	// the goroutine that called RetryFailed.
 	Progress func(RetryFailedProgress)
 }
 
 // RetryFailedProgress is a snapshot of a RetryFailed run, given to
-// RetryFailedOptions.Progress.
+// RetryFailedOptions.Progress. The counts are those of RetryFailedReport so far.
 type RetryFailedProgress struct {
-	// Listing is true while the failed files are being listed, false once retrying began.
-	Listing bool
-	// Listed is the number of failed files read from list pages so far (a file that a page
-	// repeats counts twice).
-	Listed int
-	// Found is the number of distinct failed files to retry; known once Listing is false.
+	// Pages is the number of list pages read so far.
+	Pages int
+	// Found is the number of failed files found so far, Skipped included.
 	Found int
+	// Skipped is the number of failed files found so far whose id is not a UUID.
+	Skipped int
 	// Retried is the number of files in retry requests that Writer accepted so far.
 	Retried int
-	// Batches is the number of retry requests sent so far, of BatchesTotal.
-	Batches, BatchesTotal int
-	// FailedBatches is the number of retry requests that failed so far.
-	FailedBatches int
+	// Batches is the number of retry requests sent so far, and FailedBatches the number of
+	// them that failed.
+	Batches, FailedBatches int
+	// ListingDone reports that the last list page was read: Found is final, and the calls
+	// still to come are for the retry requests of the files found but not yet sent.
+	ListingDone bool
 	// Batch holds the ids of the retry request just sent, and BatchErr its outcome (nil:
-	// accepted). Both are empty during listing. Batch is valid only during the call.
+	// accepted). Both are empty in a call made after a list page. Batch is valid only
+	// during the call.
 	Batch    []string
 	BatchErr error
 }
 
-// RetryFailedReport is what a RetryFailed run did.
+// RetryFailedReport is what a RetryFailed run did. Its size does not grow with the number
+// of files: it keeps counts, at most 100 SkippedIDs and at most 10 Errors.
 type RetryFailedReport struct {
-	// Found is the number of distinct failed files found that matched the filters.
+	// Pages is the number of list pages read.
+	Pages int
+	// Found is the number of failed files found that matched the filters, each counted
+	// once (see RetryFailed), Skipped included.
 	Found int
 	// Retried is the number of files in retry requests Writer accepted.
 	Retried int
-	// Batches is the number of retry requests sent.
-	Batches int
-	// Skipped are failed files whose id is not a UUID: POST /v1/files/retry takes only
-	// UUIDs (retry_files_request.file_ids, format uuid), so they were not retried.
-	Skipped []string
-	// Errors are the retry requests that failed, with their ids.
+	// Batches is the number of retry requests sent, and FailedBatches the number of them
+	// that failed.
+	Batches, FailedBatches int
+	// Skipped is the number of failed files whose id is not a UUID: POST /v1/files/retry
+	// takes only UUIDs (retry_files_request.file_ids, format uuid), so they were not
+	// retried. SkippedIDs holds the first 100 of them, in the order found.
+	Skipped    int
+	SkippedIDs []string
+	// Errors are the first 10 retry requests that failed, with their ids (Progress sees
+	// every one).
 	Errors []BatchError
 	// SlowDowns is the number of times the run slowed down after Writer answered 429.
 	SlowDowns int
@@ -96,27 +111,41 @@ type BatchError struct {
 }
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
-// failed file), and reports what it did. It runs in two phases:
+// failed file), and reports what it did. It reads the failed files a page at a time and
+// retries them as it goes:
 //
-//  1. It lists the failed files: GET /v1/files (operationId gatewayGetFiles) with
-//     status=failed, the filters of opts, order=asc and limit=100, paging with after set to
-//     each page's last id, and collects their ids.
-//  2. It sends the distinct ids, in batches of opts.BatchSize, to POST /v1/files/retry
-//     (operationId gatewayRetryFailedFiles).
+//   - GET /v1/files (operationId gatewayGetFiles) with status=failed, the filters of opts,
+//     order=asc (oldest first) and limit=100, paging with after set to the last file id of
+//     the previous page until a page says has_more is false or comes back empty;
+//   - POST /v1/files/retry (operationId gatewayRetryFailedFiles) with opts.BatchSize ids
+//     (default 100), sent as soon as that many are found, before the next page is read;
+//     the remainder is sent when the listing ends.
 //
-// Listing everything before retrying anything is what makes every id retried at most once
-// per run, and no file skipped because of the run's own retries: a retried file leaves the
-// status=failed filter (it becomes
-// in_progress, and may fail again at once), so retrying while paging would change the very
-// result set the cursor walks, and depending on how the server resolves a cursor that left
-// the filter, pages could skip files or start over and repeat them. Here the run's own
-// retries cannot move the listing, and an id that a page repeats is retried once. Files
-// that become failed, or are retried by someone else, while the listing runs may or may not
-// be found: run RetryFailed again to catch them.
+// The cursor file is held back: the last file of a page, which the next page request names
+// in after, is retried only once that request has answered. Writer does not document how
+// it resolves an after cursor whose file has left the status=failed filter (UNKNOWN): by
+// the file's place among all files, or only among the files that match (refusing the
+// cursor otherwise). Held back, the cursor file is still failed when the server resolves
+// it, so paging is the same either way.
 //
-// Memory: the run keeps 16 bytes per failed file listed (its UUID), plus the slack of a
-// growing slice (at most 40 bytes per file in all), one list page and one batch; it never
-// holds the files' other fields. One million failed files take about 16 MB.
+// Each file is retried at most once per run. With order=asc each page holds files created
+// after the cursor file, and a file this run retried keeps its place (its created_at)
+// behind the cursor, even when it fails again at once, so later pages do not show it. This
+// assumes that retrying a file does not change its created_at. Against a server that
+// repeats files anyway, a file is not retried again when its created_at is before the
+// cursor file's or its id was on the same or the previous page; the run keeps no other
+// record of the files it retried.
+//
+// A file is found when it is failed at the moment its page is read. A file that becomes
+// failed behind the cursor during the run (retried by someone else and failed again, say)
+// is not found; run RetryFailed again to catch it. One that becomes failed ahead of the
+// cursor is found.
+//
+// Memory stays the same whatever the number of files: one list page (100 files as Writer
+// sends them), the ids of that page and the previous one, at most opts.BatchSize+100 ids
+// waiting to be sent (16 bytes each), and the report's capped lists. With the default batch
+// size the run's live heap grows by tens of kilobytes, for 5,000 or 50,000 files alike
+// (writer_test TestRetryFailedMemoryDoesNotGrowWithFiles).
 //
 // Pacing: every HTTP call waits for a token of a limiter at opts.RequestsPerMinute (default
 // 400, Writer's limit per account). Each call is retried by the client's retry policy
@@ -127,10 +156,15 @@ type BatchError struct {
 // configured pace, up to the configured pace.
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A
-// failed list page ends the run with its *Error. A failed retry request is recorded in the
-// report's Errors and the run goes on, except on ErrUnauthorized or ErrForbidden, or when
-// ctx ends, which stop it with that error. When any batch failed, the returned error says
-// how many and wraps the first one. The report is valid in every case.
+// failed list page ends the run with its *Error (ErrBadRequest, for example, if someone
+// else retried the cursor file and Writer refuses such a cursor); files found but not yet
+// sent are then not retried. A page whose last file would move the cursor back (an empty
+// id, the cursor's own id, or a file created before the cursor file) ends the run with an
+// *Error matching ErrInvalidResponse, as paging would not advance. A failed retry request
+// is counted in the report, and the run goes on, except on ErrUnauthorized or
+// ErrForbidden, or when ctx ends, which stop it with that error. When any retry request
+// failed, the returned error says how many and wraps the first one. The report is valid in
+// every case.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	if opts == nil {
 		opts = &RetryFailedOptions{}
@@ -152,90 +186,150 @@ func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
-	progress := func(RetryFailedProgress) {}
-	if opts.Progress != nil {
-		progress = opts.Progress
+	r := &failedRun{s: s, q: q, batchSize: batchSize, p: p, progress: opts.Progress,
+		pageIDs: map[string]struct{}{}, prevIDs: map[string]struct{}{}}
+	err = r.run(ctx)
+	r.rep.SlowDowns = p.slowDowns
+	if err == nil && r.rep.FailedBatches > 0 {
+		err = fmt.Errorf("writer: %d of %d retry requests failed; the first: %w", r.rep.FailedBatches, r.rep.Batches, r.rep.Errors[0].Err)
 	}
-	var rep RetryFailedReport
-	err = s.retryFailed(ctx, q, batchSize, p, progress, &rep)
-	rep.SlowDowns = p.slowDowns
-	return rep, err
+	return r.rep, err
 }
 
-// retryFailed runs the two phases of RetryFailed with checked options, filling in rep.
-func (s *FilesService) retryFailed(ctx context.Context, q listQuery, batchSize int, p *pacer, progress func(RetryFailedProgress), rep *RetryFailedReport) error {
-	ids, skipped, listed, err := s.listFailed(ctx, q, p, func(listed int) {
-		progress(RetryFailedProgress{Listing: true, Listed: listed})
-	})
-	rep.Skipped = skipped
-	if err != nil {
-		return err
-	}
-	rep.Found = len(ids)
+// failedRun is the state of one RetryFailed run with checked options.
+type failedRun struct {
+	s         *FilesService
+	q         listQuery
+	batchSize int
+	p         *pacer
+	progress  func(RetryFailedProgress) // nil: none
 
-	pr := RetryFailedProgress{Listed: listed, Found: len(ids), BatchesTotal: (len(ids) + batchSize - 1) / batchSize}
-	for start := 0; start < len(ids); start += batchSize {
-		batch := ids[start:min(start+batchSize, len(ids))]
-		err := p.do(ctx, func() error { return s.retry(ctx, batch) })
-		rep.Batches++
-		pr.Batches++
-		pr.Batch, pr.BatchErr = uuidStrings(batch), err
-		if err == nil {
-			rep.Retried += len(batch)
-			pr.Retried += len(batch)
-		} else {
-			rep.Errors = append(rep.Errors, BatchError{FileIDs: pr.Batch, Err: err})
-			pr.FailedBatches++
-		}
-		progress(pr)
-		if err != nil && (ctx.Err() != nil || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
+	rep     RetryFailedReport
+	queue   []uuid.UUID         // found, not yet sent
+	pageIDs map[string]struct{} // ids taken from the current page
+	prevIDs map[string]struct{} // ids taken from the previous page
+}
+
+// run pages through the failed files, queueing them, and sends every full batch before
+// reading the next page (see RetryFailed).
+func (r *failedRun) run(ctx context.Context) error {
+	var (
+		after   string    // the cursor: the previous page's last file id
+		afterAt time.Time // its created_at
+		held    uuid.UUID // the cursor file, to retry once the next page is read
+		holding bool
+	)
+	for {
+		var page Page
+		err := r.p.do(ctx, func() (err error) {
+			page, err = r.s.listPage(ctx, r.q, Cursor{After: after})
+			return err
+		})
+		if err != nil {
 			return err
 		}
+		r.rep.Pages++
+		if holding {
+			r.queue, holding = append(r.queue, held), false
+		}
+		r.pageIDs, r.prevIDs = r.prevIDs, r.pageIDs
+		clear(r.pageIDs)
+		done := !page.HasMore || len(page.Files) == 0
+		for i, f := range page.Files {
+			id, ok := r.take(f, afterAt)
+			switch {
+			case !ok:
+			case i == len(page.Files)-1 && !done:
+				held, holding = id, true
+			default:
+				r.queue = append(r.queue, id)
+			}
+		}
+		r.report(nil, nil, done)
+		for len(r.queue) >= r.batchSize || (done && len(r.queue) > 0) {
+			n := min(r.batchSize, len(r.queue))
+			if err := r.send(ctx, r.queue[:n], done); err != nil {
+				return err
+			}
+			r.queue = append(r.queue[:0], r.queue[n:]...)
+		}
+		if done {
+			return nil
+		}
+		if after, err = nextCursor(page, after); err != nil {
+			return err
+		}
+		last := page.Files[len(page.Files)-1]
+		if last.CreatedAt.Before(afterAt) {
+			return &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
+		}
+		afterAt = last.CreatedAt
 	}
-	if len(rep.Errors) > 0 {
-		return fmt.Errorf("writer: %d of %d retry requests failed; the first: %w", len(rep.Errors), rep.Batches, rep.Errors[0].Err)
+}
+
+// errCursorBack: with order=asc, a page's last file was created before the cursor file.
+var errCursorBack = errors.New("page's last file was created before the cursor file (order=asc): paging would not advance")
+
+// take returns the id of f to retry, or false when f is not failed, is a repeat (created
+// before the cursor file, which was created at afterAt, or already taken from this page or
+// the previous one), or has an id that is not a UUID (counted and kept in the report).
+func (r *failedRun) take(f File, afterAt time.Time) (uuid.UUID, bool) {
+	// The filter is the server's; a file it lets through in another status is not retried.
+	if f.Status != StatusFailed || f.CreatedAt.Before(afterAt) {
+		return uuid.UUID{}, false
+	}
+	if _, dup := r.prevIDs[f.ID]; dup {
+		return uuid.UUID{}, false
+	}
+	if _, dup := r.pageIDs[f.ID]; dup {
+		return uuid.UUID{}, false
+	}
+	r.pageIDs[f.ID] = struct{}{}
+	r.rep.Found++
+	id, ok := parseUUID(f.ID)
+	if !ok {
+		r.rep.Skipped++
+		if len(r.rep.SkippedIDs) < maxSkippedIDs {
+			r.rep.SkippedIDs = append(r.rep.SkippedIDs, f.ID)
+		}
+	}
+	return id, ok
+}
+
+// send sends one retry request with ids and records its outcome. It returns an error
+// only when the run must stop: ErrUnauthorized, ErrForbidden, or the end of ctx.
+func (r *failedRun) send(ctx context.Context, ids []uuid.UUID, listingDone bool) error {
+	err := r.p.do(ctx, func() error { return r.s.retry(ctx, ids) })
+	r.rep.Batches++
+	var batch []string
+	if r.progress != nil || err != nil {
+		batch = uuidStrings(ids)
+	}
+	if err == nil {
+		r.rep.Retried += len(ids)
+	} else {
+		r.rep.FailedBatches++
+		if len(r.rep.Errors) < maxBatchErrors {
+			r.rep.Errors = append(r.rep.Errors, BatchError{FileIDs: slices.Clone(batch), Err: err})
+		}
+	}
+	r.report(batch, err, listingDone)
+	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
+		return err
 	}
 	return nil
 }
 
-// listFailed pages through the failed files of q and returns the distinct UUID ids, sorted,
-// the ids that are not UUIDs, and how many failed files the pages held.
-func (s *FilesService) listFailed(ctx context.Context, q listQuery, p *pacer, progress func(listed int)) (ids []uuid.UUID, skipped []string, listed int, err error) {
-	seenSkipped := map[string]bool{}
-	var after string
-	for {
-		var page Page
-		err := p.do(ctx, func() (err error) {
-			page, err = s.listPage(ctx, q, Cursor{After: after})
-			return err
-		})
-		if err != nil {
-			return nil, skipped, listed, err
-		}
-		for _, f := range page.Files {
-			// The filter is the server's; a file it lets through in another status is not
-			// retried.
-			if f.Status != StatusFailed {
-				continue
-			}
-			listed++
-			if u, ok := parseUUID(f.ID); ok {
-				ids = append(ids, u)
-			} else if !seenSkipped[f.ID] {
-				seenSkipped[f.ID] = true
-				skipped = append(skipped, f.ID)
-			}
-		}
-		progress(listed)
-		if !page.HasMore || len(page.Files) == 0 {
-			break
-		}
-		if after, err = nextCursor(page, after); err != nil {
-			return nil, skipped, listed, err
-		}
+// report calls the Progress callback, if any, with the counts so far.
+func (r *failedRun) report(batch []string, batchErr error, listingDone bool) {
+	if r.progress == nil {
+		return
 	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	return slices.Compact(ids), skipped, listed, nil
+	r.progress(RetryFailedProgress{
+		Pages: r.rep.Pages, Found: r.rep.Found, Skipped: r.rep.Skipped, Retried: r.rep.Retried,
+		Batches: r.rep.Batches, FailedBatches: r.rep.FailedBatches, ListingDone: listingDone,
+		Batch: batch, BatchErr: batchErr,
+	})
 }
 
 func uuidStrings(ids []uuid.UUID) []string {

@@ -1,12 +1,16 @@
 package writer_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +70,54 @@ func checkRetriedOnce(t *testing.T, srv *writertest.Server, failed []string, tot
 	}
 }
 
+// checkCursorsHeldBack fails the test if a list request's after cursor names a file that
+// an earlier retry request carried: the cursor file must stay failed until the page after
+// it was read.
+func checkCursorsHeldBack(t *testing.T, srv *writertest.Server) {
+	t.Helper()
+	retried := map[string]bool{}
+	bad, first := 0, ""
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == http.MethodPost && r.Path == "/v1/files/retry":
+			var body struct {
+				FileIDs []string `json:"file_ids"`
+			}
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("retry body %q: %v", r.Body, err)
+			}
+			for _, id := range body.FileIDs {
+				retried[id] = true
+			}
+		case r.Method == http.MethodGet && r.Path == "/v1/files":
+			q, err := url.ParseQuery(r.RawQuery)
+			if err != nil {
+				t.Fatalf("query %q: %v", r.RawQuery, err)
+			}
+			if after := q.Get("after"); retried[after] {
+				bad++
+				first = cmp.Or(first, after)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d list requests named as their cursor a file already retried, the first %s", bad, first)
+	}
+}
+
+// requestKinds returns the run's requests in order: L for a list page, R for a retry.
+func requestKinds(srv *writertest.Server) string {
+	var b strings.Builder
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/files/retry" {
+			b.WriteByte('R')
+		} else {
+			b.WriteByte('L')
+		}
+	}
+	return b.String()
+}
+
 // failEveryThird makes a third of the retried files fail again at once, so that they are
 // back in the failed filter while the run goes on.
 func failEveryThird(id string) string {
@@ -82,32 +134,73 @@ var tooManyRequests = writertest.Fault{
 	Body:   `{"tpe":"fail.tooManyRequests","errors":[{"description":"slow down","key":"fail.tooManyRequests.quotaExceeded","extras":{}}],"extras":{}}`,
 }
 
-func TestRetryFailedTenThousandFilesUnderRateLimit(t *testing.T) {
-	// The simulated rate limit answers 429 when requests come faster than 5 per 10 ms,
-	// which depends on the machine's speed; so a 429 is also queued after every page and
-	// every batch, and every call of the run meets at least one.
-	client, srv := setup(t, []writertest.Option{
-		writertest.WithRateLimit(5, 10*time.Millisecond),
-		writertest.WithRetryOutcome(failEveryThird),
-	})
-	failed := seedWorkflow(srv, 10000, 2000)
-	calls := 0
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(writer.RetryFailedProgress) {
-		calls++
-		srv.FailNext(1, tooManyRequests)
-	}}
-	srv.FailNext(1, tooManyRequests)
+// listAnswer is a canned 200 answer of GET /v1/files holding files given as id@seconds
+// (created_at in seconds after 2026-01-01), all failed.
+func listAnswer(hasMore bool, files ...string) writertest.Fault {
+	var data []string
+	for _, f := range files {
+		id, secs, _ := strings.Cut(f, "@")
+		n, _ := strconv.Atoi(secs)
+		at := time.Date(2026, 1, 1, 0, 0, n, 0, time.UTC).Format(time.RFC3339)
+		data = append(data, `{"id":"`+id+`","name":"x.pdf","created_at":"`+at+`","graph_ids":[],"status":"failed"}`)
+	}
+	body := fmt.Sprintf(`{"data":[%s],"has_more":%t}`, strings.Join(data, ","), hasMore)
+	return writertest.Fault{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+}
 
-	rep, err := client.Files.RetryFailed(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("RetryFailed: %v", err)
-	}
-	if rep.Found != 10000 || rep.Retried != 10000 || rep.Batches != 100 || len(rep.Errors) != 0 || len(rep.Skipped) != 0 {
-		t.Errorf("report = found %d retried %d batches %d errors %d skipped %d, want 10000 10000 100 0 0",
-			rep.Found, rep.Retried, rep.Batches, len(rep.Errors), len(rep.Skipped))
-	}
-	t.Logf("the simulated rate limit answered 429 to %d requests, besides %d queued 429s", srv.RateLimited(), calls)
-	checkRetriedOnce(t, srv, failed, 12000)
+func TestRetryFailedTenThousandFilesUnderRateLimit(t *testing.T) {
+	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
+		// The simulated rate limit answers 429 when requests come faster than 5 per 10 ms,
+		// which depends on the machine's speed; so a 429 is also queued after every page
+		// and every batch, and every call of the run meets at least one. A third of the
+		// retried files fail again at once: they are back in the failed filter, behind the
+		// cursor, while the run goes on.
+		client, srv := setup(t, append([]writertest.Option{
+			writertest.WithRateLimit(5, 10*time.Millisecond),
+			writertest.WithRetryOutcome(failEveryThird),
+		}, srvOpts...))
+		failed := seedWorkflow(srv, 10000, 2000)
+		calls := 0
+		opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(writer.RetryFailedProgress) {
+			calls++
+			srv.FailNext(1, tooManyRequests)
+		}}
+		srv.FailNext(1, tooManyRequests)
+
+		rep, err := client.Files.RetryFailed(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("RetryFailed: %v", err)
+		}
+		if rep.Pages != 100 || rep.Found != 10000 || rep.Retried != 10000 || rep.Batches != 100 || rep.FailedBatches != 0 || rep.Skipped != 0 {
+			t.Errorf("report = pages %d found %d retried %d batches %d failed %d skipped %d, want 100 10000 10000 100 0 0",
+				rep.Pages, rep.Found, rep.Retried, rep.Batches, rep.FailedBatches, rep.Skipped)
+		}
+		t.Logf("the simulated rate limit answered 429 to %d requests, besides %d queued 429s", srv.RateLimited(), calls)
+		checkRetriedOnce(t, srv, failed, 12000)
+		checkCursorsHeldBack(t, srv)
+	})
+}
+
+func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
+	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
+		// Every retried file is failed again by the time the next page is read.
+		client, srv := setup(t, append([]writertest.Option{
+			writertest.WithProcessingDelay(0),
+			writertest.WithRetryOutcome(func(string) string { return writertest.StatusFailed }),
+		}, srvOpts...))
+		failed := seedWorkflow(srv, 1000, 300)
+		rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 30, RequestsPerMinute: writer.NoRateLimit})
+		if err != nil || rep.Found != 1000 || rep.Retried != 1000 || rep.Batches != 34 {
+			t.Fatalf("RetryFailed = found %d retried %d batches %d, %v; want 1000 1000 34", rep.Found, rep.Retried, rep.Batches, err)
+		}
+		checkRetriedOnce(t, srv, failed, 1300)
+		checkCursorsHeldBack(t, srv)
+		for _, id := range failed {
+			if f, _ := srv.File(id); f.Status != writertest.StatusFailed {
+				t.Fatalf("%s is %s after the run, want failed again", id, f.Status)
+			}
+		}
+	})
 }
 
 func TestRetryFailedSlowsDownOn429(t *testing.T) {
@@ -118,7 +211,8 @@ func TestRetryFailedSlowsDownOn429(t *testing.T) {
 	injected := 1
 	srv.FailNext(1, tooManyRequests)
 	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Progress: func(p writer.RetryFailedProgress) {
-		if p.Listing || (p.Batches%2 == 0 && p.Batches < p.BatchesTotal) { // after every page and every other batch
+		// After every page and every other batch, unless the run has nothing left to send.
+		if p.Batch == nil || (p.Batches%2 == 0 && p.Retried < p.Found) {
 			injected += 2
 			srv.FailNext(2, tooManyRequests)
 		}
@@ -127,7 +221,7 @@ func TestRetryFailedSlowsDownOn429(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RetryFailed: %v", err)
 	}
-	if rep.Retried != 1000 || rep.Batches != 20 || len(rep.Errors) != 0 {
+	if rep.Retried != 1000 || rep.Batches != 20 || rep.FailedBatches != 0 {
 		t.Errorf("report = retried %d batches %d errors %v", rep.Retried, rep.Batches, rep.Errors)
 	}
 	if rep.SlowDowns != injected {
@@ -182,8 +276,10 @@ func TestRetryFailedPacesItsRequests(t *testing.T) {
 	if n := srv.RateLimited(); n != 0 {
 		t.Errorf("server answered 429 %d times, want none: the limiter should keep the pace", n)
 	}
-	if n := len(srv.Requests()); n != 40 {
-		t.Errorf("got %d requests, want 40 (20 list pages, 20 retries)", n)
+	// 20 pages of 100 and 20 batches of 100, each batch sent as soon as it is full: the
+	// first page's last file waits for the second page, so the first batch follows it.
+	if got, want := requestKinds(srv), "L"+strings.Repeat("LR", 19)+"R"; got != want {
+		t.Errorf("requests = %s, want %s (L: list page, R: retry)", got, want)
 	}
 	checkRetriedOnce(t, srv, failed, 2000)
 }
@@ -204,31 +300,119 @@ func TestRetryFailedFilters(t *testing.T) {
 	}
 	checkRetriedOnce(t, srv, want, 600)
 	for i, q := range listQueries(t, srv) {
-		if q.Get("status") != "failed" || q.Get("graph_id") != graphA || q.Get("file_types") != "pdf" {
-			t.Errorf("list request %d query %v, want status, graph_id and file_types", i, q)
+		if q.Get("status") != "failed" || q.Get("graph_id") != graphA || q.Get("file_types") != "pdf" ||
+			q.Get("order") != "asc" || q.Get("limit") != "100" {
+			t.Errorf("list request %d query %v, want status, graph_id, file_types, order=asc and limit=100", i, q)
 		}
 	}
 }
 
-func TestRetryFailedRetriesRepeatedIDsOnceAndSkipsNonUUIDs(t *testing.T) {
+func TestRetryFailedSkipsFilesAServerRepeats(t *testing.T) {
 	client, srv := setup(t, nil)
-	seedFailed(srv)
-	entry := func(id string) string {
-		return `{"id":"` + id + `","name":"x.pdf","created_at":"2026-01-01T00:00:00Z","graph_ids":[],"status":"failed"}`
+	f := seedWorkflow(srv, 6, 0)
+	// Three pages (id@seconds) that repeat files: within a page (f0, file_odd), from the
+	// previous page with the cursor's created_at (f2, the cursor itself, and file_odd), and
+	// from two pages back (f0 on page 3, created before the cursor file f4).
+	pages := []writertest.Fault{
+		listAnswer(true, f[0]+"@1", f[1]+"@2", f[0]+"@1", "file_odd@2", "file_odd@2", f[2]+"@3"),
+		listAnswer(true, f[2]+"@3", f[3]+"@3", "file_odd@3", f[4]+"@4"),
+		listAnswer(false, f[0]+"@1", f[5]+"@5"),
 	}
-	page := `{"data":[` + strings.Join([]string{entry(idA), entry(idB), entry(idA), entry("file_odd"), entry("file_odd")}, ",") + `],"has_more":false}`
-	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}}, Body: page})
-
-	rep, err := client.Files.RetryFailed(context.Background(), nil)
+	srv.FailNext(1, pages[0])
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+		if p.Batch == nil && p.Pages < len(pages) {
+			srv.FailNext(1, pages[p.Pages])
+		}
+	}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("RetryFailed: %v", err)
 	}
-	if rep.Found != 2 || rep.Retried != 2 || !slices.Equal(rep.Skipped, []string{"file_odd"}) {
-		t.Errorf("report = found %d retried %d skipped %v; want 2 2 [file_odd]", rep.Found, rep.Retried, rep.Skipped)
+	if rep.Pages != 3 || rep.Found != 7 || rep.Retried != 6 || rep.Skipped != 1 || !slices.Equal(rep.SkippedIDs, []string{"file_odd"}) {
+		t.Errorf("report = pages %d found %d retried %d skipped %d %v; want 3 7 6 1 [file_odd]", rep.Pages, rep.Found, rep.Retried, rep.Skipped, rep.SkippedIDs)
 	}
-	bodies := retryBodies(t, srv)
-	if len(bodies) != 1 || len(bodies[0]) != 2 {
-		t.Fatalf("retry requests = %v, want one with the two distinct ids", bodies)
+	if got, want := fmt.Sprint(retryBodies(t, srv)), fmt.Sprint([][]string{f}); got != want {
+		t.Errorf("retry requests = %s, want %s", got, want)
+	}
+	q := listQueries(t, srv)
+	if got, want := requestKinds(srv), "LLLR"; got != want || q[1].Get("after") != f[2] || q[2].Get("after") != f[4] {
+		t.Errorf("requests = %s with queries %v, want %s, paging after each page's last file", got, q, want)
+	}
+}
+
+func TestRetryFailedRefusesACursorThatGoesBack(t *testing.T) {
+	client, srv := setup(t, nil)
+	f := seedWorkflow(srv, 4, 0)
+	srv.FailNext(1, listAnswer(true, f[0]+"@5", f[1]+"@6"))
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+		if p.Pages == 1 {
+			srv.FailNext(1, listAnswer(true, f[2]+"@7", f[3]+"@1"))
+		}
+	}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if !errors.Is(err, writer.ErrInvalidResponse) || rep.Pages != 2 || rep.Found != 3 || rep.Batches != 0 {
+		t.Fatalf("RetryFailed = %+v, %v; want ErrInvalidResponse after two pages, three files found, none sent", rep, err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("got %d requests, want the two pages", n)
+	}
+}
+
+func TestRetryFailedKeepsTheFirstHundredIDsThatAreNotUUIDs(t *testing.T) {
+	client, srv := setup(t, nil)
+	base := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	var odd, good []string
+	for i := range 260 {
+		f := writertest.File{ID: fileID(i), Name: "f.pdf", Status: writertest.StatusFailed, CreatedAt: base.Add(time.Duration(i) * time.Second)}
+		if i%13 != 0 {
+			f.ID = fmt.Sprintf("file_%03d", i)
+			odd = append(odd, f.ID)
+		} else {
+			good = append(good, f.ID)
+		}
+		srv.AddFiles(f)
+	}
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit})
+	if err != nil || rep.Found != 260 || rep.Retried != len(good) || rep.Skipped != len(odd) {
+		t.Fatalf("RetryFailed = found %d retried %d skipped %d, %v; want 260 %d %d", rep.Found, rep.Retried, rep.Skipped, err, len(good), len(odd))
+	}
+	if !slices.Equal(rep.SkippedIDs, odd[:100]) {
+		t.Errorf("SkippedIDs = %d ids from %v, want the first 100 found", len(rep.SkippedIDs), rep.SkippedIDs[:min(3, len(rep.SkippedIDs))])
+	}
+	if got := slices.Concat(retryBodies(t, srv)...); !slices.Equal(got, good) {
+		t.Errorf("retried %v, want the UUID ids %v", got, good)
+	}
+}
+
+func TestRetryFailedReportsProgressPageByPage(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedWorkflow(srv, 250, 40)
+	var got []writer.RetryFailedProgress
+	var sizes []int
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+		sizes = append(sizes, len(p.Batch))
+		p.Batch = nil
+		got = append(got, p)
+	}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if err != nil || rep.Retried != 250 {
+		t.Fatalf("RetryFailed = %+v, %v", rep, err)
+	}
+	// Page 1 holds back its last file, so 99 wait; page 2 fills the first batch; page 3
+	// (50 files, the last) leaves 150 to send.
+	want := []writer.RetryFailedProgress{
+		{Pages: 1, Found: 100},
+		{Pages: 2, Found: 200},
+		{Pages: 2, Found: 200, Retried: 100, Batches: 1},
+		{Pages: 3, Found: 250, Retried: 100, Batches: 1, ListingDone: true},
+		{Pages: 3, Found: 250, Retried: 200, Batches: 2, ListingDone: true},
+		{Pages: 3, Found: 250, Retried: 250, Batches: 3, ListingDone: true},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("progress =\n%+v\nwant\n%+v", got, want)
+	}
+	if want := []int{0, 0, 100, 0, 100, 50}; !slices.Equal(sizes, want) {
+		t.Errorf("ids per call = %v, want %v", sizes, want)
 	}
 }
 
@@ -239,7 +423,7 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 	opts := &writer.RetryFailedOptions{BatchSize: 2, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
 		p.Batch = slices.Clone(p.Batch)
 		progress = append(progress, p)
-		if p.Batches == 1 {
+		if p.Batches == 1 && p.Batch != nil {
 			srv.FailNext(1, writertest.Fault{Status: http.StatusInternalServerError})
 		}
 	}}
@@ -247,17 +431,17 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 	if !errors.Is(err, writer.ErrServer) {
 		t.Fatalf("RetryFailed error = %v, want one wrapping the failed batch's ErrServer", err)
 	}
-	if rep.Batches != 3 || rep.Retried != 3 || len(rep.Errors) != 1 || len(rep.Errors[0].FileIDs) != 2 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) {
+	if rep.Batches != 3 || rep.Retried != 3 || rep.FailedBatches != 1 || len(rep.Errors) != 1 || len(rep.Errors[0].FileIDs) != 2 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) {
 		t.Fatalf("report = %+v, want 3 batches, 3 retried, the second batch's 2 ids in Errors", rep)
 	}
 	if !slices.Equal(rep.Errors[0].FileIDs, progress[2].Batch) {
 		t.Errorf("failed ids %v differ from the second batch reported to Progress %v", rep.Errors[0].FileIDs, progress[2].Batch)
 	}
 	want := []writer.RetryFailedProgress{
-		{Listing: true, Listed: 5},
-		{Listed: 5, Found: 5, Retried: 2, Batches: 1, BatchesTotal: 3},
-		{Listed: 5, Found: 5, Retried: 2, Batches: 2, BatchesTotal: 3, FailedBatches: 1},
-		{Listed: 5, Found: 5, Retried: 3, Batches: 3, BatchesTotal: 3, FailedBatches: 1},
+		{Pages: 1, Found: 5, ListingDone: true},
+		{Pages: 1, Found: 5, Retried: 2, Batches: 1, ListingDone: true},
+		{Pages: 1, Found: 5, Retried: 2, Batches: 2, FailedBatches: 1, ListingDone: true},
+		{Pages: 1, Found: 5, Retried: 3, Batches: 3, FailedBatches: 1, ListingDone: true},
 	}
 	if len(progress) != len(want) {
 		t.Fatalf("got %d progress calls, want %d", len(progress), len(want))
@@ -282,17 +466,42 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 	}
 }
 
+func TestRetryFailedKeepsTheFirstTenBatchErrors(t *testing.T) {
+	client, srv := setup(t, nil, writer.WithMaxRetries(0))
+	seedWorkflow(srv, 30, 0)
+	var batches [][]string
+	opts := &writer.RetryFailedOptions{BatchSize: 2, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+		if p.Batch != nil {
+			batches = append(batches, slices.Clone(p.Batch))
+		}
+		srv.FailNext(1, writertest.Fault{Status: http.StatusBadGateway}) // the next retry request fails
+	}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if !errors.Is(err, writer.ErrServer) || !strings.Contains(err.Error(), "15 of 15") {
+		t.Fatalf("RetryFailed error = %v, want 15 of 15 failed, wrapping ErrServer", err)
+	}
+	if rep.Batches != 15 || rep.FailedBatches != 15 || rep.Retried != 0 || len(rep.Errors) != 10 || len(batches) != 15 {
+		t.Fatalf("report = batches %d failed %d retried %d errors %d (progress saw %d); want 15 15 0 10 15",
+			rep.Batches, rep.FailedBatches, rep.Retried, len(rep.Errors), len(batches))
+	}
+	for i, e := range rep.Errors {
+		if !slices.Equal(e.FileIDs, batches[i]) || !errors.Is(e.Err, writer.ErrServer) {
+			t.Errorf("Errors[%d] = %v %v, want batch %d %v with ErrServer", i, e.FileIDs, e.Err, i, batches[i])
+		}
+	}
+}
+
 func TestRetryFailedStopsOnUnauthorized(t *testing.T) {
 	client, srv := setup(t, nil)
 	seedWorkflow(srv, 6, 0)
 	opts := &writer.RetryFailedOptions{BatchSize: 2, Progress: func(p writer.RetryFailedProgress) {
-		if p.Listing {
+		if p.Batch == nil {
 			srv.FailNext(1, writertest.Fault{Status: http.StatusUnauthorized, Header: http.Header{"Content-Type": {"application/json"}},
 				Body: `{"tpe":"fail.unauthorized","errors":[{"description":"revoked","key":"fail.unauthorized.badToken","extras":{}}],"extras":{}}`})
 		}
 	}}
 	rep, err := client.Files.RetryFailed(context.Background(), opts)
-	if !errors.Is(err, writer.ErrUnauthorized) || rep.Batches != 1 || len(rep.Errors) != 1 {
+	if !errors.Is(err, writer.ErrUnauthorized) || rep.Batches != 1 || rep.FailedBatches != 1 || len(rep.Errors) != 1 {
 		t.Fatalf("RetryFailed = %+v, %v; want a stop with ErrUnauthorized after the first batch", rep, err)
 	}
 }
@@ -331,29 +540,65 @@ func TestRetryFailedRefusesBadOptionsBeforeSending(t *testing.T) {
 	}
 }
 
-func TestRetryFailedMemoryPerFileIsBounded(t *testing.T) {
-	const n = 10000
-	client, srv := setup(t, nil)
-	seedWorkflow(srv, n, 0)
-	var base, listed runtime.MemStats
+// TestRetryFailedMemoryDoesNotGrowWithFiles runs RetryFailed over 5,000 and 50,000 failed
+// files served by a fake in another process, so that this process's heap holds only the
+// client, and compares how much the live heap grew above its level before each run.
+func TestRetryFailedMemoryDoesNotGrowWithFiles(t *testing.T) {
+	small, large := retryFailedHeapGrowth(t, 5000), retryFailedHeapGrowth(t, 50000)
+	t.Logf("live heap growth: %d bytes for 5,000 failed files, %d for 50,000; allocated %.0f and %.0f bytes per file",
+		small.live, large.live, float64(small.alloc)/5000, float64(large.alloc)/50000)
+	// Keeping 16 bytes per file, as listing everything first did, would add 720 KB.
+	const slack = 256 << 10
+	if large.live > 2*small.live+slack {
+		t.Errorf("live heap grew by %d bytes over 50,000 files and %d over 5,000: want at most twice as much plus %d", large.live, small.live, slack)
+	}
+	if large.live > 1<<20 {
+		t.Errorf("live heap grew by %d bytes over 50,000 files, want under 1 MiB", large.live)
+	}
+}
+
+// heapGrowth is what a RetryFailed run did to this process's heap.
+type heapGrowth struct {
+	live  int64  // the most live heap (HeapAlloc after a GC) above the baseline, in bytes
+	alloc uint64 // bytes allocated during the run, garbage included
+}
+
+// retryFailedHeapGrowth runs RetryFailed, unpaced, over n failed files in a fake process,
+// sampling the live heap in the Progress callback (every 8th call, after a GC).
+func retryFailedHeapGrowth(t *testing.T, n int) heapGrowth {
+	t.Helper()
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	client, err := writer.NewClient(writer.WithBaseURL(startFakeProcess(t, n)), writer.WithAPIKey(writertest.DefaultAPIKey),
+		writer.WithHTTPClient(&http.Client{Transport: transport}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// A first request, so that the connection and what the client sets up on first use are
+	// in the baseline.
+	if _, err := client.Files.ListPage(ctx, &writer.ListOptions{Limit: 1}, writer.Cursor{}); err != nil {
+		t.Fatal(err)
+	}
+	var base, m runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&base)
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
-		if p.Listing && p.Listed == n {
+	var g heapGrowth
+	calls := 0
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(writer.RetryFailedProgress) {
+		if calls++; calls%8 == 0 {
 			runtime.GC()
-			runtime.ReadMemStats(&listed)
+			runtime.ReadMemStats(&m)
+			g.live = max(g.live, int64(m.HeapAlloc)-int64(base.HeapAlloc))
 		}
 	}}
-	rep, err := client.Files.RetryFailed(context.Background(), opts)
-	if err != nil || rep.Retried != n {
-		t.Fatalf("RetryFailed = %+v, %v", rep, err)
+	rep, err := client.Files.RetryFailed(ctx, opts)
+	runtime.ReadMemStats(&m)
+	g.alloc = m.TotalAlloc - base.TotalAlloc
+	if err != nil || rep.Found != n || rep.Retried != n {
+		t.Fatalf("RetryFailed over %d files = found %d retried %d, %v", n, rep.Found, rep.Retried, err)
 	}
-	// The documented bound is 40 bytes per failed file, plus one page and one batch.
-	grown := int64(listed.HeapAlloc) - int64(base.HeapAlloc)
-	t.Logf("live heap grew by %d bytes (%.1f per file) while listing %d failed files", grown, float64(grown)/n, n)
-	if limit := int64(40*n + 512<<10); grown > limit {
-		t.Errorf("live heap grew by %d bytes while listing %d failed files, want at most %d", grown, n, limit)
-	}
+	return g
 }
 
 func TestWaitProcessedReturnsFinalStatuses(t *testing.T) {

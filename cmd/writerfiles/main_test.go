@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
 )
 
@@ -169,8 +171,9 @@ func TestRetryFailedWithWait(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"Listed 2 failed file(s); retrying in 2 request(s).", "Request 2/2: 1 file(s) accepted.",
-		"Writer accepted the retry of 2 in 2 request(s)", "Processed: 2 completed, 0 failed again."} {
+	for _, want := range []string{"Listing done: 2 failed file(s) in 1 page(s).", "Request 1: 1 file(s) accepted; 1 retried of 2 found.",
+		"Request 2: 1 file(s) accepted; 2 retried of 2 found.", "Found 2 failed file(s) in 1 page(s); Writer accepted the retry of 2 in 2 request(s).",
+		"Waiting for 2 file(s)", "Processed: 2 completed, 0 failed again."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -196,8 +199,11 @@ func TestRetryFailedBatchErrorExitsOne(t *testing.T) {
 	srv.FailNext(1, writertest.Fault{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}},
 		Body: `{"data":[` + entry(failedA) + `,` + entry(unknown) + `],"has_more":false}`})
 	code, out, stderr := runCLI(t, "retry-failed", "--batch", "1", "--rpm", "0")
-	if code != exitAPIError || !strings.Contains(stderr, "404") || !strings.Contains(out, "1 request(s) failed") {
-		t.Errorf("exit %d, stderr %q, stdout %q; want 1, the 404 and the count", code, stderr, out)
+	if code != exitAPIError || !strings.Contains(out, "Request 2: 1 file(s) not accepted.") || !strings.Contains(out, "1 request(s) failed") {
+		t.Errorf("exit %d, stdout %q; want 1, the failed request and the count", code, out)
+	}
+	if !strings.Contains(stderr, "retry of 1 file(s) starting "+unknown+" failed") || !strings.Contains(stderr, "404") {
+		t.Errorf("stderr %q; want the failed request's id and its 404", stderr)
 	}
 	if f, _ := srv.File(failedA); f.RetryRequests != 1 {
 		t.Errorf("the other file was retried %d times, want 1", f.RetryRequests)
@@ -222,5 +228,26 @@ func TestFakeDemo(t *testing.T) {
 	final := out[at:]
 	if strings.Count(final, "completed") != 3 || strings.Count(final, "failed") != 1 {
 		t.Errorf("final listing should show 3 completed files and 1 failed:\n%s", final)
+	}
+}
+
+func TestProgressLineOnATerminal(t *testing.T) {
+	var out, errOut bytes.Buffer
+	p := &progress{w: &out, errOut: &errOut, terminal: true}
+	p.update(writer.RetryFailedProgress{Pages: 1, Found: 3})
+	p.update(writer.RetryFailedProgress{Pages: 2, Found: 5, ListingDone: true})
+	p.update(writer.RetryFailedProgress{Pages: 2, Found: 5, Batches: 1, FailedBatches: 1, ListingDone: true,
+		Batch: []string{failedA, failedB}, BatchErr: errors.New("boom")})
+	p.update(writer.RetryFailedProgress{Pages: 2, Found: 5, Retried: 3, Batches: 2, FailedBatches: 1, ListingDone: true, Batch: []string{doneC}})
+	p.done()
+	want := "\r\033[KFound 3 failed file(s) in 1 page(s) so far; 0 accepted in 0 request(s)" +
+		"\r\033[KFound 5 failed file(s) in 2 page(s); 0 accepted in 0 request(s)\n" +
+		"\r\033[KFound 5 failed file(s) in 2 page(s); 0 accepted in 1 request(s), 1 failed" +
+		"\r\033[KFound 5 failed file(s) in 2 page(s); 3 accepted in 2 request(s), 1 failed\n"
+	if got := out.String(); got != want {
+		t.Errorf("terminal output = %q, want %q", got, want)
+	}
+	if got, want := errOut.String(), "writerfiles: retry of 2 file(s) starting "+failedA+" failed: boom\n"; got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
 	}
 }

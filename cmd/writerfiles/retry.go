@@ -79,12 +79,12 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	if rpm == 0 {
 		rpm = writer.NoRateLimit
 	}
-	prog := newProgress(a.out)
-	var accepted []string
+	prog := newProgress(a.out, a.errOut)
+	var accepted []string // kept only for --wait, which needs them
 	rep, err := a.client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{
 		GraphID: f.graph, FileTypes: splitTypes(f.types), BatchSize: f.batch, RequestsPerMinute: rpm,
 		Progress: func(p writer.RetryFailedProgress) {
-			if p.Batches > 0 && p.BatchErr == nil {
+			if f.wait && p.Batch != nil && p.BatchErr == nil {
 				accepted = append(accepted, p.Batch...)
 			}
 			prog.update(p)
@@ -95,20 +95,17 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 		fmt.Fprintln(a.out, "No failed files found.")
 		return nil
 	}
-	fmt.Fprintf(a.out, "Found %d failed file(s); Writer accepted the retry of %d in %d request(s)", rep.Found, rep.Retried, rep.Batches)
-	if n := len(rep.Errors); n > 0 {
-		fmt.Fprintf(a.out, "; %d request(s) failed", n)
+	fmt.Fprintf(a.out, "Found %d failed file(s) in %d page(s); Writer accepted the retry of %d in %d request(s)", rep.Found, rep.Pages, rep.Retried, rep.Batches)
+	if rep.FailedBatches > 0 {
+		fmt.Fprintf(a.out, "; %d request(s) failed", rep.FailedBatches)
 	}
-	if n := len(rep.Skipped); n > 0 {
-		fmt.Fprintf(a.out, "; %d skipped (ids that are not UUIDs)", n)
+	if rep.Skipped > 0 {
+		fmt.Fprintf(a.out, "; %d skipped (ids that are not UUIDs)", rep.Skipped)
 	}
 	if rep.SlowDowns > 0 {
 		fmt.Fprintf(a.out, "; slowed down %d time(s) after 429", rep.SlowDowns)
 	}
 	fmt.Fprintln(a.out, ".")
-	for _, e := range rep.Errors {
-		fmt.Fprintf(a.errOut, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(e.FileIDs), e.FileIDs[0], e.Err)
-	}
 	if err != nil || !f.wait || len(accepted) == 0 {
 		return err
 	}
@@ -129,45 +126,52 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	return nil
 }
 
-// progress shows a RetryFailed run: one line rewritten in place on a terminal, plain lines
-// (one when listing ends, one per retry request) otherwise.
+// progress shows a RetryFailed run as it goes: one line rewritten in place on a terminal;
+// otherwise plain lines, one per retry request and one when the listing ends. Each failed
+// retry request is also reported on errOut, with its first id and its error.
 type progress struct {
-	w        io.Writer
-	terminal bool
-	listed   bool // the end of listing was reported
-	shown    bool // a line is on screen without its newline
+	w, errOut io.Writer
+	terminal  bool
+	shown     bool // a line is on screen without its newline
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w, terminal: isTerminal(w)} }
+func newProgress(w, errOut io.Writer) *progress {
+	return &progress{w: w, errOut: errOut, terminal: isTerminal(w)}
+}
 
 func (p *progress) update(r writer.RetryFailedProgress) {
+	if r.BatchErr != nil {
+		p.done()
+		fmt.Fprintf(p.errOut, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(r.Batch), r.Batch[0], r.BatchErr)
+	}
+	soFar := " so far"
+	if r.ListingDone {
+		soFar = ""
+	}
 	if p.terminal {
-		if r.Listing {
-			fmt.Fprintf(p.w, "\r\033[KListing failed files: %d", r.Listed)
-		} else {
-			fmt.Fprintf(p.w, "\r\033[KRetrying: request %d/%d, %d/%d files accepted", r.Batches, r.BatchesTotal, r.Retried, r.Found)
+		fmt.Fprintf(p.w, "\r\033[KFound %d failed file(s) in %d page(s)%s; %d accepted in %d request(s)",
+			r.Found, r.Pages, soFar, r.Retried, r.Batches)
+		if r.FailedBatches > 0 {
+			fmt.Fprintf(p.w, ", %d failed", r.FailedBatches)
 		}
 		p.shown = true
 		return
 	}
-	if r.Listing {
-		return
+	switch {
+	case r.Batch != nil && r.BatchErr == nil:
+		fmt.Fprintf(p.w, "Request %d: %d file(s) accepted; %d retried of %d found%s.\n", r.Batches, len(r.Batch), r.Retried, r.Found, soFar)
+	case r.Batch != nil:
+		fmt.Fprintf(p.w, "Request %d: %d file(s) not accepted.\n", r.Batches, len(r.Batch))
+	case r.ListingDone:
+		fmt.Fprintf(p.w, "Listing done: %d failed file(s) in %d page(s).\n", r.Found, r.Pages)
 	}
-	if !p.listed {
-		p.listed = true
-		fmt.Fprintf(p.w, "Listed %d failed file(s); retrying in %d request(s).\n", r.Found, r.BatchesTotal)
-	}
-	outcome := "accepted"
-	if r.BatchErr != nil {
-		outcome = "failed"
-	}
-	fmt.Fprintf(p.w, "Request %d/%d: %d file(s) %s.\n", r.Batches, r.BatchesTotal, len(r.Batch), outcome)
 }
 
 // done ends the progress line.
 func (p *progress) done() {
 	if p.shown {
 		fmt.Fprintln(p.w)
+		p.shown = false
 	}
 }
 
