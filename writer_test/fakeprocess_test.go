@@ -2,6 +2,8 @@ package writer_test
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/writerfiles/writer-go/writertest"
 )
@@ -18,19 +21,21 @@ import (
 const fakeProcessEnv = "WRITER_TEST_FAKE_FAILED_FILES"
 
 // startFakeProcess runs a writertest.Server in a child process (this test binary, again)
-// seeded with failed failed files, and returns its URL; its API key is
+// seeded with n failed files, and returns its URL; its API key is
 // writertest.DefaultAPIKey. Out of process, the fake's memory (its files, its request log)
 // is not in this process's heap, which then holds only the client. The child stops when
-// the test ends.
-func startFakeProcess(t *testing.T, failed int) string {
+// the test ends (its stdin is closed), or is killed 10 s later.
+func startFakeProcess(t *testing.T, n int) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), fakeProcessEnv+"="+strconv.Itoa(failed))
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fakeProcessEnv+"="+strconv.Itoa(n))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmd.Cancel = stdin.Close // the child's cue to stop
+	cmd.WaitDelay = 10 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +44,8 @@ func startFakeProcess(t *testing.T, failed int) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = stdin.Close() // the child's cue to stop
-		if err := cmd.Wait(); err != nil {
+		// Stopped by Cancel, a child that exits with status 0 makes Wait return ctx's error.
+		if err := cmd.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 			t.Errorf("fake process: %v", err)
 		}
 	})

@@ -87,14 +87,6 @@ var cursorModes = []struct {
 	{"filtered cursors", []writertest.Option{writertest.WithFilteredCursors()}},
 }
 
-// inCursorModes runs test once per cursor mode, as a subtest, with the fake's options.
-func inCursorModes(t *testing.T, test func(t *testing.T, srvOpts []writertest.Option)) {
-	t.Helper()
-	for _, m := range cursorModes {
-		t.Run(m.name, func(t *testing.T) { test(t, m.opts) })
-	}
-}
-
 func collect(t *testing.T, seq func(func(writer.File, error) bool)) []writer.File {
 	t.Helper()
 	var out []writer.File
@@ -116,37 +108,39 @@ func ids(files []writer.File) []string {
 }
 
 func TestListThousandFilesOverManyPagesInBothOrders(t *testing.T) {
-	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
-		client, srv := setup(t, srvOpts)
-		files := manyFiles(1000)
-		srv.AddFiles(files...)
+	for _, m := range cursorModes {
+		t.Run(m.name, func(t *testing.T) {
+			client, srv := setup(t, m.opts)
+			files := manyFiles(1000)
+			srv.AddFiles(files...)
 
-		for _, order := range []writer.Order{writer.OrderAsc, writer.OrderDesc} {
-			t.Run(string(order), func(t *testing.T) {
-				before := len(listQueries(t, srv))
-				got := collect(t, client.Files.List(context.Background(), &writer.ListOptions{Order: order, Limit: 7}))
-				if want := sortedIDs(files, order == writer.OrderDesc); !slices.Equal(ids(got), want) {
-					t.Fatalf("got %d files, want all 1000 in %s order (created_at, then id)", len(got), order)
-				}
-				queries := listQueries(t, srv)[before:]
-				if len(queries) != 143 {
-					t.Errorf("got %d list requests, want 143 (1000 files, 7 per page)", len(queries))
-				}
-				for i, q := range queries {
-					if q.Get("order") != string(order) || q.Get("limit") != "7" {
-						t.Errorf("page %d query %v lost order or limit", i, q)
+			for _, order := range []writer.Order{writer.OrderAsc, writer.OrderDesc} {
+				t.Run(string(order), func(t *testing.T) {
+					before := len(listQueries(t, srv))
+					got := collect(t, client.Files.List(context.Background(), &writer.ListOptions{Order: order, Limit: 7}))
+					if want := sortedIDs(files, order == writer.OrderDesc); !slices.Equal(ids(got), want) {
+						t.Fatalf("got %d files, want all 1000 in %s order (created_at, then id)", len(got), order)
 					}
-					wantAfter := ""
-					if i > 0 {
-						wantAfter = got[i*7-1].ID
+					queries := listQueries(t, srv)[before:]
+					if len(queries) != 143 {
+						t.Errorf("got %d list requests, want 143 (1000 files, 7 per page)", len(queries))
 					}
-					if q.Get("after") != wantAfter {
-						t.Errorf("page %d after = %q, want the previous page's last id %q", i, q.Get("after"), wantAfter)
+					for i, q := range queries {
+						if q.Get("order") != string(order) || q.Get("limit") != "7" {
+							t.Errorf("page %d query %v lost order or limit", i, q)
+						}
+						wantAfter := ""
+						if i > 0 {
+							wantAfter = got[i*7-1].ID
+						}
+						if q.Get("after") != wantAfter {
+							t.Errorf("page %d after = %q, want the previous page's last id %q", i, q.Get("after"), wantAfter)
+						}
 					}
-				}
-			})
-		}
-	})
+				})
+			}
+		})
+	}
 }
 
 func TestListConvertsFiles(t *testing.T) {
@@ -173,99 +167,103 @@ func TestListConvertsFiles(t *testing.T) {
 }
 
 func TestListFiltersKeptOnEveryPage(t *testing.T) {
-	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
-		client, srv := setup(t, srvOpts)
-		files := manyFiles(300)
-		srv.AddFiles(files...)
+	for _, m := range cursorModes {
+		t.Run(m.name, func(t *testing.T) {
+			client, srv := setup(t, m.opts)
+			files := manyFiles(300)
+			srv.AddFiles(files...)
 
-		tests := []struct {
-			name string
-			opts writer.ListOptions
-			keep func(writertest.File) bool
-		}{
-			{"status", writer.ListOptions{Status: writer.StatusFailed},
-				func(f writertest.File) bool { return f.Status == writertest.StatusFailed }},
-			{"graph", writer.ListOptions{GraphID: graphB},
-				func(f writertest.File) bool { return slices.Contains(f.GraphIDs, graphB) }},
-			{"types", writer.ListOptions{FileTypes: []string{"pdf", "csv"}},
-				func(f writertest.File) bool {
-					n := strings.ToLower(f.Name)
-					return strings.HasSuffix(n, ".pdf") || strings.HasSuffix(n, ".csv")
-				}},
-			{"all three", writer.ListOptions{Status: writer.StatusCompleted, GraphID: graphA, FileTypes: []string{"docx"}},
-				func(f writertest.File) bool {
-					return f.Status == writertest.StatusCompleted && slices.Contains(f.GraphIDs, graphA) && strings.HasSuffix(f.Name, ".docx")
-				}},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				var want []writertest.File
-				for _, f := range files {
-					if tt.keep(f) {
-						want = append(want, f)
+			tests := []struct {
+				name string
+				opts writer.ListOptions
+				keep func(writertest.File) bool
+			}{
+				{"status", writer.ListOptions{Status: writer.StatusFailed},
+					func(f writertest.File) bool { return f.Status == writertest.StatusFailed }},
+				{"graph", writer.ListOptions{GraphID: graphB},
+					func(f writertest.File) bool { return slices.Contains(f.GraphIDs, graphB) }},
+				{"types", writer.ListOptions{FileTypes: []string{"pdf", "csv"}},
+					func(f writertest.File) bool {
+						n := strings.ToLower(f.Name)
+						return strings.HasSuffix(n, ".pdf") || strings.HasSuffix(n, ".csv")
+					}},
+				{"all three", writer.ListOptions{Status: writer.StatusCompleted, GraphID: graphA, FileTypes: []string{"docx"}},
+					func(f writertest.File) bool {
+						return f.Status == writertest.StatusCompleted && slices.Contains(f.GraphIDs, graphA) && strings.HasSuffix(f.Name, ".docx")
+					}},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					var want []writertest.File
+					for _, f := range files {
+						if tt.keep(f) {
+							want = append(want, f)
+						}
 					}
-				}
-				if len(want) < 10 {
-					t.Fatalf("test data selects only %d files", len(want))
-				}
-				opts := tt.opts
-				opts.Limit = 9
-				before := len(listQueries(t, srv))
-				got := collect(t, client.Files.List(context.Background(), &opts))
-				if !slices.Equal(ids(got), sortedIDs(want, true)) {
-					t.Fatalf("got %d files, want the %d that match, newest first", len(got), len(want))
-				}
-				queries := listQueries(t, srv)[before:]
-				if len(queries) < 2 {
-					t.Fatalf("got %d pages, want several", len(queries))
-				}
-				for i, q := range queries {
-					if q.Get("status") != string(opts.Status) || q.Get("graph_id") != opts.GraphID ||
-						q.Get("file_types") != strings.Join(opts.FileTypes, ",") {
-						t.Errorf("page %d query %v lost a filter", i, q)
+					if len(want) < 10 {
+						t.Fatalf("test data selects only %d files", len(want))
 					}
-					if _, ok := q["status"]; ok && opts.Status == "" {
-						t.Errorf("page %d query %v sends an empty status", i, q)
+					opts := tt.opts
+					opts.Limit = 9
+					before := len(listQueries(t, srv))
+					got := collect(t, client.Files.List(context.Background(), &opts))
+					if !slices.Equal(ids(got), sortedIDs(want, true)) {
+						t.Fatalf("got %d files, want the %d that match, newest first", len(got), len(want))
 					}
-				}
-			})
-		}
-	})
+					queries := listQueries(t, srv)[before:]
+					if len(queries) < 2 {
+						t.Fatalf("got %d pages, want several", len(queries))
+					}
+					for i, q := range queries {
+						if q.Get("status") != string(opts.Status) || q.Get("graph_id") != opts.GraphID ||
+							q.Get("file_types") != strings.Join(opts.FileTypes, ",") {
+							t.Errorf("page %d query %v lost a filter", i, q)
+						}
+						if _, ok := q["status"]; ok && opts.Status == "" {
+							t.Errorf("page %d query %v sends an empty status", i, q)
+						}
+					}
+				})
+			}
+		})
+	}
 }
 
 func TestListPageCursorsForwardAndBack(t *testing.T) {
-	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
-		client, srv := setup(t, srvOpts)
-		files := manyFiles(25)
-		srv.AddFiles(files...)
-		all := sortedIDs(files, false)
-		ctx := context.Background()
-		opts := &writer.ListOptions{Order: writer.OrderAsc, Limit: 10}
+	for _, m := range cursorModes {
+		t.Run(m.name, func(t *testing.T) {
+			client, srv := setup(t, m.opts)
+			files := manyFiles(25)
+			srv.AddFiles(files...)
+			all := sortedIDs(files, false)
+			ctx := context.Background()
+			opts := &writer.ListOptions{Order: writer.OrderAsc, Limit: 10}
 
-		first, err := client.Files.ListPage(ctx, opts, writer.Cursor{})
-		if err != nil {
-			t.Fatalf("ListPage: %v", err)
-		}
-		if !slices.Equal(ids(first.Files), all[:10]) || !first.HasMore || first.FirstID != all[0] || first.LastID != all[9] {
-			t.Fatalf("first page = %v more %v first %s last %s, want files 0..9 with more", ids(first.Files), first.HasMore, first.FirstID, first.LastID)
-		}
-		second, err := client.Files.ListPage(ctx, opts, writer.Cursor{After: first.LastID})
-		if err != nil || !slices.Equal(ids(second.Files), all[10:20]) || !second.HasMore {
-			t.Fatalf("second page = %v, %v; want files 10..19 with more", ids(second.Files), err)
-		}
-		third, err := client.Files.ListPage(ctx, opts, writer.Cursor{After: second.LastID})
-		if err != nil || !slices.Equal(ids(third.Files), all[20:]) || third.HasMore {
-			t.Fatalf("third page = %v more %v, %v; want files 20..24 and no more", ids(third.Files), third.HasMore, err)
-		}
-		back, err := client.Files.ListPage(ctx, opts, writer.Cursor{Before: third.FirstID})
-		if err != nil || !slices.Equal(ids(back.Files), all[10:20]) || !back.HasMore {
-			t.Fatalf("page before the third = %v more %v, %v; want files 10..19 with more before", ids(back.Files), back.HasMore, err)
-		}
-		start, err := client.Files.ListPage(ctx, opts, writer.Cursor{Before: back.FirstID})
-		if err != nil || !slices.Equal(ids(start.Files), all[:10]) || start.HasMore {
-			t.Fatalf("page before that = %v more %v, %v; want files 0..9 and nothing before", ids(start.Files), start.HasMore, err)
-		}
-	})
+			first, err := client.Files.ListPage(ctx, opts, writer.Cursor{})
+			if err != nil {
+				t.Fatalf("ListPage: %v", err)
+			}
+			if !slices.Equal(ids(first.Files), all[:10]) || !first.HasMore || first.FirstID != all[0] || first.LastID != all[9] {
+				t.Fatalf("first page = %v more %v first %s last %s, want files 0..9 with more", ids(first.Files), first.HasMore, first.FirstID, first.LastID)
+			}
+			second, err := client.Files.ListPage(ctx, opts, writer.Cursor{After: first.LastID})
+			if err != nil || !slices.Equal(ids(second.Files), all[10:20]) || !second.HasMore {
+				t.Fatalf("second page = %v, %v; want files 10..19 with more", ids(second.Files), err)
+			}
+			third, err := client.Files.ListPage(ctx, opts, writer.Cursor{After: second.LastID})
+			if err != nil || !slices.Equal(ids(third.Files), all[20:]) || third.HasMore {
+				t.Fatalf("third page = %v more %v, %v; want files 20..24 and no more", ids(third.Files), third.HasMore, err)
+			}
+			back, err := client.Files.ListPage(ctx, opts, writer.Cursor{Before: third.FirstID})
+			if err != nil || !slices.Equal(ids(back.Files), all[10:20]) || !back.HasMore {
+				t.Fatalf("page before the third = %v more %v, %v; want files 10..19 with more before", ids(back.Files), back.HasMore, err)
+			}
+			start, err := client.Files.ListPage(ctx, opts, writer.Cursor{Before: back.FirstID})
+			if err != nil || !slices.Equal(ids(start.Files), all[:10]) || start.HasMore {
+				t.Fatalf("page before that = %v more %v, %v; want files 0..9 and nothing before", ids(start.Files), start.HasMore, err)
+			}
+		})
+	}
 }
 
 func TestListDefaultsAreTheServers(t *testing.T) {
@@ -329,44 +327,48 @@ func TestListRefusesBadOptionsBeforeSending(t *testing.T) {
 }
 
 func TestListStopsAfterFirstError(t *testing.T) {
-	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
-		client, srv := setup(t, srvOpts, writer.WithMaxRetries(0))
-		srv.AddFiles(manyFiles(30)...)
-		var got []writer.File
-		var errs []error
-		for f, err := range client.Files.List(context.Background(), &writer.ListOptions{Limit: 10}) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
+	for _, m := range cursorModes {
+		t.Run(m.name, func(t *testing.T) {
+			client, srv := setup(t, m.opts, writer.WithMaxRetries(0))
+			srv.AddFiles(manyFiles(30)...)
+			var got []writer.File
+			var errs []error
+			for f, err := range client.Files.List(context.Background(), &writer.ListOptions{Limit: 10}) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				if len(got) == 0 {
+					srv.FailNext(1, writertest.Fault{Status: http.StatusServiceUnavailable})
+				}
+				got = append(got, f)
 			}
-			if len(got) == 0 {
-				srv.FailNext(1, writertest.Fault{Status: http.StatusServiceUnavailable})
+			if len(got) != 10 || len(errs) != 1 || !errors.Is(errs[0], writer.ErrServer) {
+				t.Fatalf("got %d files and errors %v, want the first page then one ErrServer", len(got), errs)
 			}
-			got = append(got, f)
-		}
-		if len(got) != 10 || len(errs) != 1 || !errors.Is(errs[0], writer.ErrServer) {
-			t.Fatalf("got %d files and errors %v, want the first page then one ErrServer", len(got), errs)
-		}
-		if n := len(listQueries(t, srv)); n != 2 {
-			t.Errorf("got %d list requests, want 2", n)
-		}
-	})
+			if n := len(listQueries(t, srv)); n != 2 {
+				t.Errorf("got %d list requests, want 2", n)
+			}
+		})
+	}
 }
 
 func TestListBreakStopsPaging(t *testing.T) {
-	inCursorModes(t, func(t *testing.T, srvOpts []writertest.Option) {
-		client, srv := setup(t, srvOpts)
-		srv.AddFiles(manyFiles(30)...)
-		for _, err := range client.Files.List(context.Background(), &writer.ListOptions{Limit: 10}) {
-			if err != nil {
-				t.Fatal(err)
+	for _, m := range cursorModes {
+		t.Run(m.name, func(t *testing.T) {
+			client, srv := setup(t, m.opts)
+			srv.AddFiles(manyFiles(30)...)
+			for _, err := range client.Files.List(context.Background(), &writer.ListOptions{Limit: 10}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				break
 			}
-			break
-		}
-		if n := len(listQueries(t, srv)); n != 1 {
-			t.Errorf("got %d list requests after break, want 1", n)
-		}
-	})
+			if n := len(listQueries(t, srv)); n != 1 {
+				t.Errorf("got %d list requests after break, want 1", n)
+			}
+		})
+	}
 }
 
 func TestListRefusesACursorThatDoesNotAdvance(t *testing.T) {
