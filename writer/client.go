@@ -20,6 +20,7 @@ type Client struct {
 
 	api     *api.Client
 	baseURL *url.URL
+	auth    *authTransport // a pointer, so that printing a Client value shows no key
 	common  service
 }
 
@@ -73,7 +74,8 @@ func NewClient(opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
-	hc.Transport = &authTransport{base: hc.Transport, scheme: base.Scheme, host: base.Host, bearer: "Bearer " + cfg.apiKey}
+	auth := &authTransport{base: hc.Transport, scheme: base.Scheme, host: canonicalHost(base), key: cfg.apiKey}
+	hc.Transport = auth
 
 	doer := &retryDoer{
 		hc:             hc,
@@ -81,13 +83,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		policy:         cfg.policy,
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
-		sleep:          sleepCtx,
 	}
 	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer))
 	if err != nil {
 		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
 	}
-	c := &Client{api: raw, baseURL: base}
+	c := &Client{api: raw, baseURL: base, auth: auth}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)
 	return c, nil
