@@ -135,8 +135,9 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(oneLine(e.Description, maxErrorMessage))
 	case e.Type == "" && len(e.Body) > 0:
-		b.WriteString(": body ")
-		b.WriteString(strconv.Quote(oneLine(string(e.Body), maxErrorExcerpt)))
+		b.WriteString(": body \"")
+		b.WriteString(oneLine(string(e.Body), maxErrorExcerpt))
+		b.WriteString("\"")
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "; server asked to retry after %s", e.RetryAfter)
@@ -233,9 +234,10 @@ func requestID(h http.Header) string {
 	return ""
 }
 
-// oneLine returns s as valid UTF-8 with control characters and line or paragraph
-// separators replaced by spaces, cut on a rune boundary to at most maxBytes bytes, with
-// "..." when cut.
+// oneLine returns s as valid UTF-8 with every character that is not graphic (controls,
+// line and paragraph separators, format characters such as bidirectional overrides)
+// replaced by a space, cut on a rune boundary to at most maxBytes bytes, with "..." when
+// cut. It only replaces and cuts, so it never forms text that s did not contain.
 func oneLine(s string, maxBytes int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	cut := len(s) > maxBytes
@@ -247,7 +249,7 @@ func oneLine(s string, maxBytes int) string {
 		s = s[:i]
 	}
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		if !unicode.IsGraphic(r) {
 			return ' '
 		}
 		return r

@@ -181,17 +181,17 @@ func (d *retryDoer) retryable(c *call, resp *http.Response, err error) bool {
 	if code < 400 {
 		return false
 	}
-	retry := retryableStatus(code) && (!c.unsafe || code == http.StatusTooManyRequests)
 	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("X-Should-Retry"))) {
 	case "true":
-		retry = true
+		return true
 	case "false":
-		retry = false
+		return false
 	}
-	if !retry && c.unsafe && retryableStatus(code) {
+	if c.unsafe && retryableStatus(code) && code != http.StatusTooManyRequests {
 		c.stop = errors.New("not retried: the upload may have been processed")
+		return false
 	}
-	return retry
+	return retryableStatus(code)
 }
 
 // retryableStatus is the status rule: 408, 409, 429 and every 5xx.

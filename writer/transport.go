@@ -37,13 +37,17 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
-// redact replaces every copy of the API key in s, for text a server sent back. It is safe
-// on a nil *authTransport (no key known), which returns s.
+// redact replaces every copy of the API key in s by "[redacted]", for text a server sent
+// back. When the replacement forms the key again (an odd key such as "]x"), it returns "".
+// It is safe on a nil *authTransport (no key known), which returns s.
 func (t *authTransport) redact(s string) string {
-	if t == nil || t.key == "" {
+	if t == nil || t.key == "" || !strings.Contains(s, t.key) {
 		return s
 	}
-	return strings.ReplaceAll(s, t.key, "[redacted]")
+	if s = strings.ReplaceAll(s, t.key, "[redacted]"); strings.Contains(s, t.key) {
+		return ""
+	}
+	return s
 }
 
 // canonicalHost is u's host in lower case with its port, the scheme's default when absent.
