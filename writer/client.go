@@ -2,7 +2,6 @@ package writer
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -20,7 +19,7 @@ type Client struct {
 
 	api     *api.Client
 	baseURL *url.URL
-	auth    *authTransport // a pointer, so that printing a Client value shows no key
+	auth    *authTransport
 	common  service
 }
 
@@ -74,7 +73,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
-	auth := &authTransport{base: hc.Transport, scheme: base.Scheme, host: canonicalHost(base), key: cfg.apiKey}
+	auth := newAuthTransport(hc.Transport, base, cfg.apiKey)
 	hc.Transport = auth
 
 	doer := &retryDoer{
@@ -107,12 +106,8 @@ func withPolicyDefaults(p RetryPolicy) RetryPolicy {
 	return p
 }
 
-// Format prints the client as writer.Client{base_url: ...} for every verb, so that no
-// printing of a Client can show its API key.
-func (c *Client) Format(f fmt.State, _ rune) {
-	if c == nil {
-		_, _ = io.WriteString(f, "writer.Client(nil)")
-		return
-	}
+// Format prints the client as writer.Client{base_url: ..., api_key: [redacted]} for every
+// verb, whether the Client or a pointer to it is printed (a nil *Client prints <nil>).
+func (c Client) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprintf(f, "writer.Client{base_url: %s, api_key: [redacted]}", c.baseURL.Redacted())
 }

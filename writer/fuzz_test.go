@@ -2,6 +2,7 @@ package writer
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func FuzzErrorBody(f *testing.F) {
 			key = "sk-TEST-SECRET-1234"
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Request-Id": {string(body)}}}
-		cl := &call{op: opRetry, attempts: 3, auth: &authTransport{key: key}}
+		cl := &call{op: opRetry, attempts: 3, auth: newAuthTransport(nil, &url.URL{}, key)}
 		e := responseError(cl, resp, body)
 		e.RetryAfter = 1500 * time.Millisecond
 		e.Err = ErrAttemptTimeout

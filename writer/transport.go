@@ -22,7 +22,13 @@ type authTransport struct {
 	base   http.RoundTripper
 	scheme string
 	host   string // canonical host:port of the base URL
-	key    string
+	// key returns the API key. It is a closure, not a string field, so that no printing of
+	// any value, not even one that walks unexported fields, can show the key.
+	key func() string
+}
+
+func newAuthTransport(base http.RoundTripper, baseURL *url.URL, key string) *authTransport {
+	return &authTransport{base: base, scheme: baseURL.Scheme, host: canonicalHost(baseURL), key: func() string { return key }}
 }
 
 // RoundTrip clones the request before setting headers, as the RoundTripper contract asks.
@@ -30,7 +36,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", userAgent)
 	if req.URL.Scheme == t.scheme && canonicalHost(req.URL) == t.host {
-		r.Header.Set("Authorization", "Bearer "+t.key)
+		r.Header.Set("Authorization", "Bearer "+t.key())
 	} else {
 		r.Header.Del("Authorization")
 	}
@@ -41,10 +47,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // back. When the replacement forms the key again (an odd key such as "]x"), it returns "".
 // It is safe on a nil *authTransport (no key known), which returns s.
 func (t *authTransport) redact(s string) string {
-	if t == nil || t.key == "" || !strings.Contains(s, t.key) {
+	if t == nil {
 		return s
 	}
-	if s = strings.ReplaceAll(s, t.key, "[redacted]"); strings.Contains(s, t.key) {
+	key := t.key()
+	if key == "" || !strings.Contains(s, key) {
+		return s
+	}
+	if s = strings.ReplaceAll(s, key, "[redacted]"); strings.Contains(s, key) {
 		return ""
 	}
 	return s
