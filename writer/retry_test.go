@@ -350,3 +350,46 @@ func TestAttemptTimeoutIsNotCanceled(t *testing.T) {
 		t.Errorf("attempts = %d, want 2 (a timed-out attempt is retried)", c.attempts)
 	}
 }
+
+func TestAttemptTimeoutDoesNotCoverBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "first ")
+		_ = http.NewResponseController(w).Flush()
+		time.Sleep(100 * time.Millisecond) // five times the request timeout
+		_, _ = io.WriteString(w, "second")
+	}))
+	defer srv.Close()
+	d := testDoer(t, nil)
+	d.requestTimeout = 20 * time.Millisecond
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, err := d.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || string(body) != "first second" {
+		t.Errorf("body = %q, %v; want the whole body: the timeout ends when the headers arrive", body, err)
+	}
+}
+
+// causeless is a RoundTripper that waits for its request's context and returns ctx.Err()
+// without the cause, as some third-party transports do.
+type causeless struct{}
+
+func (causeless) RoundTrip(req *http.Request) (*http.Response, error) {
+	<-req.Context().Done()
+	return nil, req.Context().Err()
+}
+
+func TestAttemptTimeoutReportedWithAnyTransport(t *testing.T) {
+	d := testDoer(t, causeless{})
+	d.maxRetries = 0
+	d.requestTimeout = 10 * time.Millisecond
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/", nil)
+	_, err := d.Do(req)
+	if !errors.Is(err, ErrAttemptTimeout) || errors.Is(err, context.Canceled) {
+		t.Errorf("Do = %v, want ErrAttemptTimeout and not context.Canceled", err)
+	}
+}
