@@ -32,3 +32,14 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
 
 -include make/tools.mk
+
+# --- issue 4: retries, errors and secrets -------------------------------------------------
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 10s); crashers land in writer/testdata/fuzz
+	@targets=$$($(GO) test -list='^Fuzz' ./writer | grep '^Fuzz'); test -n "$$targets"; \
+	for f in $$targets; do \
+		echo "fuzz $$f for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
+	done
