@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ func (d *retryDoer) send(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), ErrAttemptTimeout)
+	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: ErrAttemptTimeout}
 }
 
 // decide reports whether the outcome of an attempt is retried and after what wait, and
@@ -153,12 +154,12 @@ func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err 
 	}
 	if c.retryAfter > d.policy.MaxRetryAfter {
 		c.waitExceeded = true
-		c.stop = fmt.Errorf("not retried: the server asked to wait %s, longer than the %s allowed", c.retryAfter, d.policy.MaxRetryAfter)
+		c.stop = fmt.Errorf("not retried: the wait is longer than the %s allowed", d.policy.MaxRetryAfter)
 		return 0, false
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		c.waitExceeded = c.retryAfter > 0
-		c.stop = fmt.Errorf("not retried: the context's deadline comes before the next attempt, %s away", wait)
+		c.stop = fmt.Errorf("not retried: the context's deadline comes before the next attempt, %s away", wait.Round(time.Millisecond))
 		return 0, false
 	}
 	return wait, true
@@ -305,7 +306,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 	}
-	err := fmt.Errorf("%w while waiting %s to retry", ctx.Err(), d)
+	err := fmt.Errorf("%w while waiting %s to retry", ctx.Err(), d.Round(time.Millisecond))
 	if cause := context.Cause(ctx); cause != ctx.Err() {
 		err = fmt.Errorf("%w (%w)", err, cause)
 	}
