@@ -159,7 +159,7 @@ func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err 
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		c.waitExceeded = c.retryAfter > 0
-		c.stop = fmt.Errorf("not retried: the context's deadline comes before the next attempt, %s away", wait.Round(time.Millisecond))
+		c.stop = fmt.Errorf("not retried: the next attempt, %s away, would start after the context's deadline", wait.Round(time.Millisecond))
 		return 0, false
 	}
 	return wait, true
