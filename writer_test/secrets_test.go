@@ -39,6 +39,11 @@ func TestKeyNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, v := range []any{client, *client} {
+		if got, want := fmt.Sprintf("%+v", v), "writer.Client{base_url: "+srv.URL+", api_key: [redacted]}"; got != want {
+			t.Errorf("%%+v of %T = %s, want %s", v, got, want)
+		}
+	}
 	printed := map[string]string{
 		"*Client":  printings(client),
 		"Client":   printings(*client),
