@@ -125,7 +125,7 @@ func checkRowSends(t *testing.T, doc *openapi3.T, row coverageRow) error {
 		return fmt.Errorf("%s sent no request; its row names %s", row.method, row.operationID)
 	}
 	for _, r := range reqs {
-		req, err := http.NewRequest(r.Method, srv.URL+r.Path, nil)
+		req, err := http.NewRequestWithContext(t.Context(), r.Method, srv.URL+r.Path, nil)
 		if err != nil {
 			return err
 		}
