@@ -42,3 +42,14 @@ drift: ## compare openapi.yaml with Writer's newer document UPSTREAM=<file or UR
 drift-test: ## tests of spec-sync and drift on the offline fixtures in testdata/
 	cd tools/specsync && $(GO) test -count=1 ./...
 	cd tools/oasdiff && $(GO) test -count=1 ./...
+
+# --- issue 4: retries, errors and secrets -------------------------------------------------
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 10s); crashers land in writer/testdata/fuzz
+	@targets=$$($(GO) test -list='^Fuzz' ./writer | grep '^Fuzz'); test -n "$$targets"; \
+	for f in $$targets; do \
+		echo "fuzz $$f for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
+	done

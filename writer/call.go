@@ -1,9 +1,9 @@
 package writer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,36 +23,39 @@ const (
 // call state the retry loop fills in. A 2xx response is returned open; any other outcome is
 // returned as *Error with the body read (bounded) and closed.
 func (c *Client) send(ctx context.Context, cl *call, fn func(context.Context) (*http.Response, error)) (*http.Response, error) {
+	cl.auth = c.auth
 	resp, err := fn(withCall(ctx, cl))
 	if err != nil {
-		e := &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: err}
-		if cl.notRetriedWhy != "" {
-			e.Err = fmt.Errorf("%s: %w", cl.notRetriedWhy, err)
-		}
-		return nil, e
+		return nil, &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: err}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return resp, nil
 	}
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drain(resp)
-	e := &Error{
-		Operation:    cl.op,
-		StatusCode:   resp.StatusCode,
-		RequestID:    requestID(resp.Header),
-		Body:         body,
-		Attempts:     cl.attempts,
-		RetryAfter:   cl.retryAfter,
-		waitExceeded: cl.waitExceeded,
-	}
-	e.parseErrorBody(body)
-	switch {
-	case readErr != nil:
-		e.Err = fmt.Errorf("read error body: %w", readErr)
-	case cl.notRetriedWhy != "":
-		e.Err = fmt.Errorf("%s", cl.notRetriedWhy)
+	e := responseError(cl, resp, body)
+	e.RetryAfter = cl.retryAfter
+	e.waitExceeded = cl.waitExceeded
+	e.Err = cl.stop
+	if readErr != nil {
+		e.Err = errors.Join(e.Err, fmt.Errorf("read error body: %w", readErr))
 	}
 	return nil, e
+}
+
+// responseError is the *Error for a response whose (bounded) body is body, with any copy
+// of the API key replaced.
+func responseError(cl *call, resp *http.Response, body []byte) *Error {
+	e := &Error{
+		Operation:  cl.op,
+		StatusCode: resp.StatusCode,
+		RequestID:  cl.auth.redact(requestID(resp.Header)),
+		Body:       []byte(cl.auth.redact(string(body))),
+		Attempts:   cl.attempts,
+	}
+	e.parseErrorBody(e.Body)
+	e.Type, e.Key, e.Description = cl.auth.redact(e.Type), cl.auth.redact(e.Key), cl.auth.redact(e.Description)
+	return e
 }
 
 // decodeJSON reads a 2xx response's JSON body into v and closes it. A body that does not
@@ -64,14 +67,10 @@ func decodeJSON(resp *http.Response, cl *call, v any) error {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
-		return &Error{
-			Operation:  cl.op,
-			StatusCode: resp.StatusCode,
-			RequestID:  requestID(resp.Header),
-			Body:       bytes.Clone(body[:min(len(body), maxErrorBody)]),
-			Attempts:   cl.attempts,
-			Err:        fmt.Errorf("%w: %w", ErrInvalidResponse, err),
-		}
+		e := responseError(cl, resp, body[:min(len(body), maxErrorBody)])
+		e.Type, e.Key, e.Description = "", "", ""
+		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, err)
+		return e
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package writer
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -20,6 +19,7 @@ type Client struct {
 
 	api     *api.Client
 	baseURL *url.URL
+	auth    *authTransport
 	common  service
 }
 
@@ -73,7 +73,8 @@ func NewClient(opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
-	hc.Transport = &authTransport{base: hc.Transport, scheme: base.Scheme, host: base.Host, bearer: "Bearer " + cfg.apiKey}
+	auth := newAuthTransport(hc.Transport, base, cfg.apiKey)
+	hc.Transport = auth
 
 	doer := &retryDoer{
 		hc:             hc,
@@ -81,13 +82,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		policy:         cfg.policy,
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
-		sleep:          sleepCtx,
 	}
 	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer))
 	if err != nil {
 		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
 	}
-	c := &Client{api: raw, baseURL: base}
+	c := &Client{api: raw, baseURL: base, auth: auth}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)
 	return c, nil
@@ -106,12 +106,8 @@ func withPolicyDefaults(p RetryPolicy) RetryPolicy {
 	return p
 }
 
-// Format prints the client as writer.Client{base_url: ...} for every verb, so that no
-// printing of a Client can show its API key.
-func (c *Client) Format(f fmt.State, _ rune) {
-	if c == nil {
-		_, _ = io.WriteString(f, "writer.Client(nil)")
-		return
-	}
+// Format prints the client as writer.Client{base_url: ..., api_key: [redacted]} for every
+// verb, whether the Client or a pointer to it is printed (a nil *Client prints <nil>).
+func (c Client) Format(f fmt.State, _ rune) {
 	_, _ = fmt.Fprintf(f, "writer.Client{base_url: %s, api_key: [redacted]}", c.baseURL.Redacted())
 }

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -43,7 +45,20 @@ var (
 	// ErrInvalidResponse: a response whose body does not match the spec (for example a 200
 	// whose JSON does not parse).
 	ErrInvalidResponse = errors.New("writer: invalid response")
+	// ErrAttemptTimeout: an attempt got no response headers within the per-attempt timeout
+	// (WithRequestTimeout). Such attempts are retried; when the last one timed out, the
+	// *Error unwraps to ErrAttemptTimeout, which also matches context.DeadlineExceeded and
+	// reports Timeout() true, but never context.Canceled.
+	ErrAttemptTimeout error = attemptTimeoutError{}
 )
+
+type attemptTimeoutError struct{}
+
+func (attemptTimeoutError) Error() string {
+	return "writer: attempt timed out waiting for response headers"
+}
+func (attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+func (attemptTimeoutError) Timeout() bool        { return true }
 
 // Limits on what an *Error keeps of a response body.
 const (
@@ -54,8 +69,10 @@ const (
 
 // Error is the error returned for every failed call that reached the network: an HTTP
 // status other than 2xx, a 2xx body that does not match the spec, or a transport failure
-// (StatusCode 0, with the cause in Err). Writer's error body (the spec's fail_response) fills
-// Type, Key and Description. Every method is safe on a nil *Error.
+// (StatusCode 0, with the cause in Err). After retries it describes the last attempt.
+// Writer's error body (the spec's fail_response) fills Type, Key and Description. Any copy
+// of the client's API key in what the server sent is replaced by "[redacted]". Every method
+// is safe on a nil or zero *Error.
 type Error struct {
 	// Operation is the spec's operationId, for example "gatewayRetryFailedFiles".
 	Operation string
@@ -76,8 +93,10 @@ type Error struct {
 	// RetryAfter is the wait the server asked for (retry-after-ms or Retry-After) on the last
 	// response, when it asked for one.
 	RetryAfter time.Duration
-	// Err is the underlying cause: a transport or context error, or a sentinel such as
-	// ErrRetryNotAccepted. Unwrap returns it.
+	// Err is the underlying cause, returned by Unwrap: a transport error (ErrAttemptTimeout
+	// for an attempt that timed out), the caller's context error (context.Canceled or
+	// context.DeadlineExceeded) when it ended the call during a backoff wait, why a
+	// retryable status was not retried, or a sentinel such as ErrRetryNotAccepted.
 	Err error
 
 	// waitExceeded: the call stopped because the server asked to wait longer than allowed.
@@ -93,7 +112,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("writer: ")
 	if e.Operation != "" {
-		b.WriteString(e.Operation)
+		b.WriteString(oneLine(e.Operation, 64))
 		b.WriteString(": ")
 	}
 	if e.StatusCode != 0 {
@@ -116,8 +135,9 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(oneLine(e.Description, maxErrorMessage))
 	case e.Type == "" && len(e.Body) > 0:
-		b.WriteString(": body ")
-		b.WriteString(strconv.Quote(oneLine(string(e.Body), maxErrorExcerpt)))
+		b.WriteString(": body \"")
+		b.WriteString(oneLine(string(e.Body), maxErrorExcerpt))
+		b.WriteString("\"")
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "; server asked to retry after %s", e.RetryAfter)
@@ -214,8 +234,10 @@ func requestID(h http.Header) string {
 	return ""
 }
 
-// oneLine returns s as valid UTF-8 with control characters replaced by spaces, cut on a
-// rune boundary to at most maxBytes bytes, with "..." when cut.
+// oneLine returns s as valid UTF-8 with every character that is not graphic (controls,
+// line and paragraph separators, format characters such as bidirectional overrides)
+// replaced by a space, cut on a rune boundary to at most maxBytes bytes, with "..." when
+// cut. It only replaces and cuts, so it never forms text that s did not contain.
 func oneLine(s string, maxBytes int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	cut := len(s) > maxBytes
@@ -227,7 +249,7 @@ func oneLine(s string, maxBytes int) string {
 		s = s[:i]
 	}
 	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		if !unicode.IsGraphic(r) {
 			return ' '
 		}
 		return r

@@ -1,17 +1,18 @@
 package writer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -19,15 +20,18 @@ import (
 // through the request context: which operation it is, whether it may be replayed, and what
 // the loop did.
 type call struct {
-	op string
+	op   string
+	auth *authTransport // set by Client.send: redacts the API key from what servers send
 	// unsafe marks a request that must not be sent twice once it may have been processed (a
 	// POST upload): it is retried only when it cannot have been, or the server says so.
 	unsafe bool
 
-	attempts      int
-	retryAfter    time.Duration // the server's wait hint on the last response
-	waitExceeded  bool          // the call stopped because the hint was too long
-	notRetriedWhy string        // why a retryable failure was not retried, if a rule stopped it
+	attempts     int
+	retryAfter   time.Duration // the server's wait hint on the last response
+	waitExceeded bool          // the call stopped because the hint was too long
+	// stop says why the last response was returned although its status is retryable (a rule
+	// stopped the loop, or the caller's context ended during backoff); nil otherwise.
+	stop error
 }
 
 type callKey struct{}
@@ -43,9 +47,6 @@ func callFrom(ctx context.Context) *call {
 	return &call{}
 }
 
-// errAttemptTimeout is the cause of an attempt that outlived the per-attempt timeout.
-var errAttemptTimeout = errors.New("attempt timed out waiting for response headers")
-
 // maxDrain bounds how much of a discarded response body is read so its connection can be
 // reused; a longer body is closed instead.
 const maxDrain = 64 << 10
@@ -59,112 +60,93 @@ type retryDoer struct {
 	policy         RetryPolicy // defaults filled in
 	requestTimeout time.Duration
 	logger         *slog.Logger // nil: silent
-
-	// sleep waits d or until ctx is done; a seam for tests.
-	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Do sends req, retrying as the policy allows. It returns the last response (the caller
-// reads its status) or the last transport error; an HTTP status is never an error here.
+// reads its status; c.stop says why a retryable one was returned) or the last transport
+// error; an HTTP status is never an error here.
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	c := callFrom(ctx)
+	r := req
 	for attempt := 1; ; attempt++ {
 		c.attempts = attempt
-		r := req
-		if attempt > 1 {
-			var err error
-			if r, err = rewind(req); err != nil {
-				return nil, err
-			}
-		}
 		start := time.Now()
-		resp, wrote, err := d.send(r, c.unsafe)
-		retry, wait := d.decide(c, r, resp, err, wrote, attempt)
-		d.log(ctx, r, resp, attempt, wait, time.Since(start), retry)
+		resp, err := d.send(r)
+		wait, retry := d.decide(c, r, resp, err, attempt)
+		d.log(ctx, r, resp, err, attempt, wait, time.Since(start), retry)
 		if !retry {
+			if err != nil && c.stop != nil {
+				err = fmt.Errorf("%w: %w", c.stop, err)
+			}
 			return resp, err
 		}
-		drain(resp)
-		if err := d.sleep(ctx, wait); err != nil {
+		// Keep the body (bounded) for the error the call returns if the wait is cut
+		// short; reading it also frees the connection for the next attempt.
+		resp = keepBody(resp)
+		if stop := sleep(ctx, wait); stop != nil {
+			if resp != nil {
+				c.stop = stop
+				return resp, nil
+			}
+			return nil, fmt.Errorf("%w; last attempt: %w", stop, err)
+		}
+		if r, err = rewind(req); err != nil {
 			return nil, err
 		}
 	}
 }
 
-// send makes one attempt. wrote reports whether any of the request may have reached the
-// server (tracked only for unsafe requests; otherwise true).
-func (d *retryDoer) send(req *http.Request, unsafe bool) (resp *http.Response, wrote bool, err error) {
-	ctx := req.Context()
-	var sent atomic.Bool
-	if unsafe {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteHeaderField: func(string, []string) { sent.Store(true) },
-		})
-	} else {
-		sent.Store(true)
-	}
+// send makes one attempt. With a request timeout, the attempt's context is cancelled if the
+// response headers do not arrive in time; after they arrive, closing the body releases it,
+// so the timeout never cuts the reading of a body.
+func (d *retryDoer) send(req *http.Request) (*http.Response, error) {
 	if d.requestTimeout <= 0 {
-		resp, err = d.hc.Do(req.WithContext(ctx))
-		return resp, sent.Load(), err
+		return d.hc.Do(req)
 	}
-	actx, cancel := context.WithCancelCause(ctx)
-	timer := time.AfterFunc(d.requestTimeout, func() { cancel(errAttemptTimeout) })
-	resp, err = d.hc.Do(req.WithContext(actx))
-	fired := !timer.Stop()
-	switch {
-	case err != nil:
-		cancel(nil)
-		if fired && req.Context().Err() == nil {
-			err = fmt.Errorf("%w after %s: %w", errAttemptTimeout, d.requestTimeout, err)
+	ctx, cancel := context.WithCancelCause(req.Context())
+	timer := time.AfterFunc(d.requestTimeout, func() { cancel(ErrAttemptTimeout) })
+	resp, err := d.hc.Do(req.WithContext(ctx))
+	if timer.Stop() {
+		if err != nil {
+			cancel(nil)
+			return nil, err
 		}
-		return nil, sent.Load(), err
-	case fired:
-		// The timer fired as the headers arrived: the body is already cancelled.
-		drain(resp)
-		cancel(nil)
-		return nil, sent.Load(), fmt.Errorf("%w after %s", errAttemptTimeout, d.requestTimeout)
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, sent.Load(), nil
+	// The timer fired: whatever arrived is cut off.
+	drain(resp)
+	cancel(nil)
+	if req.Context().Err() != nil {
+		if err == nil {
+			err = req.Context().Err()
+		}
+		return nil, err
+	}
+	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: ErrAttemptTimeout}
 }
 
 // decide reports whether the outcome of an attempt is retried and after what wait, and
 // records on c what the caller's error needs.
-func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err error, wrote bool, attempt int) (bool, time.Duration) {
+func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err error, attempt int) (time.Duration, bool) {
 	ctx := req.Context()
-	c.retryAfter, c.waitExceeded, c.notRetriedWhy = 0, false, ""
+	c.retryAfter, c.waitExceeded, c.stop = 0, false, nil
 	if ctx.Err() != nil {
-		return false, 0
+		return 0, false
 	}
-	var retryable bool
-	if err != nil {
-		retryable = !c.unsafe || !wrote
-		if !retryable {
-			c.notRetriedWhy = "not retried: the upload may have reached the server"
-		}
-	} else {
+	if resp != nil {
 		c.retryAfter = retryAfter(resp.Header, time.Now())
-		retryable = retryableStatus(resp.StatusCode)
-		if c.unsafe && resp.StatusCode != http.StatusTooManyRequests {
-			retryable = false
-		}
-		switch strings.ToLower(resp.Header.Get("X-Should-Retry")) {
-		case "true":
-			retryable = true
-		case "false":
-			retryable = false
-		}
-		if !retryable && c.unsafe && retryableStatus(resp.StatusCode) {
-			c.notRetriedWhy = "not retried: the upload may have been processed"
-		}
 	}
-	if !retryable || attempt > d.maxRetries {
-		return false, 0
+	if !d.retryable(c, resp, err) {
+		return 0, false
+	}
+	if attempt > d.maxRetries {
+		return 0, false
 	}
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		c.notRetriedWhy = "not retried: the request body cannot be replayed (it is not an io.ReaderAt and io.Seeker)"
-		return false, 0
+		c.stop = errors.New("not retried: the request body cannot be replayed (it is not an io.ReaderAt and io.Seeker)")
+		return 0, false
 	}
 	wait := d.backoff(attempt)
 	if c.retryAfter > 0 {
@@ -172,19 +154,58 @@ func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err 
 	}
 	if c.retryAfter > d.policy.MaxRetryAfter {
 		c.waitExceeded = true
-		return false, 0
+		c.stop = fmt.Errorf("not retried: the wait is longer than the %s allowed", d.policy.MaxRetryAfter)
+		return 0, false
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		c.waitExceeded = c.retryAfter > 0
-		return false, 0
+		c.stop = fmt.Errorf("not retried: the next attempt, %s away, would start after the context's deadline", wait.Round(time.Millisecond))
+		return 0, false
 	}
-	return true, wait
+	return wait, true
+}
+
+// retryable is the retry rule for one outcome: connection errors and timeouts, and the
+// statuses 408, 409, 429 and 5xx, with x-should-retry: true|false on an error status
+// overriding the status rule. An unsafe request (an upload) is retried only when it cannot
+// have been processed: the connection failed before it was sent, the status is 429, or the
+// server says x-should-retry: true.
+func (d *retryDoer) retryable(c *call, resp *http.Response, err error) bool {
+	if err != nil {
+		if c.unsafe && !notSent(err) {
+			c.stop = errors.New("not retried: the upload may have reached the server")
+			return false
+		}
+		return true
+	}
+	code := resp.StatusCode
+	if code < 400 {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("X-Should-Retry"))) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	if c.unsafe && retryableStatus(code) && code != http.StatusTooManyRequests {
+		c.stop = errors.New("not retried: the upload may have been processed")
+		return false
+	}
+	return retryableStatus(code)
 }
 
 // retryableStatus is the status rule: 408, 409, 429 and every 5xx.
 func retryableStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusConflict ||
 		code == http.StatusTooManyRequests || code >= http.StatusInternalServerError
+}
+
+// notSent reports whether err shows that a request never left this machine: the connection
+// to the server (or to its proxy) could not be made.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 }
 
 // backoff is the wait before retry number attempt (1-based): BaseDelay*2^(attempt-1), capped
@@ -201,42 +222,67 @@ func (d *retryDoer) backoff(attempt int) time.Duration {
 
 // retryAfter returns the wait a response asks for: retry-after-ms (milliseconds), else
 // Retry-After as seconds (fractions allowed) or an HTTP date. It returns 0 when there is no
-// usable hint.
+// usable hint; a value too large for a time.Duration counts as the longest one.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 && ms < float64(1<<62)/float64(time.Millisecond) {
-			return time.Duration(ms * float64(time.Millisecond))
+		if d, ok := scaled(v, time.Millisecond); ok {
+			return d
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s > 0 && s < float64(1<<62)/float64(time.Second) {
-			return time.Duration(s * float64(time.Second))
-		}
-		return 0
+	if d, ok := scaled(v, time.Second); ok {
+		return d
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
+		return max(t.Sub(now), 0)
 	}
 	return 0
 }
 
-// rewind returns a copy of req with a fresh body from GetBody.
-func rewind(req *http.Request) (*http.Request, error) {
-	r := req.Clone(req.Context())
-	if req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, fmt.Errorf("replay request body: %w", err)
-		}
-		r.Body = body
+// scaled parses a non-negative decimal number of units.
+func scaled(v string, unit time.Duration) (time.Duration, bool) {
+	if v == "" || !strings.ContainsFunc(v, isDigit) || strings.ContainsFunc(v, func(r rune) bool { return !isDigit(r) && r != '.' }) {
+		return 0, false
 	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	if f*float64(unit) >= float64(1<<63-1) {
+		return time.Duration(1<<63 - 1), true
+	}
+	return time.Duration(f * float64(unit)), true
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }
+
+// rewind returns a copy of req with a fresh body from GetBody, for the next attempt.
+func rewind(req *http.Request) (*http.Request, error) {
+	if req.GetBody == nil {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, fmt.Errorf("replay request body: %w", err)
+	}
+	r := req.WithContext(req.Context())
+	r.Body = body
 	return r, nil
+}
+
+// keepBody replaces a discarded response's body by a copy of its first maxErrorBody bytes,
+// closing the original so that its connection can be reused.
+func keepBody(resp *http.Response) *http.Response {
+	if resp == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp
 }
 
 // drain reads a bounded part of a discarded body and closes it, so that the connection can
@@ -249,16 +295,22 @@ func drain(resp *http.Response) {
 	_ = resp.Body.Close()
 }
 
-// sleepCtx waits d, or until ctx is done, whichever is first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// sleep waits d, or until ctx is done, whichever is first. It returns nil after a full
+// wait, else the context's error (Canceled or DeadlineExceeded, with its cause when the
+// context was cancelled with one).
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return context.Cause(ctx)
 	}
+	err := fmt.Errorf("%w while waiting %s to retry", ctx.Err(), d.Round(time.Millisecond))
+	if cause := context.Cause(ctx); cause != ctx.Err() {
+		err = fmt.Errorf("%w (%w)", err, cause)
+	}
+	return err
 }
 
 // cancelOnClose releases an attempt's context when the response body is closed, so the
@@ -275,21 +327,24 @@ func (b *cancelOnClose) Close() error {
 }
 
 // log writes one Debug record per attempt: metadata only, never header values or bodies.
-func (d *retryDoer) log(ctx context.Context, req *http.Request, resp *http.Response, attempt int, wait, took time.Duration, retry bool) {
+func (d *retryDoer) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, wait, took time.Duration, retry bool) {
 	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	d.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt",
+	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),
-		slog.Int("status", status),
+		slog.Int("status", 0),
 		slog.Int("attempt", attempt),
 		slog.Bool("retry", retry),
 		slog.Duration("wait", wait),
 		slog.Duration("duration", took),
-	)
+	}
+	if resp != nil {
+		attrs[2] = slog.Int("status", resp.StatusCode)
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	d.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt", attrs...)
 }

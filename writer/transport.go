@@ -3,7 +3,9 @@ package writer
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -15,24 +17,56 @@ var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GO
 
 // authTransport is the RoundTripper that identifies the client: it sets User-Agent on every
 // request and "Authorization: Bearer <key>" only on requests to the configured API scheme and
-// host, so a redirect to another host never carries the key.
+// host (port included), so a redirect to any other host never carries the key.
 type authTransport struct {
 	base   http.RoundTripper
 	scheme string
-	host   string // host[:port] of the base URL
-	bearer string // "Bearer <key>"
+	host   string // canonical host:port of the base URL
+	// key returns the API key. It is a closure, not a string field, so that no printing of
+	// any value, not even one that walks unexported fields, can show the key.
+	key func() string
+}
+
+func newAuthTransport(base http.RoundTripper, baseURL *url.URL, key string) *authTransport {
+	return &authTransport{base: base, scheme: baseURL.Scheme, host: canonicalHost(baseURL), key: func() string { return key }}
 }
 
 // RoundTrip clones the request before setting headers, as the RoundTripper contract asks.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", userAgent)
-	if req.URL.Scheme == t.scheme && req.URL.Host == t.host {
-		r.Header.Set("Authorization", t.bearer)
+	if req.URL.Scheme == t.scheme && canonicalHost(req.URL) == t.host {
+		r.Header.Set("Authorization", "Bearer "+t.key())
 	} else {
 		r.Header.Del("Authorization")
 	}
 	return t.base.RoundTrip(r)
+}
+
+// redact replaces every copy of the API key in s by "[redacted]", for text a server sent
+// back. When the replacement forms the key again (an odd key such as "]x"), it returns "".
+// It is safe on a nil *authTransport (no key known), which returns s.
+func (t *authTransport) redact(s string) string {
+	if t == nil {
+		return s
+	}
+	key := t.key()
+	if key == "" || !strings.Contains(s, key) {
+		return s
+	}
+	if s = strings.ReplaceAll(s, key, "[redacted]"); strings.Contains(s, key) {
+		return ""
+	}
+	return s
+}
+
+// canonicalHost is u's host in lower case with its port, the scheme's default when absent.
+func canonicalHost(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // newTransport returns the transport used when the caller gives no *http.Client: Go's

@@ -412,7 +412,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 		if pending = still; len(pending) == 0 {
 			break
 		}
-		if err := sleepCtx(ctx, interval); err != nil {
+		if err := sleep(ctx, interval); err != nil {
 			return files, err
 		}
 	}
@@ -467,7 +467,7 @@ func (p *pacer) do(ctx context.Context, fn func() error) error {
 		if pause <= 0 {
 			pause = slowDownPause
 		}
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := sleep(ctx, pause); err != nil {
 			return err
 		}
 	}

@@ -29,10 +29,10 @@ func (s *Server) routes() http.Handler {
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
-		s.record(r, authorized)
-		if s.fault(w) {
+		if s.fault(w, r, authorized) {
 			return
 		}
+		s.record(r, authorized)
 		if !authorized {
 			writeFail(w, http.StatusUnauthorized, "fail.unauthorized", "fail.unauthorized.badToken", "invalid or missing API key")
 			return

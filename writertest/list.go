@@ -120,7 +120,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 		}
 		if _, ok := match(f); !ok && s.opt.filtered {
 			s.mu.Unlock()
-			badParam(w, "cursor file "+id+" does not match the filters")
+			badParam(w, "cursor file does not match the filters: "+id)
 			return
 		}
 		k, _ := slices.BinarySearchFunc(files, f, byCreated)

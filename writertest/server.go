@@ -16,6 +16,7 @@ package writertest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -76,11 +77,15 @@ type Server struct {
 	srv *httptest.Server
 	opt options
 
+	closed    chan struct{} // closed by Close: ends Fault delays
+	closeOnce sync.Once
+
 	mu       sync.Mutex
 	files    map[string]*file
 	requests []Request
 	faults   []Fault
 	limit    window  // the simulated rate limit's current window
+	conns    int     // TCP connections accepted
 	sorted   []*file // files by created_at, then id; nil when files changed (see byCreation)
 }
 
@@ -131,14 +136,26 @@ func Start(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Server{APIKey: o.apiKey, opt: o, files: map[string]*file{}}
-	s.srv = httptest.NewServer(s.routes())
+	s := &Server{APIKey: o.apiKey, opt: o, files: map[string]*file{}, closed: make(chan struct{})}
+	s.srv = httptest.NewUnstartedServer(s.routes())
+	s.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
 
-// Close shuts the Server down and waits for its requests to finish.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the Server down and waits for its requests to finish; a request held back
+// by a Fault's Delay ends at once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.srv.Close()
+}
 
 // AddFiles stores files, replacing any with the same id.
 func (s *Server) AddFiles(files ...File) {

@@ -1,0 +1,60 @@
+// Package writer is a client for Writer's File API (https://api.writer.com/v1/files).
+//
+//	client, err := writer.NewClient() // key from WRITER_API_KEY
+//	if err != nil { ... }
+//	err = client.Files.Retry(ctx, []string{"3c90c3cc-0d44-4b50-8888-8dd25736052a"})
+//
+// A Client is safe for concurrent use; create one and share it.
+//
+// # Authentication
+//
+// Every request carries "Authorization: Bearer <key>", the key given to WithAPIKey or read
+// from WRITER_API_KEY. The key is sent only to the scheme, host and port of the base URL: a
+// redirect to any other host (another port of the same host included) carries no
+// Authorization header. An http:// base URL is refused unless its host is loopback or
+// WithInsecureHTTP is given. The key never appears in an error, a log record or a printed
+// value (any fmt verb of a Client, an Option or an *Error); a copy of it in what a server
+// sends back (an error body, a request id) is replaced by "[redacted]".
+//
+// # Retries
+//
+// One retry loop serves every operation. It retries connection errors, attempts that time
+// out (WithRequestTimeout, default 180 s, bounds each attempt's wait for response headers),
+// and the statuses 408, 409, 429 and 5xx; a response header x-should-retry: true or false on
+// an error status overrides that rule; a 2xx is never retried. The wait before retry n is
+// 0.5 s * 2^(n-1), capped at 8 s, less up to 25% jitter, at most 4 retries (WithMaxRetries,
+// WithRetryPolicy). A server's retry-after-ms or Retry-After (seconds, fractions allowed, or
+// an HTTP date) replaces that wait; when it asks for more than MaxRetryAfter (default 60 s)
+// or more than the context has left, the call ends at once with ErrRateLimited and the
+// requested wait in Error.RetryAfter. The caller's context bounds the whole call:
+// cancelling it stops a backoff wait at once, and the error matches context.Canceled.
+//
+// Request bodies are replayed from the start on each attempt. An upload (a POST that creates
+// a file) is retried only when it cannot have been processed: the connection failed before
+// the request was sent, the status is 429, or the server says x-should-retry: true. Its body
+// is replayed only when it is an io.ReaderAt and io.Seeker; otherwise it gets one attempt
+// and the error says why. (Writer's own SDKs retry uploads blindly, which can store a file
+// twice.)
+//
+// # Errors
+//
+// A call that reached the network and failed returns an *Error: the last attempt's status,
+// Writer's error type, key and description (the spec's fail_response), the request id, up
+// to 1 MiB of the body, the number of attempts, the server's wait hint, and the cause
+// (Unwrap). Match it with errors.Is against the sentinels (ErrNotFound, ErrRateLimited,
+// ErrServer, ...) or read it with errors.As. Its Error() is one line of at most about a
+// kilobyte. Arguments refused before any request match ErrInvalidInput and name the field
+// and position.
+//
+// # Pagination
+//
+// Listing operations follow Writer's cursors (after = the last item's id) until has_more is
+// false; see FilesService.
+//
+// # Logging
+//
+// The client is silent by default. WithLogger(l) (or WRITER_LOG=debug, which logs to
+// stderr) gets one Debug record per HTTP attempt with method, path, status, attempt,
+// whether it is retried, the wait before the next attempt, the duration and, for a
+// transport failure, the error; never header values or bodies.
+package writer

@@ -1,0 +1,200 @@
+package writer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/writerfiles/writer-go/writer"
+	"github.com/writerfiles/writer-go/writertest"
+)
+
+// specOp is one operation of openapi.yaml.
+type specOp struct {
+	ID, Method, Path string
+}
+
+func (o specOp) String() string { return o.ID + " (" + o.Method + " " + o.Path + ")" }
+
+// specOperations returns every operation of doc, ordered by path, then method.
+func specOperations(doc *openapi3.T) []specOp {
+	var ops []specOp
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops = append(ops, specOp{ID: op.OperationID, Method: method, Path: path})
+		}
+	}
+	slices.SortFunc(ops, func(a, b specOp) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
+	return ops
+}
+
+// coverageRow says which writer method sends an operation. call runs the method against a
+// fake holding coverageFixture and must succeed.
+type coverageRow struct {
+	operationID string
+	method      string // as a caller writes it, for messages
+	call        func(ctx context.Context, c *writer.Client) error
+}
+
+// coverageFixture is the file every row's fake holds: failed, so that Retry accepts it, and
+// with content, so that Download has bytes to send.
+var coverageFixture = writertest.File{ID: idA, Name: "a.txt", Status: writertest.StatusFailed, ContentType: "text/plain", Content: []byte("hello")}
+
+// coverageRows maps every operation of openapi.yaml to the writer methods that wrap it.
+// RetryFailed and WaitProcessed are workflows over several operations, not wrappers.
+var coverageRows = []coverageRow{
+	{"gatewayGetFiles", "Files.List", func(ctx context.Context, c *writer.Client) error {
+		for _, err := range c.Files.List(ctx, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{"gatewayGetFiles", "Files.ListPage", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Files.ListPage(ctx, nil, writer.Cursor{})
+		return err
+	}},
+	{"gatewayGetFile", "Files.Get", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Files.Get(ctx, idA)
+		return err
+	}},
+	{"gatewayUploadFile", "Files.Upload", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Files.Upload(ctx, "b.txt", "text/plain", strings.NewReader("hi"), 2, nil)
+		return err
+	}},
+	{"gatewayDownloadFile", "Files.Download", func(ctx context.Context, c *writer.Client) error {
+		d, err := c.Files.Download(ctx, idA)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, d.Body)
+		return errors.Join(err, d.Body.Close())
+	}},
+	{"gatewayDeleteFile", "Files.Delete", func(ctx context.Context, c *writer.Client) error {
+		return c.Files.Delete(ctx, idA)
+	}},
+	{"gatewayRetryFailedFiles", "Files.Retry", func(ctx context.Context, c *writer.Client) error {
+		return c.Files.Retry(ctx, []string{idA})
+	}},
+}
+
+// checkCoverage compares the operations of doc with rows: every operation needs a row, and
+// every row must name an operation of doc.
+func checkCoverage(doc *openapi3.T, rows []coverageRow) []string {
+	var problems []string
+	inSpec := map[string]bool{}
+	for _, op := range specOperations(doc) {
+		inSpec[op.ID] = true
+		if !slices.ContainsFunc(rows, func(r coverageRow) bool { return r.operationID == op.ID }) {
+			problems = append(problems, fmt.Sprintf("operation %s has no writer method: add one and a row here", op))
+		}
+	}
+	for _, r := range rows {
+		if !inSpec[r.operationID] {
+			problems = append(problems, fmt.Sprintf("row %s -> %s: openapi.yaml has no operation %s: remove or rename the row", r.operationID, r.method, r.operationID))
+		}
+	}
+	return problems
+}
+
+// checkRowSends runs row.call against a fresh fake and routes every request the fake
+// received through doc: all of them must be row's operation, and there must be at least one.
+func checkRowSends(t *testing.T, doc *openapi3.T, row coverageRow) error {
+	t.Helper()
+	client, srv := setup(t, nil)
+	srv.AddFiles(coverageFixture)
+	if err := row.call(context.Background(), client); err != nil {
+		return fmt.Errorf("%s: %w", row.method, err)
+	}
+	doc.Servers = openapi3.Servers{{URL: srv.URL}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return fmt.Errorf("route openapi.yaml: %w", err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) == 0 {
+		return fmt.Errorf("%s sent no request; its row names %s", row.method, row.operationID)
+	}
+	for _, r := range reqs {
+		req, err := http.NewRequestWithContext(t.Context(), r.Method, srv.URL+r.Path, nil)
+		if err != nil {
+			return err
+		}
+		route, _, err := router.FindRoute(req)
+		if err != nil {
+			return fmt.Errorf("%s sent %s %s, which is no operation of openapi.yaml", row.method, r.Method, r.Path)
+		}
+		if got := route.Operation.OperationID; got != row.operationID {
+			return fmt.Errorf("%s sent %s %s, operation %s, but its row names %s", row.method, r.Method, r.Path, got, row.operationID)
+		}
+	}
+	return nil
+}
+
+func TestEveryOperationHasAWriterMethod(t *testing.T) {
+	doc := loadSpec(t, "http://127.0.0.1")
+	for _, p := range checkCoverage(doc, coverageRows) {
+		t.Error(p)
+	}
+	for _, row := range coverageRows {
+		t.Run(row.method, func(t *testing.T) {
+			if err := checkRowSends(t, loadSpec(t, "http://127.0.0.1"), row); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestCoverageCheckNamesAnOperationWithoutMethod(t *testing.T) {
+	doc := loadSpec(t, "http://127.0.0.1")
+	responses := openapi3.NewResponses()
+	doc.Paths.Set("/v1/files/{file_id}/archive", &openapi3.PathItem{
+		Post: &openapi3.Operation{OperationID: "gatewayArchiveFile", Responses: responses},
+	})
+	got := checkCoverage(doc, coverageRows)
+	want := []string{"operation gatewayArchiveFile (POST /v1/files/{file_id}/archive) has no writer method: add one and a row here"}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %q, want %q", got, want)
+	}
+}
+
+func TestCoverageCheckNamesAStaleRow(t *testing.T) {
+	doc := loadSpec(t, "http://127.0.0.1")
+	rows := append(slices.Clone(coverageRows), coverageRow{operationID: "gatewayRenameFile", method: "Files.Rename"})
+	got := checkCoverage(doc, rows)
+	want := []string{"row gatewayRenameFile -> Files.Rename: openapi.yaml has no operation gatewayRenameFile: remove or rename the row"}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems = %q, want %q", got, want)
+	}
+}
+
+func TestCoverageCheckCatchesARowThatLies(t *testing.T) {
+	cases := []struct {
+		row  coverageRow
+		want string
+	}{
+		{coverageRow{"gatewayGetFile", "Files.Delete", func(ctx context.Context, c *writer.Client) error {
+			return c.Files.Delete(ctx, idA)
+		}}, "Files.Delete sent DELETE /v1/files/" + idA + ", operation gatewayDeleteFile, but its row names gatewayGetFile"},
+		{coverageRow{"gatewayGetFile", "nothing", func(context.Context, *writer.Client) error {
+			return nil
+		}}, "nothing sent no request; its row names gatewayGetFile"},
+	}
+	for _, c := range cases {
+		t.Run(c.row.method, func(t *testing.T) {
+			err := checkRowSends(t, loadSpec(t, "http://127.0.0.1"), c.row)
+			if err == nil || err.Error() != c.want {
+				t.Errorf("checkRowSends = %v, want %q", err, c.want)
+			}
+		})
+	}
+}

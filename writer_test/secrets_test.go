@@ -1,0 +1,212 @@
+package writer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/writerfiles/writer-go/writer"
+	"github.com/writerfiles/writer-go/writertest"
+)
+
+// secretKey is recognisable wherever it might leak.
+const secretKey = "sk-TEST-SECRET-1234"
+
+// printings returns v printed with every verb a caller might use.
+func printings(v any) string {
+	return fmt.Sprintf("%v|%+v|%#v|%s|%q|%d|%x", v, v, v, v, v, v, v)
+}
+
+func TestKeyNeverPrinted(t *testing.T) {
+	srv := writertest.NewServer(t, writertest.WithAPIKey(secretKey))
+	seedFailed(srv)
+	// The description escapes a character of the key, as a JSON encoder may: only the
+	// decoded text holds the key.
+	echo := failBody("fail.unauthorized", "fail.unauthorized.badToken", "token "+strings.Replace(secretKey, "-", `\u002d`, 1)+" is revoked, "+secretKey)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusUnauthorized, Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {secretKey}}, Body: echo})
+	srv.FailNext(1, writertest.Fault{Status: http.StatusBadRequest, Header: http.Header{"Content-Type": {"text/plain"}}, Body: "you sent Bearer " + secretKey})
+	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain"}}, Body: "not json " + secretKey})
+
+	opts := []writer.Option{writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), fastRetries}
+	client, err := writer.NewClient(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{client, *client} {
+		if got, want := fmt.Sprintf("%+v", v), "writer.Client{base_url: "+srv.URL+", api_key: [redacted]}"; got != want {
+			t.Errorf("%%+v of %T = %s, want %s", v, got, want)
+		}
+	}
+	printed := map[string]string{
+		"*Client":  printings(client),
+		"Client":   printings(*client),
+		"Files":    printings(client.Files),
+		"options":  printings(opts) + printings(opts[1]),
+		"policy":   printings(writer.RetryPolicy{}),
+		"zero":     printings(writer.Client{}) + printings((*writer.Client)(nil)),
+		"Retry ok": "",
+	}
+	for i := range 3 {
+		err := client.Files.Retry(context.Background(), []string{idA})
+		apiErr := asError(t, err)
+		name := fmt.Sprintf("error %d", i)
+		printed[name] = printings(err) + err.Error()
+		for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+			printed[name] += printings(e)
+		}
+		printed[name+" fields"] = string(apiErr.Body) + apiErr.Description + apiErr.Type + apiErr.Key + apiErr.RequestID
+		if !bytes.Contains(apiErr.Body, []byte("[redacted]")) {
+			t.Errorf("%s: body %q does not show where the key was redacted", name, apiErr.Body)
+		}
+	}
+	if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
+		t.Fatalf("Retry with the right key = %v", err)
+	}
+	if !srv.Requests()[3].Authorized {
+		t.Fatal("the key was not sent to the API host")
+	}
+	for name, s := range printed {
+		if strings.Contains(s, secretKey) {
+			t.Errorf("%s shows the API key: %s", name, s)
+		}
+	}
+}
+
+func TestKeyNeverInInputErrors(t *testing.T) {
+	for name, opt := range map[string]writer.Option{
+		"key with CR LF":   writer.WithAPIKey(secretKey + "\r\nX-Injected: 1"),
+		"key with space":   writer.WithAPIKey("Bearer " + secretKey),
+		"userinfo in URL":  writer.WithBaseURL("https://user:" + secretKey + "@api.writer.com"),
+		"key as URL":       writer.WithBaseURL(secretKey),
+		"CR LF in URL":     writer.WithBaseURL("https://api.writer.com/\r\nAuthorization: " + secretKey),
+		"http to non-loop": writer.WithBaseURL("http://" + secretKey + ".example.com"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			client, err := writer.NewClient(writer.WithAPIKey("k"), opt)
+			if !errors.Is(err, writer.ErrInvalidInput) || client != nil {
+				t.Fatalf("NewClient = %v, %v; want ErrInvalidInput", client, err)
+			}
+			if name != "http to non-loop" && name != "key as URL" && strings.Contains(printings(err), secretKey) {
+				t.Errorf("error shows the key: %v", err)
+			}
+		})
+	}
+	t.Run("environment key with LF", func(t *testing.T) {
+		t.Setenv("WRITER_API_KEY", secretKey+"\n")
+		_, err := writer.NewClient()
+		if !errors.Is(err, writer.ErrInvalidInput) || strings.Contains(printings(err), secretKey) {
+			t.Errorf("NewClient = %v; want ErrInvalidInput without the key", err)
+		}
+	})
+}
+
+// keyRecorder is a server that records the Authorization header of each request and
+// answers {"success": true}.
+type keyRecorder struct {
+	mu   sync.Mutex
+	auth []string
+}
+
+func (k *keyRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	k.mu.Lock()
+	k.auth = append(k.auth, r.Header.Get("Authorization"))
+	k.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"success":true}`)
+}
+
+func TestRedirectToAnotherHostCarriesNoKey(t *testing.T) {
+	api := writertest.NewServer(t, writertest.WithAPIKey(secretKey))
+	other := &keyRecorder{}
+	elsewhere := httptest.NewServer(other) // 127.0.0.1 too, another port: another host
+	defer elsewhere.Close()
+
+	client, err := writer.NewClient(writer.WithBaseURL(api.URL), writer.WithAPIKey(secretKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		api.FailNext(1, writertest.Fault{Status: status, Header: http.Header{"Location": {elsewhere.URL + "/v1/files/retry"}}})
+		if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
+			t.Fatalf("Retry redirected with %d = %v", status, err)
+		}
+	}
+	other.mu.Lock()
+	defer other.mu.Unlock()
+	if len(other.auth) != 3 {
+		t.Fatalf("the other host got %d requests, want 3", len(other.auth))
+	}
+	for i, a := range other.auth {
+		if a != "" {
+			t.Errorf("redirect %d to another host carried Authorization %q", i, a)
+		}
+	}
+	if reqs := api.Requests(); len(reqs) != 3 || !reqs[0].Authorized {
+		t.Errorf("the API host got %d requests (authorized %v), want 3 with the key", len(reqs), len(reqs) > 0 && reqs[0].Authorized)
+	}
+}
+
+func TestRedirectOnTheAPIHostKeepsKey(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedFailed(srv)
+	srv.FailNext(1, writertest.Fault{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {srv.URL + "/v1/files/retry"}}})
+	if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
+		t.Fatalf("Retry = %v", err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || !reqs[0].Authorized || !reqs[1].Authorized {
+		t.Errorf("got %d requests, want 2, both with the key", len(reqs))
+	}
+}
+
+func TestHTTPBaseURLNeedsLoopbackOrOptIn(t *testing.T) {
+	for _, u := range []string{"http://api.writer.com", "http://10.0.0.1:8080", "http://127.0.0.1.example.com"} {
+		_, err := writer.NewClient(writer.WithAPIKey("k"), writer.WithBaseURL(u))
+		if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), "WithInsecureHTTP") {
+			t.Errorf("NewClient(%s) = %v, want ErrInvalidInput naming WithInsecureHTTP", u, err)
+		}
+		if _, err := writer.NewClient(writer.WithAPIKey("k"), writer.WithBaseURL(u), writer.WithInsecureHTTP()); err != nil {
+			t.Errorf("NewClient(%s, WithInsecureHTTP) = %v, want nil", u, err)
+		}
+	}
+	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9000", "https://api.writer.com"} {
+		if _, err := writer.NewClient(writer.WithAPIKey("k"), writer.WithBaseURL(u)); err != nil {
+			t.Errorf("NewClient(%s) = %v, want nil", u, err)
+		}
+	}
+	for _, u := range []string{"ftp://api.writer.com", "api.writer.com", "https://", "https://api.writer.com?x=1"} {
+		if _, err := writer.NewClient(writer.WithAPIKey("k"), writer.WithBaseURL(u)); !errors.Is(err, writer.ErrInvalidInput) {
+			t.Errorf("NewClient(%s) = %v, want ErrInvalidInput", u, err)
+		}
+	}
+}
+
+func TestIDsCannotInjectHeadersOrPaths(t *testing.T) {
+	client, srv := setup(t, nil)
+	for _, id := range []string{
+		idA + "\r\nX-Injected: 1",
+		idA[:35] + "\n",
+		"../" + idA[3:],
+		idA[:8] + "/" + idA[9:],
+		idA + "%0d%0a",
+	} {
+		err := client.Files.Retry(context.Background(), []string{idB, id})
+		if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), "file_ids[1]") {
+			t.Errorf("Retry(%q) = %v, want ErrInvalidInput naming file_ids[1]", id, err)
+		}
+		if strings.ContainsAny(err.Error(), "\r\n") {
+			t.Errorf("error for %q spans lines: %q", id, err)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("server got %d requests, want none", n)
+	}
+}
