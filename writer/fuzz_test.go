@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// Fuzz targets, run by `make fuzz` (FUZZTIME each). Content-Disposition building (issue 3's
-// upload) gets its own target when that code lands.
+// Fuzz targets, run by `make fuzz` (FUZZTIME each); FuzzContentDisposition is in
+// fuzz_upload_test.go.
 
 // maxErrorLine bounds Error(): every part is cut (operation 64, type 64, key 96, description
 // 300 or body excerpt 200 bytes, request id 64, cause 300), plus the words around them.
