@@ -6,6 +6,26 @@
 //
 // A Client is safe for concurrent use; create one and share it.
 //
+// # Operations
+//
+// client.Files covers every File API operation (tag "File API" of openapi.yaml) and two
+// helpers built on them. Ids are file ids (strings; UUIDs where the spec says format uuid),
+// sizes are bytes, waits are time.Duration. Each returns *Error for a failed call (with the
+// sentinels below) and an error matching ErrInvalidInput, before any request, for a bad
+// argument; "go doc writer.FilesService.Upload" (and so on) gives the details.
+//
+//	Files.List(ctx, opts)              GET /v1/files (gatewayGetFiles): iter.Seq2[File, error] over every page
+//	Files.ListPage(ctx, opts, cursor)  GET /v1/files (gatewayGetFiles): one page, manual before/after cursor
+//	Files.Get(ctx, id)                 GET /v1/files/{file_id} (gatewayGetFile); ErrNotFound, ErrGone
+//	Files.Upload(ctx, name, type, r, size, opts)
+//	                                   POST /v1/files (gatewayUploadFile): streamed, Content-Length = size bytes
+//	Files.Download(ctx, id)            GET /v1/files/{file_id}/download (gatewayDownloadFile): streamed body
+//	Files.Delete(ctx, id)              DELETE /v1/files/{file_id} (gatewayDeleteFile); ErrNotDeleted
+//	Files.Retry(ctx, ids)              POST /v1/files/retry (gatewayRetryFailedFiles); ErrRetryNotAccepted
+//	Files.RetryFailed(ctx, opts)       lists failed files (GET /v1/files?status=failed) and retries them in
+//	                                   batches (POST /v1/files/retry), paced to 400 requests per minute
+//	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
+//
 // # Authentication
 //
 // Every request carries "Authorization: Bearer <key>", the key given to WithAPIKey or read
