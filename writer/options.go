@@ -23,7 +23,7 @@ const (
 
 // Environment variables read by NewClient when the matching option is not given.
 const (
-	envAPIKey  = "WRITER_API_KEY"
+	envAPIKey  = "WRITER_API_KEY" //nolint:gosec // G101: the variable's name, not a credential
 	envBaseURL = "WRITER_BASE_URL"
 	envLog     = "WRITER_LOG"
 )
@@ -173,7 +173,7 @@ func checkAPIKey(key string) error {
 	if key == "" {
 		return inputErr("WithAPIKey", -1, "", "is empty")
 	}
-	for i := 0; i < len(key); i++ {
+	for i := range len(key) {
 		if b := key[i]; b <= ' ' || b == 0x7f {
 			return inputErr("WithAPIKey", -1, "", fmt.Sprintf("has a space or control character at byte %d", i))
 		}

@@ -217,7 +217,7 @@ func (d *retryDoer) backoff(attempt int) time.Duration {
 			step = s
 		}
 	}
-	return step - time.Duration(rand.Float64()*0.25*float64(step))
+	return step - time.Duration(rand.Float64()*0.25*float64(step)) //nolint:gosec // G404: jitter needs no cryptographic randomness
 }
 
 // retryAfter returns the wait a response asks for: retry-after-ms (milliseconds), else
@@ -307,7 +307,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 	}
 	err := fmt.Errorf("%w while waiting %s to retry", ctx.Err(), d.Round(time.Millisecond))
-	if cause := context.Cause(ctx); cause != ctx.Err() {
+	if cause := context.Cause(ctx); !errors.Is(cause, ctx.Err()) {
 		err = fmt.Errorf("%w (%w)", err, cause)
 	}
 	return err

@@ -470,7 +470,11 @@ func TestFaultConnectionsReusedAndCallerPoolKept(t *testing.T) {
 		t.Fatalf("server got %d requests, want 5", got)
 	}
 	// The caller's own use of its client still finds the connection in its pool.
-	resp, err := caller.Get(srv.URL + "/v1/files/" + idA)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/v1/files/"+idA, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := caller.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

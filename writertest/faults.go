@@ -47,7 +47,7 @@ const (
 )
 
 // FailNext makes the next n requests (of any operation, authorized or not) get f. Faults
-// queue up: FailNext(2, a) then FailNext(1, b) answers a, a, b.
+// queue up: FailNext(2, a) then FailNext(1, b) answers a twice, then b.
 //
 // A dropped connection that Go's http.Transport had reused from its idle pool may be retried
 // by the Transport itself for idempotent methods (GET, HEAD), so such a request can reach
