@@ -32,3 +32,23 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
 
 -include make/tools.mk
+
+# --- issue 6: performance. Benchmarks live in writer_test/bench; make test never runs them. ---
+BENCH ?= .
+BENCHTIME ?= 500ms
+COUNT ?= 10
+BENCH_OUT ?= .bench/bench.txt
+CHECK_ROUNDS ?= 10
+CHECK_BENCHTIME ?= 300ms
+BENCHSTAT := $(GO) tool -modfile=$(CURDIR)/tools/benchcheck/go.mod benchstat
+
+.PHONY: bench bench-check
+bench: ## run the benchmarks (BENCH, BENCHTIME, COUNT) into BENCH_OUT; benchstat shows client vs floor
+	@mkdir -p $(dir $(BENCH_OUT))
+	cd $(TEST_MODULE) && $(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(COUNT) -benchtime=$(BENCHTIME) ./bench > $(abspath $(BENCH_OUT))
+	$(BENCHSTAT) -col /impl $(BENCH_OUT)
+
+bench-check: ## check the performance targets: each pair interleaved CHECK_ROUNDS times, medians as ratios
+	@mkdir -p .bench
+	cd $(TEST_MODULE) && $(GO) test -c -o $(CURDIR)/.bench/bench.test ./bench
+	$(GO) run -C tools/benchcheck . -bin $(CURDIR)/.bench/bench.test -rounds $(CHECK_ROUNDS) -benchtime $(CHECK_BENCHTIME)
