@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 
@@ -30,9 +31,10 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 	if err != nil {
 		return err
 	}
+	body := retryFilesBody(ids)
 	cl := &call{op: opRetry}
 	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayRetryFailedFiles(ctx, api.RetryFilesRequest{FileIds: ids})
+		return s.client.api.GatewayRetryFailedFilesWithBody(ctx, "application/json", bytes.NewReader(body))
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,40 @@
+package writer
+
+import (
+	"encoding/hex"
+
+	"github.com/google/uuid"
+)
+
+// retryFilesBody is the JSON request body retry_files_request, {"file_ids":["<uuid>",...]},
+// with each id in canonical lower-case form. It is written directly, not through
+// json.Marshal of api.RetryFilesRequest: that marshals each id through uuid.UUID.MarshalText,
+// one allocation per id and reflection on every call. A test checks both give the same bytes.
+func retryFilesBody(ids []uuid.UUID) []byte {
+	const head, tail, quotedID = `{"file_ids":[`, `]}`, len(`"00000000-0000-0000-0000-000000000000"`)
+	commas := max(len(ids)-1, 0)
+	b := make([]byte, 0, len(head)+len(ids)*quotedID+commas+len(tail))
+	b = append(b, head...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = appendUUID(b, id)
+		b = append(b, '"')
+	}
+	return append(b, tail...)
+}
+
+// appendUUID appends u as 8-4-4-4-12 lower-case hexadecimal digits, as u.String() does.
+func appendUUID(b []byte, u uuid.UUID) []byte {
+	b = hex.AppendEncode(b, u[0:4])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[4:6])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[6:8])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[8:10])
+	b = append(b, '-')
+	return hex.AppendEncode(b, u[10:16])
+}

@@ -1,0 +1,31 @@
+package writer
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/writerfiles/writer-go/api"
+)
+
+// TestRetryFilesBodyMatchesGenerated pins the hand-written body to what json.Marshal of the
+// generated type produces, so a change of the spec's field names cannot pass unnoticed.
+func TestRetryFilesBodyMatchesGenerated(t *testing.T) {
+	for _, ids := range [][]uuid.UUID{
+		{uuid.MustParse("3C90C3CC-0D44-4B50-8888-8DD25736052A")},
+		{uuid.MustParse("00000000-0000-0000-0000-000000000000"), uuid.MustParse("ffffffff-ffff-ffff-ffff-ffffffffffff"), uuid.MustParse("0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f")},
+	} {
+		got := retryFilesBody(ids)
+		want, err := json.Marshal(api.RetryFilesRequest{FileIds: ids})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("retryFilesBody = %s, want %s", got, want)
+		}
+		if len(got) != cap(got) {
+			t.Errorf("retryFilesBody: len %d, cap %d: the buffer is not sized exactly", len(got), cap(got))
+		}
+	}
+}
