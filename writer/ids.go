@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,10 @@ func parseUUID(s string) (uuid.UUID, bool) {
 	return u, err == nil
 }
 
+// scanDedupMax is the longest list whose repeats checkUUIDs finds by scanning the ids kept so
+// far: up to about this length a scan is faster than a map, and allocates nothing.
+const scanDedupMax = 64
+
 // checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
 // (the first occurrence keeps its place). It refuses an empty list and names the first bad
 // position.
@@ -58,16 +63,25 @@ func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
 	out := make([]uuid.UUID, 0, len(ids))
-	seen := make(map[uuid.UUID]struct{}, len(ids))
+	var seen map[uuid.UUID]struct{}
+	if len(ids) > scanDedupMax {
+		seen = make(map[uuid.UUID]struct{}, len(ids))
+	}
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		if _, dup := seen[u]; dup {
-			continue
+		if seen == nil {
+			if slices.Contains(out, u) {
+				continue
+			}
+		} else {
+			if _, dup := seen[u]; dup {
+				continue
+			}
+			seen[u] = struct{}{}
 		}
-		seen[u] = struct{}{}
 		out = append(out, u)
 	}
 	return out, nil

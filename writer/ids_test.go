@@ -1,0 +1,65 @@
+package writer
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// TestCheckUUIDsDropsRepeats covers both ways repeats are found: by scanning (short lists)
+// and by a map (lists longer than scanDedupMax).
+func TestCheckUUIDsDropsRepeats(t *testing.T) {
+	for _, n := range []int{3, scanDedupMax, scanDedupMax + 1, 3 * scanDedupMax} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var in, want []string
+			for i := range n {
+				id := fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
+				want = append(want, id)
+				in = append(in, id)
+				if i%3 == 0 {
+					in = append(in, want[i/2]) // a repeat of an earlier id
+				}
+			}
+			in = in[:n] // the list under test has n entries
+			want = want[:0]
+			for _, id := range in {
+				if !slices.Contains(want, id) {
+					want = append(want, id)
+				}
+			}
+			got, err := checkUUIDs("file_ids", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotS []string
+			for _, u := range got {
+				gotS = append(gotS, u.String())
+			}
+			if !slices.Equal(gotS, want) {
+				t.Errorf("checkUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, gotS, want)
+			}
+			if len(got) == len(in) {
+				t.Errorf("checkUUIDs(%d ids): no repeat in the input; the test is wrong", n)
+			}
+		})
+	}
+}
+
+func TestCheckUUIDsNamesBadPosition(t *testing.T) {
+	for _, n := range []int{3, 3 * scanDedupMax} {
+		in := make([]string, n)
+		for i := range in {
+			in[i] = fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
+		}
+		in[n-1] = "3c90c3cc0d444b5088888dd25736052a"
+		_, err := checkUUIDs("file_ids", in)
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("checkUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
+		}
+		var ie *inputError
+		if !errors.As(err, &ie) || ie.index != n-1 || ie.field != "file_ids" {
+			t.Errorf("checkUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
+		}
+	}
+}
