@@ -96,17 +96,17 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 // server (tracked only for unsafe requests; otherwise true).
 func (d *retryDoer) send(req *http.Request, unsafe bool) (resp *http.Response, wrote bool, err error) {
 	ctx := req.Context()
-	var sent atomic.Bool
+	var sent *atomic.Bool // nil when not tracked: the request counts as written
 	if unsafe {
+		sent = new(atomic.Bool)
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteHeaderField: func(string, []string) { sent.Store(true) },
 		})
-	} else {
-		sent.Store(true)
 	}
+	written := func() bool { return sent == nil || sent.Load() }
 	if d.requestTimeout <= 0 {
 		resp, err = d.hc.Do(req.WithContext(ctx))
-		return resp, sent.Load(), err
+		return resp, written(), err
 	}
 	actx, cancel := context.WithCancelCause(ctx)
 	timer := time.AfterFunc(d.requestTimeout, func() { cancel(errAttemptTimeout) })
@@ -118,15 +118,15 @@ func (d *retryDoer) send(req *http.Request, unsafe bool) (resp *http.Response, w
 		if fired && req.Context().Err() == nil {
 			err = fmt.Errorf("%w after %s: %w", errAttemptTimeout, d.requestTimeout, err)
 		}
-		return nil, sent.Load(), err
+		return nil, written(), err
 	case fired:
 		// The timer fired as the headers arrived: the body is already cancelled.
 		drain(resp)
 		cancel(nil)
-		return nil, sent.Load(), fmt.Errorf("%w after %s", errAttemptTimeout, d.requestTimeout)
+		return nil, written(), fmt.Errorf("%w after %s", errAttemptTimeout, d.requestTimeout)
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, sent.Load(), nil
+	return resp, written(), nil
 }
 
 // decide reports whether the outcome of an attempt is retried and after what wait, and
