@@ -26,15 +26,18 @@ func retryFilesBody(ids []uuid.UUID) []byte {
 	return append(b, tail...)
 }
 
-// appendUUID appends u as 8-4-4-4-12 lower-case hexadecimal digits, as u.String() does.
+// appendUUID appends u as 8-4-4-4-12 lower-case hexadecimal digits, as u.String() does,
+// without allocating.
 func appendUUID(b []byte, u uuid.UUID) []byte {
-	b = hex.AppendEncode(b, u[0:4])
-	b = append(b, '-')
-	b = hex.AppendEncode(b, u[4:6])
-	b = append(b, '-')
-	b = hex.AppendEncode(b, u[6:8])
-	b = append(b, '-')
-	b = hex.AppendEncode(b, u[8:10])
-	b = append(b, '-')
-	return hex.AppendEncode(b, u[10:16])
+	var s [36]byte
+	hex.Encode(s[0:8], u[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], u[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], u[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], u[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:36], u[10:16])
+	return append(b, s[:]...)
 }
