@@ -73,7 +73,8 @@ func NewClient(opts ...Option) (*Client, error) {
 			hc.Transport = http.DefaultTransport
 		}
 	}
-	hc.Transport = &authTransport{base: hc.Transport, scheme: base.Scheme, host: base.Host, bearer: "Bearer " + cfg.apiKey}
+	auth := &authTransport{base: hc.Transport, scheme: base.Scheme, host: base.Host, bearer: "Bearer " + cfg.apiKey}
+	hc.Transport = auth
 
 	doer := &retryDoer{
 		hc:             hc,
@@ -83,7 +84,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:         cfg.logger,
 		sleep:          sleepCtx,
 	}
-	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer))
+	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer), api.WithRequestEditorFn(auth.identify))
 	if err != nil {
 		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
 	}
