@@ -53,7 +53,7 @@ func parseUUID(s string) (uuid.UUID, bool) {
 
 // scanDedupMax is the longest list whose repeats checkUUIDs finds by scanning the ids kept so
 // far: up to about this length a scan is faster than a map, and allocates nothing.
-const scanDedupMax = 64
+const scanDedupMax = 128
 
 // checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
 // (the first occurrence keeps its place). It refuses an empty list and names the first bad
