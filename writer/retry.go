@@ -104,8 +104,13 @@ func (d *retryDoer) send(req *http.Request, unsafe bool) (resp *http.Response, w
 		})
 	}
 	written := func() bool { return sent == nil || sent.Load() }
-	if d.requestTimeout <= 0 {
-		resp, err = d.hc.Do(req.WithContext(ctx))
+	if d.requestTimeout <= 0 || deadlineWithin(ctx, d.requestTimeout) {
+		// No per-attempt bound, or the caller's deadline comes first and bounds the attempt:
+		// no timer and no context of the attempt's own.
+		if ctx != req.Context() {
+			req = req.WithContext(ctx)
+		}
+		resp, err = d.hc.Do(req)
 		return resp, written(), err
 	}
 	actx, cancel := context.WithCancelCause(ctx)
@@ -127,6 +132,12 @@ func (d *retryDoer) send(req *http.Request, unsafe bool) (resp *http.Response, w
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, written(), nil
+}
+
+// deadlineWithin reports whether ctx ends within d from now.
+func deadlineWithin(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) <= d
 }
 
 // decide reports whether the outcome of an attempt is retried and after what wait, and
