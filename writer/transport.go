@@ -47,9 +47,15 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
+// maxConnsPerHost caps the default transport's connections to one host. Writer allows 400
+// requests per minute per account: more simultaneous requests would only meet 429s.
+const maxConnsPerHost = 32
+
 // newTransport returns the transport used when the caller gives no *http.Client: Go's
-// defaults, with an idle pool sized for concurrent use (Go keeps only 2 idle connections per
-// host, which forces new TCP and TLS handshakes under load).
+// defaults, with at most maxConnsPerHost connections per host, all of which stay idle between
+// calls (Go keeps only 2 idle connections per host, which forces new TCP and TLS handshakes
+// under load). Without the cap, a call that waits for a dial but is handed a released
+// connection leaves its dial to add one more: 32 concurrent calls opened up to 61.
 func newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -59,7 +65,8 @@ func newTransport() *http.Transport {
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   100,
+		MaxConnsPerHost:       maxConnsPerHost,
+		MaxIdleConnsPerHost:   maxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
