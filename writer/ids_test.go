@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// TestCheckUUIDsDropsRepeats covers both ways repeats are found: by scanning (short lists)
-// and by a map (lists longer than scanDedupMax).
+// TestCheckUUIDsDropsRepeats covers lists sorted on the stack and longer ones, with repeats
+// near and far from their first occurrence.
 func TestCheckUUIDsDropsRepeats(t *testing.T) {
-	for _, n := range []int{3, scanDedupMax, scanDedupMax + 1, 3 * scanDedupMax} {
+	for _, n := range []int{2, 3, sortedOnStack, sortedOnStack + 1, 300} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var in, want []string
 			for i := range n {
@@ -47,7 +47,7 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 }
 
 func TestCheckUUIDsNamesBadPosition(t *testing.T) {
-	for _, n := range []int{3, 3 * scanDedupMax} {
+	for _, n := range []int{3, 300} {
 		in := make([]string, n)
 		for i := range in {
 			in[i] = fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
