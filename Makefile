@@ -38,8 +38,8 @@ BENCH ?= .
 BENCHTIME ?= 500ms
 COUNT ?= 10
 BENCH_OUT ?= .bench/bench.txt
-CHECK_ROUNDS ?= 10
-CHECK_BENCHTIME ?= 300ms
+CHECK_ROUNDS ?= 20
+CHECK_BENCHTIME ?= 250ms
 BENCHSTAT := $(GO) tool -modfile=$(CURDIR)/tools/benchcheck/go.mod benchstat
 
 .PHONY: bench bench-check

@@ -90,3 +90,23 @@ func BenchmarkRetry(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRetryPair is BenchmarkRetry for make bench-check: client and floor measured in
+// alternating blocks within one run (see runPair), sequentially (mode=seq) and with 32
+// goroutines (mode=par), the client with its default transport, the floor with a tuned one.
+func BenchmarkRetryPair(b *testing.B) {
+	srv := newServer(b)
+	client := newClient(b, srv.URL)
+	fl := newFloor(srv.URL)
+	ctx := context.Background()
+	for _, mode := range []string{"seq", "par"} {
+		for _, n := range idCounts {
+			ids := fileIDs(n)
+			b.Run(fmt.Sprintf("mode=%s/ids=%d", mode, n), func(b *testing.B) {
+				runPair(b, mode == "par",
+					func() error { return client.Files.Retry(ctx, ids) },
+					func() error { return fl.retry(ctx, ids) })
+			})
+		}
+	}
+}
