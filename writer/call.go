@@ -55,7 +55,7 @@ func (c *Client) send(ctx context.Context, cl *call, fn func(context.Context) (*
 func decodeJSON(resp *http.Response, cl *call, v any) error {
 	defer resp.Body.Close()
 	body, err := readBody(resp)
-	if err == nil {
+	if f, ok := v.(fastDecoder); err == nil && (!ok || !f.decodeFast(body)) {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-
-	"github.com/writerfiles/writer-go/api"
 )
 
 // FilesService is Writer's File API (spec tag "File API", paths under /v1/files).
@@ -39,7 +37,7 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 	if err != nil {
 		return err
 	}
-	var out api.RetryFilesResponse
+	var out retryFilesResponse
 	if err := decodeJSON(resp, cl, &out); err != nil {
 		return err
 	}

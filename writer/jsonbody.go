@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 
 	"github.com/google/uuid"
+
+	"github.com/writerfiles/writer-go/api"
 )
 
 // retryFilesBody is the JSON request body retry_files_request, {"file_ids":["<uuid>",...]},
@@ -40,4 +42,27 @@ func appendUUID(b []byte, u uuid.UUID) []byte {
 	s[23] = '-'
 	hex.Encode(s[24:36], u[10:16])
 	return append(b, s[:]...)
+}
+
+// A fastDecoder recognises a frequent response body without encoding/json. decodeJSON
+// calls decodeFast first and json.Unmarshal only when it reports false.
+type fastDecoder interface {
+	decodeFast(body []byte) bool
+}
+
+// retryFilesResponse is the generated retry_files_response with a fast path for the body
+// Writer sends on success, exactly {"success":true}: it is recognised by comparing bytes,
+// where json.Unmarshal would scan, reflect and allocate. Any other body goes to encoding/json.
+type retryFilesResponse struct {
+	api.RetryFilesResponse
+	success bool // what Success points at after decodeFast
+}
+
+func (r *retryFilesResponse) decodeFast(body []byte) bool {
+	if string(body) != `{"success":true}` {
+		return false
+	}
+	r.success = true
+	r.Success = &r.success
+	return true
 }

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -28,4 +29,38 @@ func TestRetryFilesBodyMatchesGenerated(t *testing.T) {
 			t.Errorf("retryFilesBody: len %d, cap %d: the buffer is not sized exactly", len(got), cap(got))
 		}
 	}
+}
+
+// TestRetryFilesResponseDecodesAsGenerated: with or without the fast path, every body
+// decodes to what encoding/json makes of it in the generated type.
+func TestRetryFilesResponseDecodesAsGenerated(t *testing.T) {
+	for _, body := range []string{
+		`{"success":true}`, `{"success": true}`, `{"success":false}`, `{}`,
+		`{"success":true,"other":1}`, ` {"success":true}`, `{"success":null}`,
+	} {
+		var want api.RetryFilesResponse
+		if err := json.Unmarshal([]byte(body), &want); err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		var got retryFilesResponse
+		if !got.decodeFast([]byte(body)) {
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("%s: %v", body, err)
+			}
+		}
+		if (got.Success == nil) != (want.Success == nil) || (got.Success != nil && *got.Success != *want.Success) {
+			t.Errorf("%s: Success = %v, want %v", body, show(got.Success), show(want.Success))
+		}
+	}
+	var fast retryFilesResponse
+	if !fast.decodeFast([]byte(`{"success":true}`)) {
+		t.Error(`decodeFast does not recognise {"success":true}`)
+	}
+}
+
+func show(b *bool) string {
+	if b == nil {
+		return "nil"
+	}
+	return fmt.Sprint(*b)
 }
