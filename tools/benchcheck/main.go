@@ -12,9 +12,12 @@
 // from the separate benchmarks (BenchmarkRetry/.../impl=client and impl=floor).
 //
 // Every round runs every benchmark the selected checks need once, each in its own process
-// with -count=1, in an order reversed from one round to the next. benchcheck then takes each
-// side's median over the rounds, prints each ratio with its target and PASS or FAIL, and
-// exits 1 when a target is missed (2 when a benchmark could not be run).
+// with -count=1, in an order reversed from one round to the next. Each round gives each check
+// a score, the ratio (or for counts the difference) of ours and the floor in that round;
+// benchcheck compares the median score with the target, so a round's load, which both sides
+// of a paired benchmark met, cancels out. It prints each median ratio with its target, the
+// medians of both sides for reference, and PASS or FAIL, and exits 1 when a target is missed
+// (2 when a benchmark could not be run).
 //
 // A new target is a row of checks.
 package main
@@ -40,15 +43,17 @@ type measure struct {
 	unit  string // benchfmt unit: "sec/op", "allocs/op", "B/op", or a custom one such as "client-sec/op"
 }
 
-// A check is one target: ours against the floor, compared by eval.
+// A check is one target: ours against the floor. Each round gives one score, a ratio or a
+// difference of the two values that round measured; the median score meets the target or not.
 type check struct {
 	name        string  // shown, e.g. "Retry seq ids=10"
 	label       string  // the metric's name as shown, e.g. "time/op"
 	ours, floor measure // the same benchmark for a paired one, two benchmarks otherwise
 	benchtime   string  // -test.benchtime for these benchmarks; "" takes the -benchtime flag
 	target      string  // shown, e.g. "<= 1.10x"
-	// eval compares the medians of ours and the floor: what to show, and whether it passes.
-	eval func(ours, floor float64) (got string, ok bool)
+	score       func(ours, floor float64) float64
+	pass        func(score float64) bool
+	format      string // how a score is shown, e.g. "%.3fx"
 }
 
 // checks are the targets of issue 6 that exist so far. Retry: sequential time at most 1.10x
@@ -85,10 +90,9 @@ func timeRatioAtMost(name, bench string, max float64) check {
 	ours, floor := paired(bench)
 	return check{
 		name: name, label: "time/op", ours: ours, floor: floor, target: fmt.Sprintf("<= %.2fx", max),
-		eval: func(o, f float64) (string, bool) {
-			r := o / f
-			return fmt.Sprintf("%.3fx", r), r <= max
-		},
+		score:  func(o, f float64) float64 { return o / f },
+		pass:   func(r float64) bool { return r <= max },
+		format: "%.3fx",
 	}
 }
 
@@ -97,10 +101,9 @@ func throughputRatioAtLeast(name, bench string, min float64) check {
 	ours, floor := paired(bench)
 	return check{
 		name: name, label: "throughput", ours: ours, floor: floor, target: fmt.Sprintf(">= %.2fx", min),
-		eval: func(o, f float64) (string, bool) {
-			r := f / o
-			return fmt.Sprintf("%.3fx", r), r >= min
-		},
+		score:  func(o, f float64) float64 { return f / o },
+		pass:   func(r float64) bool { return r >= min },
+		format: "%.3fx",
 	}
 }
 
@@ -109,10 +112,9 @@ func excessAtMost(name, label string, ours, floor measure, benchtime string, max
 	return check{
 		name: name, label: label, ours: ours, floor: floor, benchtime: benchtime,
 		target: fmt.Sprintf("<= floor%+g", max),
-		eval: func(o, f float64) (string, bool) {
-			d := o - f
-			return fmt.Sprintf("%+g", d), d <= max
-		},
+		score:  func(o, f float64) float64 { return o - f },
+		pass:   func(d float64) bool { return d <= max },
+		format: "%+g",
 	}
 }
 
@@ -177,7 +179,7 @@ func main() {
 
 	fmt.Printf("machine: %s, GOMAXPROCS as go test sets it (absolute numbers are machine-dependent)\n\n", cpu)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "check\tmetric\tours\tfloor\tours vs floor\ttarget\tresult")
+	fmt.Fprintln(tw, "check\tmetric\tours\tfloor\tmedian ratio\ttarget\tresult")
 	failed := 0
 	for _, c := range selected {
 		oursVals, floorVals := samples[c.ours.bench][c.ours.unit], samples[c.floor.bench][c.floor.unit]
@@ -185,13 +187,18 @@ func main() {
 			fatal(fmt.Errorf("%s %s: %d and %d values of %s and %s, want %d each",
 				c.name, c.label, len(oursVals), len(floorVals), c.ours.unit, c.floor.unit, *rounds))
 		}
-		o, f := median(oursVals), median(floorVals)
-		got, ok := c.eval(o, f)
+		scores := make([]float64, *rounds)
+		for i := range scores {
+			scores[i] = c.score(oursVals[i], floorVals[i])
+		}
+		score := median(scores)
 		result := "PASS"
-		if !ok {
+		if !c.pass(score) {
 			result = "FAIL"
 			failed++
 		}
+		o, f := median(oursVals), median(floorVals)
+		got := fmt.Sprintf(c.format, score)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.name, c.label, show(c.label, o), show(c.label, f), got, c.target, result)
 	}
 	tw.Flush()
