@@ -23,9 +23,11 @@ const pairBlock = 32
 // little here.
 func runPair(b *testing.B, parallel bool, client, floor func() error) {
 	impls := [2]func() error{client, floor}
-	size := pairBlock
+	size, run := pairBlock, runSerial
 	if parallel {
-		size *= goroutines()
+		w := startWorkers(goroutines())
+		defer w.stop()
+		size, run = pairBlock*goroutines(), w.run
 	}
 	var took [2]time.Duration
 	var calls [2]int
@@ -34,7 +36,7 @@ func runPair(b *testing.B, parallel bool, client, floor func() error) {
 		for j := range impls {
 			i := (j + block) % 2
 			start := time.Now()
-			if err := runBlock(n, parallel, impls[i]); err != nil {
+			if err := run(n, impls[i]); err != nil {
 				b.Fatal(err)
 			}
 			took[i] += time.Since(start)
@@ -45,34 +47,62 @@ func runPair(b *testing.B, parallel bool, client, floor func() error) {
 	b.ReportMetric(float64(took[1])/float64(calls[1]), "floor-ns/op")
 }
 
-// runBlock makes n calls of f: one after another, or spread over goroutines() goroutines
-// that take calls until none is left.
-func runBlock(n int, parallel bool, f func() error) error {
-	if !parallel {
-		for range n {
-			if err := f(); err != nil {
-				return err
-			}
+// runSerial makes n calls of f, one after another.
+func runSerial(n int, f func() error) error {
+	for range n {
+		if err := f(); err != nil {
+			return err
 		}
-		return nil
 	}
+	return nil
+}
+
+// workers are goroutines that live through a whole paired benchmark, as b.RunParallel's do:
+// a goroutine started per block would pay for growing its stack again every block.
+type workers struct {
+	blocks []chan func() // one per worker: the block's work
+	wg     sync.WaitGroup
+}
+
+func startWorkers(n int) *workers {
+	w := &workers{blocks: make([]chan func(), n)}
+	for i := range w.blocks {
+		w.blocks[i] = make(chan func())
+		go func() {
+			for work := range w.blocks[i] {
+				work()
+				w.wg.Done()
+			}
+		}()
+	}
+	return w
+}
+
+// run makes n calls of f spread over the workers, each taking calls until none is left.
+func (w *workers) run(n int, f func() error) error {
 	var left atomic.Int64
 	left.Store(int64(n))
-	errs := make(chan error, goroutines())
-	var wg sync.WaitGroup
-	for range goroutines() {
-		wg.Go(func() {
+	errs := make(chan error, len(w.blocks))
+	w.wg.Add(len(w.blocks))
+	for _, block := range w.blocks {
+		block <- func() {
 			for left.Add(-1) >= 0 {
 				if err := f(); err != nil {
 					errs <- err
 					return
 				}
 			}
-		})
+		}
 	}
-	wg.Wait()
+	w.wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+func (w *workers) stop() {
+	for _, block := range w.blocks {
+		close(block)
+	}
 }
 
 // goroutines is how many goroutines the parallel benchmarks run: as many as b.RunParallel
