@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // TestCheckUUIDsDropsRepeats covers lists sorted on the stack and longer ones, with repeats
@@ -60,6 +62,29 @@ func TestCheckUUIDsNamesBadPosition(t *testing.T) {
 		var ie *inputError
 		if !errors.As(err, &ie) || ie.index != n-1 || ie.field != "file_ids" {
 			t.Errorf("checkUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
+		}
+	}
+}
+
+// TestParseUUIDAgreesWithUUIDParse puts every byte value at every position of a canonical
+// UUID: parseUUID must accept exactly what uuid.Parse accepts in canonical form, with the
+// same value.
+func TestParseUUIDAgreesWithUUIDParse(t *testing.T) {
+	const valid = "3C90c3cc-0d44-4b50-8888-8dd25736052a"
+	for at := range len(valid) {
+		for c := range 256 {
+			s := valid[:at] + string([]byte{byte(c)}) + valid[at+1:]
+			got, ok := parseUUID(s)
+			want, err := uuid.Parse(s)
+			wantOK := err == nil && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
+			if ok != wantOK || (ok && got != want) {
+				t.Fatalf("parseUUID(%q) = %v, %v; uuid.Parse: %v, %v", s, got, ok, want, err)
+			}
+		}
+	}
+	for _, s := range []string{"", valid[:35], valid + "0", "{" + valid[1:] + "}", "3c90c3cc0d444b5088888dd25736052a0000"} {
+		if _, ok := parseUUID(s); ok {
+			t.Errorf("parseUUID(%q) accepted a non-canonical form", s)
 		}
 	}
 }
