@@ -78,33 +78,35 @@ var hexValue = func() (t [256]byte) {
 	return t
 }()
 
-// checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
-// (the first occurrence keeps its place). It refuses an empty list and names the first bad
-// position.
-func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
+// appendUUIDs parses ids as UUIDs for the spec field named field and appends them to dst,
+// dropping repeated ids (the first occurrence keeps its place). It refuses an empty list and
+// names the first bad position. Like strconv's Append functions, it lets a caller pass a
+// buffer on its stack.
+func appendUUIDs(dst []uuid.UUID, field string, ids []string) ([]uuid.UUID, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	out := make([]uuid.UUID, len(ids))
+	start := len(dst)
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		out[i] = u
+		dst = append(dst, u)
 	}
-	if !hasRepeats(out) {
-		return out, nil
+	added := dst[start:]
+	if !hasRepeats(added) {
+		return dst, nil
 	}
-	seen := make(map[uuid.UUID]struct{}, len(out))
-	kept := out[:0]
-	for _, u := range out {
+	seen := make(map[uuid.UUID]struct{}, len(added))
+	kept := added[:0]
+	for _, u := range added {
 		if _, dup := seen[u]; !dup {
 			seen[u] = struct{}{}
 			kept = append(kept, u)
 		}
 	}
-	return kept, nil
+	return dst[:start+len(kept)], nil
 }
 
 // sortedOnStack is how many UUIDs hasRepeats sorts without allocating.
