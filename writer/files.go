@@ -25,10 +25,11 @@ type FilesService service
 // ErrServer, ...). The call is retried as the client's retry policy allows: queueing a file
 // again is harmless.
 func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
-	body, err := retryFilesBody(fileIDs)
+	ids, err := checkUUIDs("file_ids", fileIDs)
 	if err != nil {
 		return err
 	}
+	body := retryFilesBody(ids)
 	cl := &call{op: opRetry}
 	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
 		return s.client.api.GatewayRetryFailedFilesWithBody(ctx, "application/json", bytes.NewReader(body))

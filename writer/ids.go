@@ -78,35 +78,33 @@ var hexValue = func() (t [256]byte) {
 	return t
 }()
 
-// appendUUIDs parses ids as UUIDs for the spec field named field and appends them to dst,
-// dropping repeated ids (the first occurrence keeps its place). It refuses an empty list and
-// names the first bad position. Like strconv's Append functions, it lets a caller pass a
-// buffer on its stack.
-func appendUUIDs(dst []uuid.UUID, field string, ids []string) ([]uuid.UUID, error) {
+// checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
+// (the first occurrence keeps its place). It refuses an empty list and names the first bad
+// position.
+func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	start := len(dst)
+	out := make([]uuid.UUID, len(ids))
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		dst = append(dst, u)
+		out[i] = u
 	}
-	added := dst[start:]
-	if !hasRepeats(added) {
-		return dst, nil
+	if !hasRepeats(out) {
+		return out, nil
 	}
-	seen := make(map[uuid.UUID]struct{}, len(added))
-	kept := added[:0]
-	for _, u := range added {
+	seen := make(map[uuid.UUID]struct{}, len(out))
+	kept := out[:0]
+	for _, u := range out {
 		if _, dup := seen[u]; !dup {
 			seen[u] = struct{}{}
 			kept = append(kept, u)
 		}
 	}
-	return dst[:start+len(kept)], nil
+	return kept, nil
 }
 
 // sortedOnStack is how many UUIDs hasRepeats sorts without allocating.

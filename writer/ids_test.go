@@ -30,7 +30,7 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 					want = append(want, id)
 				}
 			}
-			got, err := appendUUIDs(nil, "file_ids", in)
+			got, err := checkUUIDs("file_ids", in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,10 +39,10 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 				gotS = append(gotS, u.String())
 			}
 			if !slices.Equal(gotS, want) {
-				t.Errorf("appendUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, gotS, want)
+				t.Errorf("checkUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, gotS, want)
 			}
 			if len(got) == len(in) {
-				t.Errorf("appendUUIDs(%d ids): no repeat in the input; the test is wrong", n)
+				t.Errorf("checkUUIDs(%d ids): no repeat in the input; the test is wrong", n)
 			}
 		})
 	}
@@ -55,13 +55,13 @@ func TestCheckUUIDsNamesBadPosition(t *testing.T) {
 			in[i] = fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
 		}
 		in[n-1] = "3c90c3cc0d444b5088888dd25736052a"
-		_, err := appendUUIDs(nil, "file_ids", in)
+		_, err := checkUUIDs("file_ids", in)
 		if !errors.Is(err, ErrInvalidInput) {
-			t.Fatalf("appendUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
+			t.Fatalf("checkUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
 		}
 		var ie *inputError
 		if !errors.As(err, &ie) || ie.index != n-1 || ie.field != "file_ids" {
-			t.Errorf("appendUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
+			t.Errorf("checkUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
 		}
 	}
 }

@@ -8,21 +8,11 @@ import (
 	"github.com/writerfiles/writer-go/api"
 )
 
-// idsOnStack is how many file ids retryFilesBody parses into a buffer on its stack, which
-// is gone before the request is sent.
-const idsOnStack = 128
-
-// retryFilesBody checks fileIDs (see appendUUIDs) and returns the JSON request body
-// retry_files_request, {"file_ids":["<uuid>",...]}, with each id in canonical lower-case form.
-// It is written directly, not through json.Marshal of api.RetryFilesRequest: that marshals
-// each id through uuid.UUID.MarshalText, one allocation per id and reflection on every call.
-// A test checks both give the same bytes.
-func retryFilesBody(fileIDs []string) ([]byte, error) {
-	var buf [idsOnStack]uuid.UUID
-	ids, err := appendUUIDs(buf[:0], "file_ids", fileIDs)
-	if err != nil {
-		return nil, err
-	}
+// retryFilesBody is the JSON request body retry_files_request, {"file_ids":["<uuid>",...]},
+// with each id in canonical lower-case form. It is written directly, not through
+// json.Marshal of api.RetryFilesRequest: that marshals each id through uuid.UUID.MarshalText,
+// one allocation per id and reflection on every call. A test checks both give the same bytes.
+func retryFilesBody(ids []uuid.UUID) []byte {
 	const head, tail, quotedID = `{"file_ids":[`, `]}`, len(`"00000000-0000-0000-0000-000000000000"`)
 	commas := max(len(ids)-1, 0)
 	b := make([]byte, 0, len(head)+len(ids)*quotedID+commas+len(tail))
@@ -35,7 +25,7 @@ func retryFilesBody(fileIDs []string) ([]byte, error) {
 		b = appendUUID(b, id)
 		b = append(b, '"')
 	}
-	return append(b, tail...), nil
+	return append(b, tail...)
 }
 
 // appendUUID appends u as 8-4-4-4-12 lower-case hexadecimal digits, as u.String() does,
