@@ -78,50 +78,48 @@ var hexValue = func() (t [256]byte) {
 	return t
 }()
 
-// checkUUIDs parses ids as UUIDs for the spec field named field, dropping repeated ids
-// (the first occurrence keeps its place). It refuses an empty list and names the first bad
-// position.
-func checkUUIDs(field string, ids []string) ([]uuid.UUID, error) {
+// checkUUIDs checks that ids are UUIDs for the spec field named field and returns them
+// without repeats: the first occurrence keeps its place, and ids that differ only in case are
+// the same UUID. The ids are returned as given (canonical form, either case); without a
+// repeat, that is ids itself. It refuses an empty list and names the first bad position.
+func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	out := make([]uuid.UUID, len(ids))
+	var buf [parsedOnStack]uuid.UUID
+	parsed := buf[:0]
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		out[i] = u
+		parsed = append(parsed, u)
 	}
-	if !hasRepeats(out) {
-		return out, nil
+	if !hasRepeats(parsed) {
+		return ids, nil
 	}
-	seen := make(map[uuid.UUID]struct{}, len(out))
-	kept := out[:0]
-	for _, u := range out {
+	seen := make(map[uuid.UUID]struct{}, len(ids))
+	kept := make([]string, 0, len(ids))
+	for _, s := range ids {
+		u, _ := parseUUID(s)
 		if _, dup := seen[u]; !dup {
 			seen[u] = struct{}{}
-			kept = append(kept, u)
+			kept = append(kept, s)
 		}
 	}
 	return kept, nil
 }
 
-// sortedOnStack is how many UUIDs hasRepeats sorts without allocating.
-const sortedOnStack = 128
+// parsedOnStack is how many ids checkUUIDs parses without allocating.
+const parsedOnStack = 128
 
-// hasRepeats reports whether us holds a UUID twice. It sorts a copy, which puts repeats side
-// by side: for 100 ids about 8 times faster than scanning the ids kept so far or a map, and
-// most lists have no repeat, so the map that drops them is rarely built.
+// hasRepeats reports whether us holds a UUID twice. It sorts us in place, which puts repeats
+// side by side: for 100 ids about 8 times faster than scanning the ids kept so far or a map,
+// and most lists have no repeat, so the map that drops them is rarely built.
 func hasRepeats(us []uuid.UUID) bool {
-	if len(us) < 2 {
-		return false
-	}
-	var buf [sortedOnStack]uuid.UUID
-	sorted := append(buf[:0], us...)
-	slices.SortFunc(sorted, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i] == sorted[i-1] {
+	slices.SortFunc(us, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	for i := 1; i < len(us); i++ {
+		if us[i] == us[i-1] {
 			return true
 		}
 	}

@@ -4,15 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 )
 
-// TestCheckUUIDsDropsRepeats covers lists sorted on the stack and longer ones, with repeats
-// near and far from their first occurrence.
+// TestCheckUUIDsDropsRepeats covers lists parsed on the stack and longer ones, with repeats
+// near and far from their first occurrence, and a repeat that differs only in case.
 func TestCheckUUIDsDropsRepeats(t *testing.T) {
-	for _, n := range []int{2, 3, sortedOnStack, sortedOnStack + 1, 300} {
+	for _, n := range []int{2, 3, parsedOnStack, parsedOnStack + 1, 300} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var in, want []string
 			for i := range n {
@@ -24,9 +25,10 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 				}
 			}
 			in = in[:n] // the list under test has n entries
+			in[n-1] = strings.ToUpper(in[0])
 			want = want[:0]
 			for _, id := range in {
-				if !slices.Contains(want, id) {
+				if !slices.Contains(want, strings.ToLower(id)) {
 					want = append(want, id)
 				}
 			}
@@ -34,17 +36,30 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var gotS []string
-			for _, u := range got {
-				gotS = append(gotS, u.String())
-			}
-			if !slices.Equal(gotS, want) {
-				t.Errorf("checkUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, gotS, want)
+			if !slices.Equal(got, want) {
+				t.Errorf("checkUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, got, want)
 			}
 			if len(got) == len(in) {
 				t.Errorf("checkUUIDs(%d ids): no repeat in the input; the test is wrong", n)
 			}
 		})
+	}
+}
+
+// TestCheckUUIDsWithoutRepeats returns the ids as given, in their order.
+func TestCheckUUIDsWithoutRepeats(t *testing.T) {
+	for _, n := range []int{1, 2, parsedOnStack + 1} {
+		in := make([]string, n)
+		for i := range in {
+			in[i] = fmt.Sprintf("3C90C3CC-0D44-4B50-8888-%012x", n-i)
+		}
+		got, err := checkUUIDs("file_ids", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, in) {
+			t.Errorf("checkUUIDs(%d ids without repeats) = %v, want %v", n, got, in)
+		}
 	}
 }
 

@@ -1,18 +1,17 @@
 package writer
 
 import (
-	"encoding/hex"
-
-	"github.com/google/uuid"
+	"encoding/binary"
 
 	"github.com/writerfiles/writer-go/api"
 )
 
 // retryFilesBody is the JSON request body retry_files_request, {"file_ids":["<uuid>",...]},
-// with each id in canonical lower-case form. It is written directly, not through
-// json.Marshal of api.RetryFilesRequest: that marshals each id through uuid.UUID.MarshalText,
-// one allocation per id and reflection on every call. A test checks both give the same bytes.
-func retryFilesBody(ids []uuid.UUID) []byte {
+// for ids that checkUUIDs accepted, each in lower case. It is written directly, not through
+// json.Marshal of api.RetryFilesRequest: that marshals each id through
+// uuid.UUID.MarshalText, one allocation per id and reflection on every call. A test checks
+// both give the same bytes.
+func retryFilesBody(ids []string) []byte {
 	const head, tail, quotedID = `{"file_ids":[`, `]}`, len(`"00000000-0000-0000-0000-000000000000"`)
 	commas := max(len(ids)-1, 0)
 	b := make([]byte, 0, len(head)+len(ids)*quotedID+commas+len(tail))
@@ -22,26 +21,25 @@ func retryFilesBody(ids []uuid.UUID) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = appendUUID(b, id)
+		b = appendLowerUUID(b, id)
 		b = append(b, '"')
 	}
 	return append(b, tail...)
 }
 
-// appendUUID appends u as 8-4-4-4-12 lower-case hexadecimal digits, as u.String() does,
-// without allocating.
-func appendUUID(b []byte, u uuid.UUID) []byte {
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], u[10:16])
-	return append(b, s[:]...)
+// appendLowerUUID appends s, a UUID in canonical form (checked by parseUUID), in lower case.
+// In that form only the letters A-F lack the 0x20 bit, which digits, a-f and '-' have: setting
+// it lower-cases s, as uuid.UUID.String would print it. The 36 bytes are 4 words of 8 and one
+// of 4.
+func appendLowerUUID(b []byte, s string) []byte {
+	n := len(b)
+	b = append(b, s...)
+	d := b[n : n+36]
+	for i := 0; i < 32; i += 8 {
+		binary.LittleEndian.PutUint64(d[i:], binary.LittleEndian.Uint64(d[i:])|0x2020202020202020)
+	}
+	binary.LittleEndian.PutUint32(d[32:], binary.LittleEndian.Uint32(d[32:])|0x20202020)
+	return b
 }
 
 // A fastDecoder recognises a frequent response body without encoding/json. decodeJSON
