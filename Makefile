@@ -53,3 +53,26 @@ fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 10s); crashers l
 		echo "fuzz $$f for $(FUZZTIME)"; \
 		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
 	done
+
+# --- issue 6: performance. Benchmarks live in writer_test/bench; make test never runs them. ---
+BENCH ?= .
+BENCHTIME ?= 500ms
+COUNT ?= 10
+BENCH_OUT ?= .bench/bench.txt
+CHECK_ROUNDS ?= 20
+CHECK_BENCHTIME ?= 250ms
+BENCHSTAT := $(GO) tool -modfile=$(CURDIR)/tools/benchcheck/go.mod benchstat
+
+.PHONY: bench bench-check
+bench: ## run the benchmarks (BENCH, BENCHTIME, COUNT) into BENCH_OUT; benchstat shows client vs floor
+	@mkdir -p $(dir $(BENCH_OUT))
+	cd $(TEST_MODULE) && $(GO) test -run='^$$' -bench='$(BENCH)' -benchmem -count=$(COUNT) -benchtime=$(BENCHTIME) ./bench > $(abspath $(BENCH_OUT))
+	@echo "== separate runs: client vs floor (time is noisy on a shared machine; counts are exact)"
+	$(BENCHSTAT) -filter '.name:Retry' -col /impl $(BENCH_OUT)
+	@echo "== paired runs: client and floor alternating in one run (what make bench-check compares)"
+	$(BENCHSTAT) -filter '.name:RetryPair .unit:(client-sec/op OR floor-sec/op)' $(BENCH_OUT)
+
+bench-check: ## check the performance targets: each pair interleaved CHECK_ROUNDS times, medians as ratios
+	@mkdir -p .bench
+	cd $(TEST_MODULE) && $(GO) test -c -o $(CURDIR)/.bench/bench.test ./bench
+	$(GO) run -C tools/benchcheck . -bin $(CURDIR)/.bench/bench.test -rounds $(CHECK_ROUNDS) -benchtime $(CHECK_BENCHTIME)

@@ -62,8 +62,8 @@ func responseError(cl *call, resp *http.Response, body []byte) *Error {
 // parse is an *Error that keeps the status and matches ErrInvalidResponse.
 func decodeJSON(resp *http.Response, cl *call, v any) error {
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err == nil {
+	body, err := readBody(resp)
+	if f, ok := v.(fastDecoder); err == nil && (!ok || !f.decodeFast(body)) {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
@@ -73,4 +73,31 @@ func decodeJSON(resp *http.Response, cl *call, v any) error {
 		return e
 	}
 	return nil
+}
+
+// maxPresized bounds the buffer readBody allocates up front from a Content-Length, so that a
+// false length cannot make the client allocate at will.
+const maxPresized = 8 << 20
+
+// readBody reads a response body to its end. When the server announced the length, the buffer
+// is allocated once at that size, plus one byte to see the end without growing; io.ReadAll
+// would start at 512 bytes and grow by copying.
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength < 0 || resp.ContentLength > maxPresized {
+		return io.ReadAll(resp.Body)
+	}
+	b := make([]byte, 0, resp.ContentLength+1)
+	for {
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		switch {
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return b, err
+		case len(b) == cap(b): // longer than announced
+			rest, err := io.ReadAll(resp.Body)
+			return append(b, rest...), err
+		}
+	}
 }

@@ -83,7 +83,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
 	}
-	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer))
+	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer), api.WithRequestEditorFn(auth.identify))
 	if err != nil {
 		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
 	}

@@ -1,12 +1,12 @@
 package writer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 
 	"github.com/writerfiles/writer-go/api"
 )
@@ -151,16 +151,18 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 	return s.retry(ctx, ids)
 }
 
-// retry sends one POST /v1/files/retry with ids, which are already checked.
-func (s *FilesService) retry(ctx context.Context, ids []uuid.UUID) error {
+// retry sends one POST /v1/files/retry with ids, UUIDs in canonical form that checkUUIDs or
+// parseUUID accepted. The request body is written by retryFilesBody (see jsonbody.go).
+func (s *FilesService) retry(ctx context.Context, ids []string) error {
+	body := retryFilesBody(ids)
 	cl := &call{op: opRetry}
 	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayRetryFailedFiles(ctx, api.RetryFilesRequest{FileIds: ids})
+		return s.client.api.GatewayRetryFailedFilesWithBody(ctx, "application/json", bytes.NewReader(body))
 	})
 	if err != nil {
 		return err
 	}
-	var out api.RetryFilesResponse
+	var out retryFilesResponse
 	if err := decodeJSON(resp, cl, &out); err != nil {
 		return err
 	}

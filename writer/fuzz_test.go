@@ -119,10 +119,10 @@ func FuzzIDs(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, u := range out {
-			if seen[u.String()] {
+			if seen[strings.ToLower(u)] {
 				t.Fatalf("checkUUIDs(%q) repeats %s", ids, u)
 			}
-			seen[u.String()] = true
+			seen[strings.ToLower(u)] = true
 		}
 		for _, id := range ids {
 			if !seen[strings.ToLower(id)] {

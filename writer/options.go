@@ -80,8 +80,8 @@ func WithInsecureHTTP() Option {
 
 // WithHTTPClient sets the *http.Client whose transport, redirect policy, jar and timeout the
 // client uses. It is copied, never modified: the client wraps a copy's transport with its own
-// RoundTripper for authentication. Default: a client whose transport keeps up to 100 idle
-// connections per host.
+// RoundTripper, which keeps the API key from any host but the API's. Default: a client whose
+// transport opens at most 32 connections per host and keeps them all alive between calls.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

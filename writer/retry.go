@@ -101,7 +101,9 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 // response headers do not arrive in time; after they arrive, closing the body releases it,
 // so the timeout never cuts the reading of a body.
 func (d *retryDoer) send(req *http.Request) (*http.Response, error) {
-	if d.requestTimeout <= 0 {
+	if d.requestTimeout <= 0 || deadlineWithin(req.Context(), d.requestTimeout) {
+		// No per-attempt bound, or the caller's deadline comes first and bounds the
+		// attempt: no timer and no context of the attempt's own.
 		return d.hc.Do(req)
 	}
 	ctx, cancel := context.WithCancelCause(req.Context())
@@ -347,4 +349,10 @@ func (d *retryDoer) log(ctx context.Context, req *http.Request, resp *http.Respo
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	d.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt", attrs...)
+}
+
+// deadlineWithin reports whether ctx ends within d from now.
+func deadlineWithin(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) <= d
 }

@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,31 +16,47 @@ const Version = "0.1.0"
 // userAgent is sent on every request: writer-go/<version> (<GOOS>; <GOARCH>) go/<version>.
 var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + runtime.Version()
 
-// authTransport is the RoundTripper that identifies the client: it sets User-Agent on every
-// request and "Authorization: Bearer <key>" only on requests to the configured API scheme and
-// host (port included), so a redirect to any other host never carries the key.
+// authTransport identifies the client and keeps its key on the API's host. Its identify
+// method, an api.RequestEditorFn, sets User-Agent and "Authorization: Bearer <key>" on each
+// request the generated client builds: a new request of ours, so it is set in place, where a
+// RoundTripper would have to copy the request and its header map on every call. As the
+// RoundTripper, it sends a request for any other scheme or host (a redirect) without
+// Authorization, so the key never leaves the API.
 type authTransport struct {
-	base   http.RoundTripper
-	scheme string
-	host   string // canonical host:port of the base URL
-	// key returns the API key. It is a closure, not a string field, so that no printing of
-	// any value, not even one that walks unexported fields, can show the key.
-	key func() string
+	base    http.RoundTripper
+	scheme  string
+	host    string // canonical host:port of the base URL
+	rawHost string // the base URL's host as given: the common case, compared first
+	// key returns the API key, bearer "Bearer <key>". They are closures, not string fields,
+	// so that no printing of any value, not even one that walks unexported fields, can show
+	// the key.
+	key, bearer func() string
 }
 
 func newAuthTransport(base http.RoundTripper, baseURL *url.URL, key string) *authTransport {
-	return &authTransport{base: base, scheme: baseURL.Scheme, host: canonicalHost(baseURL), key: func() string { return key }}
+	bearer := "Bearer " + key
+	return &authTransport{base: base, scheme: baseURL.Scheme, host: canonicalHost(baseURL), rawHost: baseURL.Host,
+		key: func() string { return key }, bearer: func() string { return bearer }}
 }
 
-// RoundTrip clones the request before setting headers, as the RoundTripper contract asks.
+// identify sets the identifying headers on a request that package api just built.
+func (t *authTransport) identify(_ context.Context, req *http.Request) error {
+	values := []string{userAgent, t.bearer()} // one allocation for both
+	req.Header["User-Agent"] = values[0:1:1]
+	req.Header["Authorization"] = values[1:2:2]
+	return nil
+}
+
+// RoundTrip passes a request for the API's scheme and host on as it is. Any other request that
+// carries Authorization is sent as a copy without it: req is never modified, as the
+// RoundTripper contract asks.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Set("User-Agent", userAgent)
-	if req.URL.Scheme == t.scheme && canonicalHost(req.URL) == t.host {
-		r.Header.Set("Authorization", "Bearer "+t.key())
-	} else {
-		r.Header.Del("Authorization")
+	onAPI := req.URL.Scheme == t.scheme && (req.URL.Host == t.rawHost || canonicalHost(req.URL) == t.host)
+	if onAPI || req.Header.Get("Authorization") == "" {
+		return t.base.RoundTrip(req)
 	}
+	r := req.Clone(req.Context())
+	r.Header.Del("Authorization")
 	return t.base.RoundTrip(r)
 }
 
@@ -69,9 +86,15 @@ func canonicalHost(u *url.URL) string {
 	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
+// maxConnsPerHost caps the default transport's connections to one host. Writer allows 400
+// requests per minute per account: more simultaneous requests would only meet 429s.
+const maxConnsPerHost = 32
+
 // newTransport returns the transport used when the caller gives no *http.Client: Go's
-// defaults, with an idle pool sized for concurrent use (Go keeps only 2 idle connections per
-// host, which forces new TCP and TLS handshakes under load).
+// defaults, with at most maxConnsPerHost connections per host, all of which stay idle between
+// calls (Go keeps only 2 idle connections per host, which forces new TCP and TLS handshakes
+// under load). Without the cap, a call that waits for a dial but is handed a released
+// connection leaves its dial to add one more: 32 concurrent calls opened up to 61.
 func newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -81,7 +104,8 @@ func newTransport() *http.Transport {
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   100,
+		MaxConnsPerHost:       maxConnsPerHost,
+		MaxIdleConnsPerHost:   maxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,

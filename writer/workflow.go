@@ -299,12 +299,9 @@ func (r *failedRun) take(f File, afterAt time.Time) (uuid.UUID, bool) {
 // send sends one retry request with ids and records its outcome. It returns an error
 // only when the run must stop: ErrUnauthorized, ErrForbidden, or the end of ctx.
 func (r *failedRun) send(ctx context.Context, ids []uuid.UUID, listingDone bool) error {
-	err := r.p.do(ctx, func() error { return r.s.retry(ctx, ids) })
+	batch := uuidStrings(ids)
+	err := r.p.do(ctx, func() error { return r.s.retry(ctx, batch) })
 	r.rep.Batches++
-	var batch []string
-	if r.progress != nil || err != nil {
-		batch = uuidStrings(ids)
-	}
 	if err == nil {
 		r.rep.Retried += len(ids)
 	} else {

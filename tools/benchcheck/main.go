@@ -1,0 +1,325 @@
+// Command benchcheck checks writer-go's performance targets (issue 6): ours (the client)
+// against the floor (a hand-written net/http call), each target a ratio of medians, never an
+// absolute time.
+//
+//	go test -c -o bench.test ./bench            # in writer_test
+//	benchcheck -bin writer_test/bench.test [-rounds 20] [-benchtime 250ms] [-checks regexp] [-v]
+//
+// Times come from paired benchmarks (BenchmarkRetryPair), which run the client and the floor
+// in alternating blocks of a few milliseconds within one run and report client-ns/op and
+// floor-ns/op: on a shared machine, where other processes take the CPU in bursts of seconds,
+// that is what lets both sides meet the same load. Allocation counts are exact and come
+// from the separate benchmarks (BenchmarkRetry/.../impl=client and impl=floor).
+//
+// Every round runs every benchmark the selected checks need once, each in its own process
+// with -count=1, in an order reversed from one round to the next. Each round gives each check
+// a score, the ratio (or for counts the difference) of ours and the floor in that round;
+// benchcheck compares the median score with the target, so a round's load, which both sides
+// of a paired benchmark met, cancels out. It prints each median ratio with its target, the
+// medians of both sides for reference, and PASS or FAIL, and exits 1 when a target is missed
+// (2 when a benchmark could not be run).
+//
+// A new target is a row of checks.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/perf/benchfmt"
+)
+
+// A measure is where one side's value comes from: a benchmark's full name and a unit.
+type measure struct {
+	bench string // e.g. "BenchmarkRetryPair/mode=seq/ids=10"
+	unit  string // benchfmt unit: "sec/op", "allocs/op", "B/op", or a custom one such as "client-sec/op"
+}
+
+// A check is one target: ours against the floor. Each round gives one score, a ratio or a
+// difference of the two values that round measured; the median score meets the target or not.
+type check struct {
+	name        string  // shown, e.g. "Retry seq ids=10"
+	label       string  // the metric's name as shown, e.g. "time/op"
+	ours, floor measure // the same benchmark for a paired one, two benchmarks otherwise
+	benchtime   string  // -test.benchtime for these benchmarks; "" takes the -benchtime flag
+	target      string  // shown, e.g. "<= 1.10x"
+	score       func(ours, floor float64) float64
+	pass        func(score float64) bool
+	format      string // how a score is shown, e.g. "%.3fx"
+}
+
+// checks are the targets of issue 6 that exist so far. Retry: sequential time at most 1.10x
+// the floor's and at most 20 more allocations per call; at concurrency 32 (the client with
+// its default transport, the floor with one tuned for 32 connections) at least 0.9x the
+// floor's throughput. Rows for List, Upload/Download and RetryFailed come with those
+// benchmarks.
+var checks = func() []check {
+	var cs []check
+	for _, ids := range []int{1, 10, 100} {
+		seq := fmt.Sprintf("BenchmarkRetryPair/mode=seq/ids=%d", ids)
+		par := fmt.Sprintf("BenchmarkRetryPair/mode=par/ids=%d", ids)
+		alone := func(impl string) string {
+			return fmt.Sprintf("BenchmarkRetry/mode=seq/impl=%s/ids=%d", impl, ids)
+		}
+		cs = append(cs,
+			timeRatioAtMost(fmt.Sprintf("Retry seq ids=%d", ids), seq, 1.10),
+			excessAtMost(fmt.Sprintf("Retry seq ids=%d", ids), "allocs/op",
+				measure{alone("client"), "allocs/op"}, measure{alone("floor"), "allocs/op"}, "200x", 20),
+			throughputRatioAtLeast(fmt.Sprintf("Retry par32 ids=%d", ids), par, 0.90),
+		)
+	}
+	return cs
+}()
+
+// paired returns the two measures of a paired benchmark. It reports client-ns/op and
+// floor-ns/op, which benchfmt reads as client-sec/op and floor-sec/op.
+func paired(bench string) (ours, floor measure) {
+	return measure{bench, "client-sec/op"}, measure{bench, "floor-sec/op"}
+}
+
+// timeRatioAtMost: ours' time per call is at most max times the floor's.
+func timeRatioAtMost(name, bench string, max float64) check {
+	ours, floor := paired(bench)
+	return check{
+		name: name, label: "time/op", ours: ours, floor: floor, target: fmt.Sprintf("<= %.2fx", max),
+		score:  func(o, f float64) float64 { return o / f },
+		pass:   func(r float64) bool { return r <= max },
+		format: "%.3fx",
+	}
+}
+
+// throughputRatioAtLeast: ours' calls per second are at least min times the floor's.
+func throughputRatioAtLeast(name, bench string, min float64) check {
+	ours, floor := paired(bench)
+	return check{
+		name: name, label: "throughput", ours: ours, floor: floor, target: fmt.Sprintf(">= %.2fx", min),
+		score:  func(o, f float64) float64 { return f / o },
+		pass:   func(r float64) bool { return r >= min },
+		format: "%.3fx",
+	}
+}
+
+// excessAtMost: ours' value exceeds the floor's by at most max (for exact counts).
+func excessAtMost(name, label string, ours, floor measure, benchtime string, max float64) check {
+	return check{
+		name: name, label: label, ours: ours, floor: floor, benchtime: benchtime,
+		target: fmt.Sprintf("<= floor%+g", max),
+		score:  func(o, f float64) float64 { return o - f },
+		pass:   func(d float64) bool { return d <= max },
+		format: "%+g",
+	}
+}
+
+// A run is one benchmark run with its -benchtime.
+type run struct{ bench, benchtime string }
+
+func main() {
+	bin := flag.String("bin", "", "the benchmark test binary (go test -c ./bench in writer_test)")
+	rounds := flag.Int("rounds", 20, "runs of each benchmark, interleaved (at least 10)")
+	benchtime := flag.String("benchtime", "250ms", "-test.benchtime of the timed runs")
+	only := flag.String("checks", "", "run only the checks whose name matches this regexp")
+	verbose := flag.Bool("v", false, "print every run's result")
+	flag.Parse()
+	if *bin == "" || *rounds < 1 || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	selected, err := selectChecks(*only)
+	if err != nil {
+		fatal(err)
+	}
+	var runs []run
+	for _, c := range selected {
+		bt := cmp(c.benchtime, *benchtime)
+		for _, m := range []measure{c.ours, c.floor} {
+			if r := (run{m.bench, bt}); !slices.Contains(runs, r) {
+				runs = append(runs, r)
+			}
+		}
+	}
+	start := time.Now()
+	fmt.Printf("benchcheck: %d checks, %d benchmarks, %d interleaved rounds, -benchtime=%s; medians compared as ratios\n",
+		len(selected), len(runs), *rounds, *benchtime)
+
+	// samples[bench][unit] holds one value per round.
+	samples := map[string]map[string][]float64{}
+	var cpu string
+	for round := range *rounds {
+		order := slices.Clone(runs)
+		if round%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, r := range order {
+			values, out, err := runOnce(*bin, r)
+			if err != nil {
+				fatal(fmt.Errorf("%s: %w\n%s", r.bench, err, out))
+			}
+			if cpu == "" {
+				cpu = cpuLine(out)
+			}
+			if samples[r.bench] == nil {
+				samples[r.bench] = map[string][]float64{}
+			}
+			for unit, v := range values {
+				samples[r.bench][unit] = append(samples[r.bench][unit], v)
+			}
+			if *verbose {
+				fmt.Printf("  round %d %s: %v\n", round+1, r.bench, values)
+			}
+		}
+	}
+
+	fmt.Printf("machine: %s, GOMAXPROCS as go test sets it (absolute numbers are machine-dependent)\n\n", cpu)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "check\tmetric\tours\tfloor\tmedian ratio\ttarget\tresult")
+	failed := 0
+	for _, c := range selected {
+		oursVals, floorVals := samples[c.ours.bench][c.ours.unit], samples[c.floor.bench][c.floor.unit]
+		if len(oursVals) != *rounds || len(floorVals) != *rounds {
+			fatal(fmt.Errorf("%s %s: %d and %d values of %s and %s, want %d each",
+				c.name, c.label, len(oursVals), len(floorVals), c.ours.unit, c.floor.unit, *rounds))
+		}
+		scores := make([]float64, *rounds)
+		for i := range scores {
+			scores[i] = c.score(oursVals[i], floorVals[i])
+		}
+		score := median(scores)
+		result := "PASS"
+		if !c.pass(score) {
+			result = "FAIL"
+			failed++
+		}
+		o, f := median(oursVals), median(floorVals)
+		got := fmt.Sprintf(c.format, score)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.name, c.label, show(c.label, o), show(c.label, f), got, c.target, result)
+	}
+	tw.Flush()
+	fmt.Printf("\nbenchcheck: %d of %d checks failed, in %s\n", failed, len(selected), time.Since(start).Round(time.Second))
+	if failed > 0 {
+		os.Exit(1)
+	}
+}
+
+func cmp(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+func selectChecks(expr string) ([]check, error) {
+	if expr == "" {
+		return checks, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("-checks: %w", err)
+	}
+	var out []check
+	for _, c := range checks {
+		if re.MatchString(c.name + " " + c.label) {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("-checks %q matches no check", expr)
+	}
+	return out, nil
+}
+
+// runOnce runs one benchmark (by its full name) once and returns its values by unit.
+func runOnce(bin string, r run) (map[string]float64, []byte, error) {
+	cmd := exec.Command(bin, "-test.run=^$", "-test.bench="+benchPattern(r.bench),
+		"-test.benchmem", "-test.count=1", "-test.benchtime="+r.benchtime)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, out, err
+	}
+	var got map[string]float64
+	rd := benchfmt.NewReader(bytes.NewReader(out), r.bench)
+	for rd.Scan() {
+		res, ok := rd.Result().(*benchfmt.Result)
+		if !ok {
+			continue
+		}
+		if got != nil {
+			return nil, out, fmt.Errorf("more than one result")
+		}
+		// benchfmt drops the "Benchmark" prefix.
+		if n := "Benchmark" + stripProcs(res.Name.String()); n != r.bench {
+			return nil, out, fmt.Errorf("ran %s", n)
+		}
+		got = map[string]float64{}
+		for _, v := range res.Values {
+			got[v.Unit] = v.Value
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return nil, out, err
+	}
+	if got == nil {
+		return nil, out, fmt.Errorf("no result")
+	}
+	return got, out, nil
+}
+
+// benchPattern is the -test.bench pattern that matches exactly the benchmark name: one
+// anchored regexp per level.
+func benchPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// procsSuffix is the -GOMAXPROCS suffix that go test appends to a benchmark name.
+var procsSuffix = regexp.MustCompile(`-\d+$`)
+
+func stripProcs(name string) string { return procsSuffix.ReplaceAllString(name, "") }
+
+func cpuLine(out []byte) string {
+	for line := range strings.Lines(string(out)) {
+		if v, ok := strings.CutPrefix(line, "cpu: "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown cpu"
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// show formats a median for people: time per call in µs, throughput in calls/s, counts as
+// they are.
+func show(label string, v float64) string {
+	switch label {
+	case "time/op":
+		return fmt.Sprintf("%.1fµs", v*1e6)
+	case "throughput":
+		return fmt.Sprintf("%.0f/s", 1/v)
+	}
+	return fmt.Sprintf("%g", v)
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "benchcheck:", err)
+	os.Exit(2)
+}

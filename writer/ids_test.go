@@ -1,0 +1,105 @@
+package writer
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// TestCheckUUIDsDropsRepeats covers lists parsed on the stack and longer ones, with repeats
+// near and far from their first occurrence, and a repeat that differs only in case.
+func TestCheckUUIDsDropsRepeats(t *testing.T) {
+	for _, n := range []int{2, 3, parsedOnStack, parsedOnStack + 1, 300} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var in, want []string
+			for i := range n {
+				id := fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
+				want = append(want, id)
+				in = append(in, id)
+				if i%3 == 0 {
+					in = append(in, want[i/2]) // a repeat of an earlier id
+				}
+			}
+			in = in[:n] // the list under test has n entries
+			in[n-1] = strings.ToUpper(in[0])
+			want = want[:0]
+			for _, id := range in {
+				if !slices.Contains(want, strings.ToLower(id)) {
+					want = append(want, id)
+				}
+			}
+			got, err := checkUUIDs("file_ids", in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("checkUUIDs(%d ids) = %v,\nwant %v (first occurrences, in order)", n, got, want)
+			}
+			if len(got) == len(in) {
+				t.Errorf("checkUUIDs(%d ids): no repeat in the input; the test is wrong", n)
+			}
+		})
+	}
+}
+
+// TestCheckUUIDsWithoutRepeats returns the ids as given, in their order.
+func TestCheckUUIDsWithoutRepeats(t *testing.T) {
+	for _, n := range []int{1, 2, parsedOnStack + 1} {
+		in := make([]string, n)
+		for i := range in {
+			in[i] = fmt.Sprintf("3C90C3CC-0D44-4B50-8888-%012x", n-i)
+		}
+		got, err := checkUUIDs("file_ids", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, in) {
+			t.Errorf("checkUUIDs(%d ids without repeats) = %v, want %v", n, got, in)
+		}
+	}
+}
+
+func TestCheckUUIDsNamesBadPosition(t *testing.T) {
+	for _, n := range []int{3, 300} {
+		in := make([]string, n)
+		for i := range in {
+			in[i] = fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
+		}
+		in[n-1] = "3c90c3cc0d444b5088888dd25736052a"
+		_, err := checkUUIDs("file_ids", in)
+		if !errors.Is(err, ErrInvalidInput) {
+			t.Fatalf("checkUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
+		}
+		var ie *inputError
+		if !errors.As(err, &ie) || ie.index != n-1 || ie.field != "file_ids" {
+			t.Errorf("checkUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
+		}
+	}
+}
+
+// TestParseUUIDAgreesWithUUIDParse puts every byte value at every position of a canonical
+// UUID: parseUUID must accept exactly what uuid.Parse accepts in canonical form, with the
+// same value.
+func TestParseUUIDAgreesWithUUIDParse(t *testing.T) {
+	const valid = "3C90c3cc-0d44-4b50-8888-8dd25736052a"
+	for at := range len(valid) {
+		for c := range 256 {
+			s := valid[:at] + string([]byte{byte(c)}) + valid[at+1:]
+			got, ok := parseUUID(s)
+			want, err := uuid.Parse(s)
+			wantOK := err == nil && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-'
+			if ok != wantOK || (ok && got != want) {
+				t.Fatalf("parseUUID(%q) = %v, %v; uuid.Parse: %v, %v", s, got, ok, want, err)
+			}
+		}
+	}
+	for _, s := range []string{"", valid[:35], valid + "0", "{" + valid[1:] + "}", "3c90c3cc0d444b5088888dd25736052a0000"} {
+		if _, ok := parseUUID(s); ok {
+			t.Errorf("parseUUID(%q) accepted a non-canonical form", s)
+		}
+	}
+}

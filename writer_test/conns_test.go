@@ -1,0 +1,81 @@
+package writer_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/writerfiles/writer-go/writer"
+)
+
+// countingServer answers POST /v1/files/retry with 200 {"success":true} and counts the
+// connections it accepts. It is not writertest: the count needs the server's ConnState hook.
+func countingServer(t *testing.T) (url string, opened *atomic.Int64) {
+	t.Helper()
+	opened = new(atomic.Int64)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"success":true}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, opened
+}
+
+// defaultClient is a client with its own transport (no WithHTTPClient): the defaults are
+// what these tests check.
+func defaultClient(t *testing.T, url string) *writer.Client {
+	t.Helper()
+	c, err := writer.NewClient(writer.WithBaseURL(url), writer.WithAPIKey("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRetrySequentialCallsReuseOneConnection(t *testing.T) {
+	url, opened := countingServer(t)
+	client := defaultClient(t, url)
+	for i := range 1000 {
+		if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if got := opened.Load(); got != 1 {
+		t.Errorf("1,000 sequential calls opened %d connections, want 1", got)
+	}
+}
+
+func TestRetryConcurrentCallsOpenAtMost32Connections(t *testing.T) {
+	const calls, concurrency = 1000, 32
+	url, opened := countingServer(t)
+	client := defaultClient(t, url)
+	var left atomic.Int64
+	left.Store(calls)
+	var wg sync.WaitGroup
+	for range concurrency {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := opened.Load(); got > concurrency {
+		t.Errorf("%d calls at concurrency %d opened %d connections, want at most %d", calls, concurrency, got, concurrency)
+	}
+}
