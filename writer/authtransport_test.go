@@ -4,8 +4,8 @@ import (
 	"context"
 	"maps"
 	"net/http"
-	"net/url"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"testing"
 )
