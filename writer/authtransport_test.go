@@ -42,9 +42,11 @@ func TestAuthTransportKeepsKeyOnAPIHost(t *testing.T) {
 		}
 		before := req.Header.Clone()
 
-		if _, err := tr.RoundTrip(req); err != nil {
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
 			t.Fatal(err)
 		}
+		resp.Body.Close()
 		sent := base.got.Header
 		if got := sent.Get("Authorization"); got != tc.wantAuth {
 			t.Errorf("%s: Authorization sent = %q, want %q", tc.url, got, tc.wantAuth)

@@ -22,7 +22,7 @@ type floor struct {
 // tunedTransport is the floor's transport: Go's defaults with an idle pool sized for the
 // benchmarks' concurrency (Go keeps only 2 idle connections per host by default).
 func tunedTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 100
 	t.IdleConnTimeout = 90 * time.Second

@@ -22,6 +22,7 @@ const pairBlock = 32
 // goroutines at work, the inverse of throughput. The usual ns/op covers both; it means
 // little here.
 func runPair(b *testing.B, parallel bool, client, floor func() error) {
+	b.Helper()
 	impls := [2]func() error{client, floor}
 	size, run := pairBlock, runSerial
 	if parallel {
