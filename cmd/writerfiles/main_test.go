@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,5 +253,38 @@ func TestProgressLineOnATerminal(t *testing.T) {
 	}
 	if got, want := errOut.String(), "writerfiles: retry of 2 file(s) starting "+failedA+" failed: boom\n"; got != want {
 		t.Errorf("stderr = %q, want %q", got, want)
+	}
+}
+
+func TestBadIDExitsTwoWithoutSending(t *testing.T) {
+	srv := newServer(t)
+	code, _, stderr := runCLI(t, "retry", failedA, "not-a-uuid")
+	if code != exitUsage {
+		t.Fatalf("writerfiles retry with a bad id exited %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr, "file_ids[1]") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("stderr = %q, want one line naming file_ids[1]", stderr)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+}
+
+func TestBaseURLPathPrefixIsKept(t *testing.T) {
+	srv := newServer(t)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(http.StripPrefix("/writer", httputil.NewSingleHostReverseProxy(target)))
+	t.Cleanup(proxy.Close)
+
+	code, _, stderr := runCLI(t, "--base-url", proxy.URL+"/writer", "retry", failedA)
+	if code != exitOK {
+		t.Fatalf("writerfiles --base-url %s/writer retry exited %d: %s", proxy.URL, code, stderr)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Path != "/v1/files/retry" {
+		t.Fatalf("fake received %+v, want one POST /v1/files/retry through the /writer prefix", reqs)
 	}
 }
