@@ -83,10 +83,14 @@ func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return File{}, err
 	}
-	cl := &call{op: opGet}
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
+	return s.sendFile(ctx, &call{op: opGet}, func(ctx context.Context) (*http.Response, error) {
 		return s.client.api.GatewayGetFile(ctx, fileID)
 	})
+}
+
+// sendFile runs an operation whose 200 body is file_response and converts the body to a File.
+func (s *FilesService) sendFile(ctx context.Context, cl *call, fn func(context.Context) (*http.Response, error)) (File, error) {
+	resp, err := s.client.send(ctx, cl, fn)
 	if err != nil {
 		return File{}, err
 	}

@@ -78,18 +78,9 @@ func (s *FilesService) Upload(ctx context.Context, name, contentType string, bod
 	params.ContentType = contentType
 	params.ContentLength = src.size
 
-	cl := &call{op: opUpload, unsafe: true}
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
+	return s.sendFile(ctx, &call{op: opUpload, unsafe: true}, func(ctx context.Context) (*http.Response, error) {
 		return s.client.api.GatewayUploadFileWithBody(ctx, &params, contentType, src.body, src.edit)
 	})
-	if err != nil {
-		return File{}, err
-	}
-	var out api.FileResponse
-	if err := decodeJSON(resp, cl, &out); err != nil {
-		return File{}, err
-	}
-	return fileFrom(out), nil
 }
 
 // uploadSource is a checked upload body: what to send and how to frame it.
