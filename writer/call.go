@@ -26,7 +26,7 @@ func (c *Client) send(ctx context.Context, cl *call, fn func(context.Context) (*
 	cl.auth = c.auth
 	resp, err := fn(withCall(ctx, cl))
 	if err != nil {
-		return nil, &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: err}
+		return nil, &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: redactErr(cl.auth, err)}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return resp, nil
@@ -101,3 +101,23 @@ func readBody(resp *http.Response) ([]byte, error) {
 		}
 	}
 }
+
+// redactErr returns err, or when its text holds the API key (Go's transport quotes what a
+// server sent, which may echo the Authorization header), an error with the same chain whose
+// text shows "[redacted]" instead.
+func redactErr(auth *authTransport, err error) error {
+	if msg := err.Error(); auth.redact(msg) != msg {
+		return &redactedError{msg: auth.redact(msg), err: err}
+	}
+	return err
+}
+
+// redactedError is an error whose text had the API key removed. Unwrap gives the original,
+// so that errors.Is and errors.As still work on its chain.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -51,7 +51,7 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 	body := &checkedBody{rc: resp.Body, want: size, err: Error{
 		Operation:  opDownload,
 		StatusCode: resp.StatusCode,
-		RequestID:  requestID(resp.Header),
+		RequestID:  cl.auth.redact(requestID(resp.Header)),
 		Attempts:   cl.attempts,
 	}}
 	return &Download{Body: body, Size: size, ContentType: resp.Header.Get("Content-Type")}, nil

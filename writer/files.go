@@ -125,8 +125,9 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 		return err
 	}
 	if !out.Deleted {
-		return &Error{Operation: opDelete, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header),
-			Attempts: cl.attempts, Err: ErrNotDeleted}
+		e := responseError(cl, resp, nil)
+		e.Err = ErrNotDeleted
+		return e
 	}
 	return nil
 }
@@ -170,8 +171,9 @@ func (s *FilesService) retry(ctx context.Context, ids []string) error {
 		return err
 	}
 	if out.Success != nil && !*out.Success {
-		return &Error{Operation: opRetry, StatusCode: resp.StatusCode, RequestID: requestID(resp.Header),
-			Attempts: cl.attempts, Err: ErrRetryNotAccepted}
+		e := responseError(cl, resp, nil)
+		e.Err = ErrRetryNotAccepted
+		return e
 	}
 	return nil
 }

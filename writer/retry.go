@@ -346,7 +346,7 @@ func (d *retryDoer) log(ctx context.Context, req *http.Request, resp *http.Respo
 		attrs[2] = slog.Int("status", resp.StatusCode)
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", callFrom(ctx).auth.redact(err.Error())))
 	}
 	d.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt", attrs...)
 }

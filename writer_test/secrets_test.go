@@ -1,11 +1,14 @@
 package writer_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -208,5 +211,64 @@ func TestIDsCannotInjectHeadersOrPaths(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("server got %d requests, want none", n)
+	}
+}
+
+// TestKeyEchoedByServerNeverShown covers the paths where a server's echo of the
+// Authorization header could reach an error or a log record: a request id on a 200 that is
+// still an error (success false, deleted false), and a transport error that quotes a
+// malformed response.
+func TestKeyEchoedByServerNeverShown(t *testing.T) {
+	srv := writertest.NewServer(t, writertest.WithAPIKey(secretKey))
+	srv.AddFiles(writertest.File{ID: idA, Name: "a.pdf", Status: writertest.StatusFailed})
+	echo := http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"Bearer " + secretKey}}
+	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: echo, Body: `{"success":false}`})
+	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: echo, Body: `{"id":"` + idA + `","deleted":false}`})
+
+	// A raw server whose answer is a malformed header line holding the key.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = bufio.NewReader(conn).ReadString('\n')
+			_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nBearer "+secretKey+"\r\n\r\n")
+			conn.Close()
+		}
+	}()
+
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), writer.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := writer.NewClient(writer.WithBaseURL("http://"+ln.Addr().String()), writer.WithAPIKey(secretKey),
+		writer.WithLogger(logger), writer.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := map[string]error{
+		"retry success false":  client.Files.Retry(t.Context(), []string{idA}),
+		"delete deleted false": client.Files.Delete(t.Context(), idA),
+		"malformed response":   raw.Files.Retry(t.Context(), []string{idA}),
+	}
+	for name, err := range errs {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		if strings.Contains(printings(err), secretKey) {
+			t.Errorf("%s: error shows the key: %v", name, err)
+		}
+	}
+	if strings.Contains(logs.String(), secretKey) {
+		t.Errorf("debug log shows the key:\n%s", logs.String())
 	}
 }
