@@ -44,13 +44,14 @@ func (s *Server) routes() http.Handler {
 	})
 }
 
-// record appends r to the request log, reading a JSON body (bounded) and putting it back.
+// record appends r to the request log. A JSON body is read and put back whole for the
+// handler; the log keeps its first maxJSONBody bytes.
 func (s *Server) record(r *http.Request, authorized bool) {
 	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Authorized: authorized}
 	rec.Header.Del("Authorization")
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxJSONBody))
-		rec.Body = body
+		body, _ := io.ReadAll(r.Body)
+		rec.Body = body[:min(len(body), maxJSONBody)]
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	s.mu.Lock()

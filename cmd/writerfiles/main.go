@@ -143,7 +143,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	a.client = client
-	return fail(stderr, fn(ctx, a, cmdArgs))
+	err = fn(ctx, a, cmdArgs)
+	var help helpRequest
+	if errors.As(err, &help) {
+		help.print(stdout)
+		return exitOK
+	}
+	return fail(stderr, err)
 }
 
 // usageError is a command-line mistake: exit status 2.
@@ -164,6 +170,17 @@ func fail(stderr io.Writer, err error) int {
 	return exitAPIError
 }
 
+// helpRequest is a command's -h or --help: its usage goes to stdout and the exit status is 0.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return h.fs.Name() + ": help requested" }
+
+func (h helpRequest) print(w io.Writer) {
+	fmt.Fprintf(w, "usage: writerfiles [global flags] %s [flags] [args]\n\nflags of %s:\n", h.fs.Name(), h.fs.Name())
+	h.fs.SetOutput(w)
+	h.fs.PrintDefaults()
+}
+
 // parseFlags parses a command's flags, which may come before, between or after its
 // positional arguments, and returns the positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -171,6 +188,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, helpRequest{fs}
+			}
 			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 		}
 		rest := fs.Args()

@@ -82,6 +82,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"retry-failed", "--graph", "nope"}, exitUsage},
 		{[]string{"demo"}, exitUsage},
 		{[]string{"--help"}, exitOK},
+		{[]string{"list", "--help"}, exitOK},
+		{[]string{"retry-failed", "--rpm", "-5"}, exitUsage},
 	}
 	for _, tt := range tests {
 		if code, _, stderr := runCLI(t, tt.args...); code != tt.want {
@@ -286,5 +288,24 @@ func TestBaseURLPathPrefixIsKept(t *testing.T) {
 	reqs := srv.Requests()
 	if len(reqs) != 1 || reqs[0].Path != "/v1/files/retry" {
 		t.Fatalf("fake received %+v, want one POST /v1/files/retry through the /writer prefix", reqs)
+	}
+}
+
+func TestRetryCountsDistinctIDs(t *testing.T) {
+	newServer(t)
+	code, stdout, stderr := runCLI(t, "retry", failedA, strings.ToUpper(failedA), failedB)
+	if code != exitOK {
+		t.Fatalf("retry exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "retry of 2 file(s)") {
+		t.Errorf("stdout = %q, want the 2 distinct files counted", stdout)
+	}
+}
+
+func TestCommandHelpGoesToStdout(t *testing.T) {
+	newServer(t)
+	code, stdout, _ := runCLI(t, "list", "--help")
+	if code != exitOK || !strings.Contains(stdout, "flags of list") || !strings.Contains(stdout, "-status") {
+		t.Errorf("list --help = exit %d, stdout %q; want 0 and list's flags", code, stdout)
 	}
 }

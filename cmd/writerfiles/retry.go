@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -22,7 +24,7 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if err := a.client.Files.Retry(ctx, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", len(args))
+	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(args))
 	if a.fake != nil {
 		a.showFake("after", args)
 	}
@@ -76,7 +78,10 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 
 func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	rpm := f.rpm
-	if rpm == 0 {
+	switch {
+	case rpm < 0:
+		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", rpm)}
+	case rpm == 0:
 		rpm = writer.NoRateLimit
 	}
 	prog := newProgress(a.out, a.errOut)
@@ -91,6 +96,9 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 		},
 	})
 	prog.done()
+	if errors.Is(err, writer.ErrInvalidInput) {
+		return err
+	}
 	if rep.Found == 0 && err == nil {
 		fmt.Fprintln(a.out, "No failed files found.")
 		return nil
@@ -195,4 +203,13 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintln(a.out, "\n$ writerfiles list")
 	_, err := a.printFiles(ctx, nil)
 	return err
+}
+
+// distinctIDs counts ids as Files.Retry sends them: a repeat, in any letter case, once.
+func distinctIDs(ids []string) int {
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		seen[strings.ToLower(id)] = true
+	}
+	return len(seen)
 }
