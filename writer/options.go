@@ -203,6 +203,9 @@ func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
 		return nil, inputErr("base URL", -1, shown, "must not have a query or fragment")
 	case u.Scheme == "http" && !allowHTTP && !isLoopback(u.Hostname()):
 		return nil, inputErr("base URL", -1, shown, "is http:// to a host that is not loopback; use https:// or WithInsecureHTTP")
+	case strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v1"):
+		// The operation paths of the spec start with /v1: this would request /v1/v1/files.
+		return nil, inputErr("base URL", -1, shown, "ends in /v1; give the API's root, such as https://api.writer.com")
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""

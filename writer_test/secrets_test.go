@@ -272,3 +272,15 @@ func TestKeyEchoedByServerNeverShown(t *testing.T) {
 		t.Errorf("debug log shows the key:\n%s", logs.String())
 	}
 }
+
+func TestBaseURLEndingInV1IsRefused(t *testing.T) {
+	for _, u := range []string{"https://api.writer.com/v1", "https://api.writer.com/v1/", "https://proxy.example/writer/v1"} {
+		_, err := writer.NewClient(writer.WithAPIKey(secretKey), writer.WithBaseURL(u))
+		if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), "/v1") {
+			t.Errorf("NewClient(WithBaseURL(%q)) = %v, want ErrInvalidInput about /v1", u, err)
+		}
+	}
+	if _, err := writer.NewClient(writer.WithAPIKey(secretKey), writer.WithBaseURL("https://proxy.example/writer")); err != nil {
+		t.Errorf("a path prefix without /v1 is refused: %v", err)
+	}
+}

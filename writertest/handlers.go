@@ -13,7 +13,7 @@ import (
 	"github.com/writerfiles/writer-go/api"
 )
 
-// maxJSONBody bounds the JSON request bodies the Server reads and records.
+// maxJSONBody bounds how much of a JSON request body the request log keeps.
 const maxJSONBody = 1 << 20
 
 func (s *Server) routes() http.Handler {
