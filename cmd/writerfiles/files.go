@@ -170,6 +170,11 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return usageError{"upload takes one path: writerfiles upload PATH [--graph ID] [--type MIME]"}
 	}
 	path := rest[0]
+	f, err := os.Open(path)
+	if err != nil {
+		return usageError{fmt.Sprintf("upload: %v", err)}
+	}
+	defer f.Close()
 	if *name == "" {
 		*name = filepath.Base(path)
 	}
@@ -182,11 +187,6 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 			return usageError{fmt.Sprintf("upload: no media type known for %q: pass --type", ext)}
 		}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return usageError{fmt.Sprintf("upload: %v", err)}
-	}
-	defer f.Close()
 	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
 	// streamed, and the upload may be replayed.
 	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
