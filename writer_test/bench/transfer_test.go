@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // transferSize is the size of the file that BenchmarkUpload and BenchmarkDownload move.
@@ -72,11 +73,11 @@ func newTransferServer(tb testing.TB) *httptest.Server {
 
 // fileResponse is the floor's file_response.
 type fileResponse struct {
-	ID        string   `json:"id"`
-	CreatedAt string   `json:"created_at"`
-	Name      string   `json:"name"`
-	GraphIDs  []string `json:"graph_ids"`
-	Status    string   `json:"status"`
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Name      string    `json:"name"`
+	GraphIDs  []string  `json:"graph_ids"`
+	Status    string    `json:"status"`
 }
 
 // upload is the floor's POST /v1/files: the same headers as the client's, the body streamed
