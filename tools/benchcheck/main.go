@@ -69,7 +69,9 @@ type check struct {
 // loopback; the margin absorbs the noise of a few calls per round). RetryFailed with the
 // limiter off: peak heap over 100,000 files below 64 MiB, and over 1,000,000 files at most
 // 2x that (no floor here: "floor" is the 100,000-file run). The heap is near-deterministic
-// and a 1,000,000-file run takes about 8 s, so these run in 3 rounds only.
+// and a 1,000,000-file run takes about 8 s, so these run in 3 rounds only. RetryFailed
+// paced at 20 requests per second against a server enforcing that rate: wall time within
+// 5% of the ideal (requests / rate) and no 429; a run takes 7 s, so 3 rounds.
 var checks = func() []check {
 	var cs []check
 	for _, ids := range []int{1, 10, 100} {
@@ -108,6 +110,12 @@ var checks = func() []check {
 	growth := ratioAtMost("RetryFailed 1000000/100000 files", "peak heap", heap(1_000_000), heap(100_000), "1x", 2)
 	small.rounds, growth.rounds = 3, 3
 	cs = append(cs, small, growth)
+	paced := measure{"BenchmarkRetryFailedPaced", "elapsed/ideal"}
+	refused := measure{"BenchmarkRetryFailedPaced", "429s"}
+	pacing := within("RetryFailed paced 20/s", "elapsed/ideal", paced, "1x", 0.95, 1.05)
+	no429 := valueAtMost("RetryFailed paced 20/s", "429s", refused, refused, "1x", 1)
+	pacing.rounds, no429.rounds = 3, 3
+	cs = append(cs, pacing, no429)
 	return cs
 }()
 
@@ -169,6 +177,18 @@ func ratioAtMost(name, label string, ours, floor measure, benchtime string, max 
 		target: fmt.Sprintf("<= %.2fx", max),
 		score:  func(o, f float64) float64 { return o / f },
 		pass:   func(r float64) bool { return r <= max },
+		format: "%.3fx",
+	}
+}
+
+// within: a value that needs no floor (the benchmark computes its own ratio to the ideal)
+// lies in [lo, hi]. The floor column repeats it.
+func within(name, label string, m measure, benchtime string, lo, hi float64) check {
+	return check{
+		name: name, label: label, ours: m, floor: m, benchtime: benchtime,
+		target: fmt.Sprintf("%.2fx to %.2fx", lo, hi),
+		score:  func(o, _ float64) float64 { return o },
+		pass:   func(v float64) bool { return lo <= v && v <= hi },
 		format: "%.3fx",
 	}
 }
