@@ -409,6 +409,9 @@ func show(label string, v float64) string {
 	case "throughput":
 		return fmt.Sprintf("%.0f/s", 1/v)
 	case "B/op":
+		if v < 1<<20 {
+			return fmt.Sprintf("%.1f KiB", v/(1<<10))
+		}
 		return fmt.Sprintf("%.2f MiB", v/(1<<20))
 	case "peak heap":
 		return fmt.Sprintf("%.2f MiB", v)
