@@ -125,58 +125,58 @@ func paired(bench string) (ours, floor measure) {
 	return measure{bench, "client-sec/op"}, measure{bench, "floor-sec/op"}
 }
 
-// timeRatioAtMost: ours' time per call is at most max times the floor's.
-func timeRatioAtMost(name, bench string, max float64) check {
+// timeRatioAtMost: ours' time per call is at most limit times the floor's.
+func timeRatioAtMost(name, bench string, limit float64) check {
 	ours, floor := paired(bench)
 	return check{
-		name: name, label: "time/op", ours: ours, floor: floor, target: fmt.Sprintf("<= %.2fx", max),
+		name: name, label: "time/op", ours: ours, floor: floor, target: fmt.Sprintf("<= %.2fx", limit),
 		score:  func(o, f float64) float64 { return o / f },
-		pass:   func(r float64) bool { return r <= max },
+		pass:   func(r float64) bool { return r <= limit },
 		format: "%.3fx",
 	}
 }
 
-// throughputRatioAtLeast: ours' calls per second are at least min times the floor's.
-func throughputRatioAtLeast(name, bench string, min float64) check {
+// throughputRatioAtLeast: ours' calls per second are at least limit times the floor's.
+func throughputRatioAtLeast(name, bench string, limit float64) check {
 	ours, floor := paired(bench)
 	return check{
-		name: name, label: "throughput", ours: ours, floor: floor, target: fmt.Sprintf(">= %.2fx", min),
+		name: name, label: "throughput", ours: ours, floor: floor, target: fmt.Sprintf(">= %.2fx", limit),
 		score:  func(o, f float64) float64 { return f / o },
-		pass:   func(r float64) bool { return r >= min },
+		pass:   func(r float64) bool { return r >= limit },
 		format: "%.3fx",
 	}
 }
 
-// excessAtMost: ours' value exceeds the floor's by at most max (for exact counts).
-func excessAtMost(name, label string, ours, floor measure, benchtime string, max float64) check {
+// excessAtMost: ours' value exceeds the floor's by at most limit (for exact counts).
+func excessAtMost(name, label string, ours, floor measure, benchtime string, limit float64) check {
 	return check{
 		name: name, label: label, ours: ours, floor: floor, benchtime: benchtime,
-		target: fmt.Sprintf("<= floor%+g", max),
+		target: fmt.Sprintf("<= floor%+g", limit),
 		score:  func(o, f float64) float64 { return o - f },
-		pass:   func(d float64) bool { return d <= max },
+		pass:   func(d float64) bool { return d <= limit },
 		format: "%+g",
 	}
 }
 
-// valueAtMost: ours' value is at most max, whatever the floor's (for exact counts such as
+// valueAtMost: ours' value is below limit, whatever the floor's (for exact counts such as
 // bytes allocated; the floor's value is shown for reference).
-func valueAtMost(name, label string, ours, floor measure, benchtime string, max float64) check {
+func valueAtMost(name, label string, ours, floor measure, benchtime string, limit float64) check {
 	return check{
 		name: name, label: label, ours: ours, floor: floor, benchtime: benchtime,
-		target: "< " + show(label, max),
+		target: "< " + show(label, limit),
 		score:  func(o, _ float64) float64 { return o },
-		pass:   func(v float64) bool { return v < max },
+		pass:   func(v float64) bool { return v < limit },
 	}
 }
 
-// ratioAtMost: ours' value is at most max times the floor's (for values measured once per
+// ratioAtMost: ours' value is at most limit times the floor's (for values measured once per
 // run, such as a peak heap).
-func ratioAtMost(name, label string, ours, floor measure, benchtime string, max float64) check {
+func ratioAtMost(name, label string, ours, floor measure, benchtime string, limit float64) check {
 	return check{
 		name: name, label: label, ours: ours, floor: floor, benchtime: benchtime,
-		target: fmt.Sprintf("<= %.2fx", max),
+		target: fmt.Sprintf("<= %.2fx", limit),
 		score:  func(o, f float64) float64 { return o / f },
-		pass:   func(r float64) bool { return r <= max },
+		pass:   func(r float64) bool { return r <= limit },
 		format: "%.3fx",
 	}
 }
@@ -196,7 +196,7 @@ func within(name, label string, m measure, benchtime string, lo, hi float64) che
 // A run is one benchmark run with its -benchtime.
 type run struct {
 	bench, benchtime string
-	rounds           int // the run takes part in the first rounds rounds
+	rounds           int // the run takes part in rounds 1 to this one
 }
 
 func main() {

@@ -139,6 +139,7 @@ type transferImpls struct {
 }
 
 func newTransferImpls(tb testing.TB) transferImpls {
+	tb.Helper()
 	srv := newTransferServer(tb)
 	client := newClient(tb, srv.URL)
 	fl := newFloor(srv.URL)
