@@ -70,7 +70,11 @@ bench: ## run the benchmarks (BENCH, BENCHTIME, COUNT) into BENCH_OUT; benchstat
 	@echo "== separate runs: client vs floor (time is noisy on a shared machine; counts are exact)"
 	$(BENCHSTAT) -filter '.name:Retry' -col /impl $(BENCH_OUT)
 	@echo "== paired runs: client and floor alternating in one run (what make bench-check compares)"
-	$(BENCHSTAT) -filter '.name:RetryPair .unit:(client-sec/op OR floor-sec/op)' $(BENCH_OUT)
+	$(BENCHSTAT) -filter '.name:(RetryPair OR ListPair OR TransferPair) .unit:(client-sec/op OR floor-sec/op)' $(BENCH_OUT)
+	@echo "== List, Upload/Download 64 MiB: client vs floor (separate runs)"
+	$(BENCHSTAT) -filter '.name:(List OR Transfer)' -col /impl $(BENCH_OUT)
+	@echo "== RetryFailed: wall time and peak heap (limiter off); paced at 20/s: elapsed/ideal and 429s"
+	$(BENCHSTAT) -filter '.name:(RetryFailed OR RetryFailedPaced)' $(BENCH_OUT)
 
 bench-check: ## check the performance targets: each pair interleaved CHECK_ROUNDS times, medians as ratios
 	@mkdir -p .bench

@@ -15,7 +15,8 @@ import (
 // same headers, sends it over a reused connection, reads and decodes the response, closes.
 type floor struct {
 	hc   *http.Client
-	url  string // the operation's full URL
+	base string // the server's base URL
+	url  string // the retry operation's full URL
 	auth string // "Bearer <key>"
 }
 
@@ -32,6 +33,7 @@ func tunedTransport() *http.Transport {
 func newFloor(baseURL string) *floor {
 	return &floor{
 		hc:   &http.Client{Transport: tunedTransport()},
+		base: baseURL,
 		url:  baseURL + "/v1/files/retry",
 		auth: "Bearer " + apiKey,
 	}

@@ -23,13 +23,27 @@ const pairBlock = 32
 // little here.
 func runPair(b *testing.B, parallel bool, client, floor func() error) {
 	b.Helper()
-	impls := [2]func() error{client, floor}
 	size, run := pairBlock, runSerial
 	if parallel {
 		w := startWorkers(goroutines())
 		defer w.stop()
 		size, run = pairBlock*goroutines(), w.run
 	}
+	pairLoop(b, size, run, client, floor)
+}
+
+// runPairBlocks is runPair, sequential, in blocks of size calls: for calls that take tens of
+// milliseconds, such as a 64 MiB transfer, where blocks of pairBlock would be too long.
+func runPairBlocks(b *testing.B, size int, client, floor func() error) {
+	b.Helper()
+	pairLoop(b, size, runSerial, client, floor)
+}
+
+// pairLoop makes b.N calls of client and of floor in alternating blocks of size calls, each
+// block run by run, and reports client-ns/op and floor-ns/op.
+func pairLoop(b *testing.B, size int, run func(int, func() error) error, client, floor func() error) {
+	b.Helper()
+	impls := [2]func() error{client, floor}
 	var took [2]time.Duration
 	var calls [2]int
 	for block := 0; calls[0] < b.N; block++ {

@@ -1,0 +1,143 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/writerfiles/writer-go/writer"
+)
+
+// failedServer answers like the API for a RetryFailed run over n failed files, with O(1)
+// memory whatever n, so that the heap the benchmark measures is the client's: GET /v1/files
+// (status=failed, order=asc, limit=100, after positional) generates each page from the
+// cursor, file i having the id fileID(i) and created_at listBase + i seconds; POST
+// /v1/files/retry reads the body and answers {"success":true}.
+func failedServer(tb testing.TB, n int) *httptest.Server {
+	tb.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/files", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if r.Header.Get("Authorization") != "Bearer "+apiKey {
+			http.Error(w, `{"tpe":"unauthorized"}`, http.StatusUnauthorized)
+			return
+		}
+		if q.Get("status") != "failed" || q.Get("order") != "asc" || q.Get("limit") != fmt.Sprint(listPageSize) {
+			http.Error(w, "want status=failed&order=asc&limit=100, got "+r.URL.RawQuery, http.StatusBadRequest)
+			return
+		}
+		from := 0
+		if after := q.Get("after"); after != "" {
+			i, err := fileIndex(after)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			from = i + 1
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(failedPage(from, min(from+listPageSize, n), n))
+	})
+	mux.HandleFunc("POST /v1/files/retry", serveRetry)
+	srv := httptest.NewServer(mux)
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// fileIndex is the inverse of fileID.
+func fileIndex(id string) (int, error) {
+	if len(id) != 36 {
+		return 0, fmt.Errorf("bad cursor %q", id)
+	}
+	i, err := strconv.ParseInt(id[24:], 16, 64)
+	if err != nil || i < 1 {
+		return 0, fmt.Errorf("bad cursor %q", id)
+	}
+	return int(i) - 1, nil
+}
+
+// failedPage is the files_response of the failed files [from, to) of total, written by
+// hand: 100 files in about 20 KB.
+func failedPage(from, to, total int) []byte {
+	b := make([]byte, 0, 64+(to-from)*200)
+	b = append(b, `{"data":[`...)
+	for i := from; i < to; i++ {
+		if i > from {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":"`...)
+		b = append(b, fileID(i)...)
+		b = append(b, `","name":"report-`...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, `.pdf","created_at":"`...)
+		b = listBase.Add(time.Duration(i)*time.Second).AppendFormat(b, time.RFC3339)
+		b = append(b, `","graph_ids":[],"status":"failed"}`...)
+	}
+	b = append(b, `],"has_more":`...)
+	b = strconv.AppendBool(b, to < total)
+	if to > from {
+		b = append(b, `,"first_id":"`...)
+		b = append(b, fileID(from)...)
+		b = append(b, `","last_id":"`...)
+		b = append(b, fileID(to-1)...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
+}
+
+// heapSampler records the peak of the heap's object bytes (runtime/metrics
+// /memory/classes/heap/objects:bytes: live objects and garbage not yet swept), read
+// without stopping the world.
+type heapSampler struct {
+	s    []metrics.Sample
+	peak uint64
+}
+
+func newHeapSampler() *heapSampler {
+	return &heapSampler{s: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
+}
+
+func (h *heapSampler) sample() {
+	metrics.Read(h.s)
+	h.peak = max(h.peak, h.s[0].Value.Uint64())
+}
+
+// BenchmarkRetryFailed is RetryFailed over 100,000 and 1,000,000 failed files with the
+// limiter off (writer.NoRateLimit): ns/op is the wall time of a run, and peak-heap-MiB the
+// highest heap (objects, in MiB) seen after any list page or retry request, the server's
+// pages included (they are small and short-lived). Run it with -benchtime=1x.
+func BenchmarkRetryFailed(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			srv := failedServer(b, n)
+			client := newClient(b, srv.URL)
+			ctx := context.Background()
+			var peak uint64
+			for range b.N {
+				b.StopTimer()
+				runtime.GC() // each run starts from the same heap
+				h := newHeapSampler()
+				h.sample()
+				b.StartTimer()
+				rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{
+					RequestsPerMinute: writer.NoRateLimit,
+					Progress:          func(writer.RetryFailedProgress) { h.sample() },
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Found != n || rep.Retried != n {
+					b.Fatalf("found %d, retried %d, want %d", rep.Found, rep.Retried, n)
+				}
+				peak = max(peak, h.peak)
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
