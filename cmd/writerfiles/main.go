@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	a.client = client
 	err = fn(ctx, a, cmdArgs)
-	var help helpRequest
+	var help helpRequestError
 	if errors.As(err, &help) {
 		help.print(stdout)
 		return exitOK
@@ -170,12 +170,12 @@ func fail(stderr io.Writer, err error) int {
 	return exitAPIError
 }
 
-// helpRequest is a command's -h or --help: its usage goes to stdout and the exit status is 0.
-type helpRequest struct{ fs *flag.FlagSet }
+// helpRequestError is a command's -h or --help: its usage goes to stdout and the exit status is 0.
+type helpRequestError struct{ fs *flag.FlagSet }
 
-func (h helpRequest) Error() string { return h.fs.Name() + ": help requested" }
+func (h helpRequestError) Error() string { return h.fs.Name() + ": help requested" }
 
-func (h helpRequest) print(w io.Writer) {
+func (h helpRequestError) print(w io.Writer) {
 	fmt.Fprintf(w, "usage: writerfiles [global flags] %s [flags] [args]\n\nflags of %s:\n", h.fs.Name(), h.fs.Name())
 	h.fs.SetOutput(w)
 	h.fs.PrintDefaults()
@@ -189,7 +189,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, helpRequest{fs}
+				return nil, helpRequestError{fs}
 			}
 			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 		}
