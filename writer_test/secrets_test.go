@@ -226,7 +226,7 @@ func TestKeyEchoedByServerNeverShown(t *testing.T) {
 	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: echo, Body: `{"id":"` + idA + `","deleted":false}`})
 
 	// A raw server whose answer is a malformed header line holding the key.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
