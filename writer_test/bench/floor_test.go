@@ -56,8 +56,21 @@ func (f *floor) retry(ctx context.Context, ids []string) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", f.auth)
 	req.Header.Set("Content-Type", "application/json")
+	var out retryResponse
+	if err := f.doJSON(req, &out); err != nil {
+		return err
+	}
+	if out.Success != nil && !*out.Success {
+		return fmt.Errorf("retry not accepted")
+	}
+	return nil
+}
+
+// doJSON is the floor's round trip: it adds the key and User-Agent, sends req, reads the whole
+// response, checks for 200 and decodes the JSON body into out.
+func (f *floor) doJSON(req *http.Request, out any) error {
+	req.Header.Set("Authorization", f.auth)
 	req.Header.Set("User-Agent", "writer-go-bench-floor")
 	resp, err := f.hc.Do(req)
 	if err != nil {
@@ -71,12 +84,5 @@ func (f *floor) retry(ctx context.Context, ids []string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("status %d: %s", resp.StatusCode, data)
 	}
-	var out retryResponse
-	if err := json.Unmarshal(data, &out); err != nil {
-		return err
-	}
-	if out.Success != nil && !*out.Success {
-		return fmt.Errorf("retry not accepted")
-	}
-	return nil
+	return json.Unmarshal(data, out)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -106,22 +105,8 @@ func (f *floor) list(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		req.Header.Set("Authorization", f.auth)
-		req.Header.Set("User-Agent", "writer-go-bench-floor")
-		resp, err := f.hc.Do(req)
-		if err != nil {
-			return n, err
-		}
-		data, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return n, err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return n, fmt.Errorf("status %d: %s", resp.StatusCode, data)
-		}
 		var p page
-		if err := json.Unmarshal(data, &p); err != nil {
+		if err := f.doJSON(req, &p); err != nil {
 			return n, err
 		}
 		n += len(p.Data)

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -88,24 +87,10 @@ func (f *floor) upload(ctx context.Context, body io.Reader, size int64) error {
 		return err
 	}
 	req.ContentLength = size
-	req.Header.Set("Authorization", f.auth)
 	req.Header.Set("Content-Type", "application/pdf")
 	req.Header.Set("Content-Disposition", `attachment; filename="bench.pdf"`)
-	req.Header.Set("User-Agent", "writer-go-bench-floor")
-	resp, err := f.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, data)
-	}
 	var out fileResponse
-	return json.Unmarshal(data, &out)
+	return f.doJSON(req, &out)
 }
 
 // download is the floor's GET /v1/files/{id}/download: it copies the body to io.Discard and
