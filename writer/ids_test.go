@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,10 +11,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// TestCheckUUIDsDropsRepeats covers lists parsed on the stack and longer ones, with repeats
+// TestCheckUUIDsDropsRepeats covers lists checked on the stack and longer ones, with repeats
 // near and far from their first occurrence, and a repeat that differs only in case.
 func TestCheckUUIDsDropsRepeats(t *testing.T) {
-	for _, n := range []int{2, 3, parsedOnStack, parsedOnStack + 1, 300} {
+	for _, n := range []int{2, 3, foldedOnStack, foldedOnStack + 1, 300} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var in, want []string
 			for i := range n {
@@ -48,7 +49,7 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 
 // TestCheckUUIDsWithoutRepeats returns the ids as given, in their order.
 func TestCheckUUIDsWithoutRepeats(t *testing.T) {
-	for _, n := range []int{1, 2, parsedOnStack + 1} {
+	for _, n := range []int{1, 2, foldedOnStack + 1} {
 		in := make([]string, n)
 		for i := range in {
 			in[i] = fmt.Sprintf("3C90C3CC-0D44-4B50-8888-%012x", n-i)
@@ -61,6 +62,32 @@ func TestCheckUUIDsWithoutRepeats(t *testing.T) {
 			t.Errorf("checkUUIDs(%d ids without repeats) = %v, want %v", n, got, in)
 		}
 	}
+}
+
+// TestCheckUUIDsFoldCollision: two different UUIDs whose 64-bit halves XOR to the same word
+// pass the quick repeat check, and the exact check keeps both, returning the ids as given.
+func TestCheckUUIDsFoldCollision(t *testing.T) {
+	in := []string{
+		"00000000-0000-0001-0000-000000000001",
+		"3c90c3cc-0d44-4b50-8888-8dd25736052a",
+		"00000000-0000-0002-0000-000000000002", // folds to 0, as the first does
+	}
+	got, err := checkUUIDs("file_ids", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, in) {
+		t.Errorf("checkUUIDs(%v) = %v, want the ids unchanged", in, got)
+	}
+	if !hasRepeats([]uint64{fold(in[0]), fold(in[2])}) {
+		t.Errorf("%s and %s do not fold to one word; the test is wrong", in[0], in[2])
+	}
+}
+
+// fold is the word checkUUIDs keeps for s.
+func fold(s string) uint64 {
+	u, _ := parseUUID(s)
+	return binary.LittleEndian.Uint64(u[:8]) ^ binary.LittleEndian.Uint64(u[8:])
 }
 
 func TestCheckUUIDsNamesBadPosition(t *testing.T) {
