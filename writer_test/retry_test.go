@@ -67,6 +67,29 @@ func TestRetryRequeuesFailedFiles(t *testing.T) {
 	}
 }
 
+// TestRetryIDsAreUUIDsInEitherCase: a file whose id was given in upper case is found by the
+// fake whether the caller names it in upper or lower case, as both name one UUID; the client
+// sends it in lower case.
+func TestRetryIDsAreUUIDsInEitherCase(t *testing.T) {
+	client, srv := setup(t, []writertest.Option{writertest.WithProcessingDelay(1 << 40)})
+	upper := strings.ToUpper(idA)
+	srv.AddFiles(writertest.File{ID: upper, Name: "a.pdf", Status: writertest.StatusFailed})
+
+	if err := client.Files.Retry(context.Background(), []string{upper}); err != nil {
+		t.Fatalf("Retry(%s): %v", upper, err)
+	}
+	if f, ok := srv.File(idA); !ok || f.Status != writertest.StatusInProgress {
+		t.Errorf("srv.File(%s) = %+v, %v; want the file in_progress", idA, f, ok)
+	}
+	f, err := client.Files.Get(context.Background(), idA)
+	if err != nil || f.ID != upper {
+		t.Errorf("Get(%s) = %+v, %v; want the file stored as %s", idA, f, err, upper)
+	}
+	if got := retryBodies(t, srv); len(got) != 1 || len(got[0]) != 1 || got[0][0] != idA {
+		t.Errorf("file_ids sent = %v, want [[%s]]", got, idA)
+	}
+}
+
 func TestRetrySendsAuthAndUserAgent(t *testing.T) {
 	client, srv := setup(t, nil)
 	seedFailed(srv)

@@ -15,7 +15,7 @@ import (
 // are tested against both.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	f, ok := s.files[r.PathValue("file_id")]
+	f, ok := s.files[fileKey(r.PathValue("file_id"))]
 	var content []byte
 	var contentType string
 	var kept bool
@@ -48,8 +48,8 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("file_id")
 	s.mu.Lock()
-	_, ok := s.files[id]
-	delete(s.files, id)
+	_, ok := s.files[fileKey(id)]
+	delete(s.files, fileKey(id))
 	s.sorted = nil
 	s.mu.Unlock()
 	if !ok {

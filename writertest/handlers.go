@@ -76,14 +76,14 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range req.FileIds {
-		if _, ok := s.files[id.String()]; !ok {
+		if _, ok := s.files[fileKey(id.String())]; !ok {
 			writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file "+id.String()+" not found")
 			return
 		}
 	}
 	now := time.Now()
 	for _, id := range req.FileIds {
-		f := s.files[id.String()]
+		f := s.files[fileKey(id.String())]
 		f.RetryRequests++
 		if s.snapshot(f, now).Status != StatusFailed {
 			continue
@@ -99,7 +99,7 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 // getFile handles GET /v1/files/{file_id}; an unknown (or deleted) id answers 404.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	f, ok := s.files[r.PathValue("file_id")]
+	f, ok := s.files[fileKey(r.PathValue("file_id"))]
 	var out File
 	if ok {
 		out = s.snapshot(f, time.Now())

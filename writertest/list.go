@@ -112,7 +112,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	}
 	start, step := 0, 1 // walk the listing from start, forward (1) or back (-1)
 	if id := cmp.Or(after, before); id != "" {
-		f, ok := s.files[id]
+		f, ok := s.files[fileKey(id)]
 		if !ok {
 			s.mu.Unlock()
 			badParam(w, "cursor file "+id+" not found")

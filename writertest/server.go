@@ -20,9 +20,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // File statuses as Writer reports them in file_response.status.
@@ -37,7 +40,7 @@ const DefaultAPIKey = "writertest-key"
 
 // File is a file held by the fake.
 type File struct {
-	ID        string    // file_response.id; any string, usually a UUID
+	ID        string    // file_response.id; any string, usually a UUID (either case names one file)
 	Name      string    // file name
 	Status    string    // StatusInProgress, StatusCompleted, StatusFailed or any other value
 	GraphIDs  []string  // Knowledge Graph ids (UUIDs)
@@ -81,12 +84,22 @@ type Server struct {
 	closeOnce sync.Once
 
 	mu       sync.Mutex
-	files    map[string]*file
+	files    map[string]*file // by fileKey of the id
 	requests []Request
 	faults   []Fault
 	limit    window  // the simulated rate limit's current window
 	conns    int     // TCP connections accepted
 	sorted   []*file // files by created_at, then id; nil when files changed (see byCreation)
+}
+
+// fileKey is the key in Server.files of the file with id: a UUID in canonical form in lower
+// case, so that ids differing only in case name one file, as they name one UUID (retry sends
+// file_ids as UUIDs, which the client may print in either case); any other id as it is.
+func fileKey(id string) string {
+	if _, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return strings.ToLower(id)
+	}
+	return id
 }
 
 type file struct {
@@ -170,7 +183,7 @@ func (s *Server) AddFiles(files ...File) {
 		f.Size = int64(len(f.Content))
 		sum := sha256.Sum256(f.Content)
 		f.SHA256 = hex.EncodeToString(sum[:])
-		s.files[f.ID] = &file{File: f}
+		s.files[fileKey(f.ID)] = &file{File: f}
 	}
 	s.sorted = nil
 }
@@ -179,7 +192,7 @@ func (s *Server) AddFiles(files ...File) {
 func (s *Server) File(id string) (File, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, ok := s.files[id]
+	f, ok := s.files[fileKey(id)]
 	if !ok {
 		return File{}, false
 	}

@@ -82,7 +82,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		f.Content = kept.Bytes()
 	}
 	s.mu.Lock()
-	s.files[f.ID] = f
+	s.files[fileKey(f.ID)] = f
 	s.sorted = nil
 	out := f.File
 	s.mu.Unlock()
