@@ -19,6 +19,17 @@ const (
 	opDownload = "gatewayDownloadFile"
 )
 
+// endpoints are the method and path template of each operation in openapi.yaml, which
+// Error() shows beside the operationId (writer_test checks them against the spec).
+var endpoints = map[string]string{
+	opRetry:    "POST /v1/files/retry",
+	opList:     "GET /v1/files",
+	opGet:      "GET /v1/files/{file_id}",
+	opDelete:   "DELETE /v1/files/{file_id}",
+	opUpload:   "POST /v1/files",
+	opDownload: "GET /v1/files/{file_id}/download",
+}
+
 // send runs one operation: fn makes the generated client's call with ctx, which carries the
 // call state the retry loop fills in. A 2xx response is returned open; any other outcome is
 // returned as *Error with the body read (bounded) and closed.

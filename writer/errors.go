@@ -103,8 +103,11 @@ type Error struct {
 	waitExceeded bool
 }
 
-// Error returns one bounded, lower-case line: operation, status, Writer's type and key,
-// and the description (or an excerpt of a body that is not Writer's JSON).
+// Error returns one bounded line: the operation's method and path template with its
+// operationId, status, Writer's type and key, and the description (or an excerpt of a body
+// that is not Writer's JSON), for example
+//
+//	writer: GET /v1/files/{file_id} (gatewayGetFile): status 404 fail.notFound (fail.notFound.resource): file not found
 func (e *Error) Error() string {
 	if e == nil {
 		return "writer: <nil error>"
@@ -112,8 +115,15 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("writer: ")
 	if e.Operation != "" {
-		b.WriteString(oneLine(e.Operation, 64))
-		b.WriteString(": ")
+		if endpoint, ok := endpoints[e.Operation]; ok {
+			b.WriteString(endpoint)
+			b.WriteString(" (")
+			b.WriteString(e.Operation)
+			b.WriteString("): ")
+		} else {
+			b.WriteString(oneLine(e.Operation, 64))
+			b.WriteString(": ")
+		}
 	}
 	if e.StatusCode != 0 {
 		b.WriteString("status ")

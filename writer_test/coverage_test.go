@@ -154,6 +154,32 @@ func TestEveryOperationHasAWriterMethod(t *testing.T) {
 	}
 }
 
+// TestErrorsNameTheEndpoint: for every operation, a failed call's error starts with the
+// method and path template that openapi.yaml gives for its operationId.
+func TestErrorsNameTheEndpoint(t *testing.T) {
+	ops := specOperations(loadSpec(t, "http://127.0.0.1"))
+	for _, row := range coverageRows {
+		t.Run(row.method, func(t *testing.T) {
+			i := slices.IndexFunc(ops, func(o specOp) bool { return o.ID == row.operationID })
+			if i < 0 {
+				t.Fatalf("openapi.yaml has no operation %s", row.operationID)
+			}
+			client, srv := setup(t, nil, writer.WithMaxRetries(0))
+			srv.AddFiles(coverageFixture)
+			srv.FailNext(1, writertest.Fault{Status: http.StatusBadRequest})
+			err := row.call(context.Background(), client)
+			var apiErr *writer.Error
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("%s against a 400: err = %v, want *writer.Error", row.method, err)
+			}
+			want := fmt.Sprintf("writer: %s %s (%s): status 400", ops[i].Method, ops[i].Path, ops[i].ID)
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("%s: Error() = %q, want it to start with %q", row.method, err, want)
+			}
+		})
+	}
+}
+
 func TestCoverageCheckNamesAnOperationWithoutMethod(t *testing.T) {
 	doc := loadSpec(t, "http://127.0.0.1")
 	responses := openapi3.NewResponses()

@@ -51,7 +51,7 @@ func TestErrorIsOneBoundedLine(t *testing.T) {
 			if len(msg) > maxLine || strings.IndexFunc(msg, func(r rune) bool { return !unicode.IsGraphic(r) }) >= 0 {
 				t.Errorf("Error() is %d bytes or spans lines or has format characters: %q", len(msg), msg)
 			}
-			if !strings.HasPrefix(msg, "writer: gatewayRetryFailedFiles: status 500") {
+			if !strings.HasPrefix(msg, "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 500") {
 				t.Errorf("Error() = %.80q..., want it to start with the operation and status", msg)
 			}
 			if want := min(len(tt.body), 1<<20); len(apiErr.Body) != want {
