@@ -70,8 +70,8 @@ type RetryFailedProgress struct {
 	// ListingDone reports that the last list page was read: Found is final, and the calls
 	// still to come are for the retry requests of the files found but not yet sent.
 	ListingDone bool
-	// Batch holds the ids of the retry request just sent, and BatchErr its outcome (nil:
-	// accepted). Both are empty in a call made after a list page. Batch is valid only
+	// Batch holds the ids of the retry request just sent (UUIDs in canonical lower case),
+	// and BatchErr its outcome (nil: accepted). Both are empty in a call made after a list page. Batch is valid only
 	// during the call.
 	Batch    []string
 	BatchErr error
@@ -104,7 +104,7 @@ type RetryFailedReport struct {
 
 // BatchError is a retry request of a RetryFailed run that failed.
 type BatchError struct {
-	// FileIDs are the ids the request carried.
+	// FileIDs are the ids the request carried, as UUIDs in canonical lower case.
 	FileIDs []string
 	// Err is the request's error, an *Error as returned by Retry.
 	Err error
@@ -162,7 +162,10 @@ type BatchError struct {
 // id, the cursor's own id, or a file created before the cursor file) ends the run with an
 // *Error matching ErrInvalidResponse, as paging would not advance. A failed retry request
 // is counted in the report, and the run goes on, except on ErrUnauthorized or
-// ErrForbidden, or when ctx ends, which stop it with that error. When any retry request
+// ErrForbidden, or when ctx ends, which stop it with that error. A request not sent because
+// ctx ended first, or because the limiter's next token comes after ctx's deadline, is not
+// counted: the run stops with an error matching context.Canceled or
+// context.DeadlineExceeded. When any retry request
 // failed, the returned error says how many and wraps the first one. The report is valid in
 // every case.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
@@ -297,10 +300,18 @@ func (r *failedRun) take(f File, afterAt time.Time) (uuid.UUID, bool) {
 }
 
 // send sends one retry request with ids and records its outcome. It returns an error
-// only when the run must stop: ErrUnauthorized, ErrForbidden, or the end of ctx.
+// only when the run must stop: ErrUnauthorized, ErrForbidden, or the end of ctx. A request
+// that ctx ended before it was sent is not counted.
 func (r *failedRun) send(ctx context.Context, ids []uuid.UUID, listingDone bool) error {
 	batch := uuidStrings(ids)
-	err := r.p.do(ctx, func() error { return r.s.retry(ctx, batch) })
+	sent := false
+	err := r.p.do(ctx, func() error {
+		sent = true
+		return r.s.retry(ctx, batch)
+	})
+	if !sent { // ctx ended, or would end, before the limiter let the request go
+		return err
+	}
 	r.rep.Batches++
 	if err == nil {
 		r.rep.Retried += len(ids)
@@ -440,10 +451,13 @@ func newPacer(field string, rpm int) (*pacer, error) {
 }
 
 // do calls fn when the limiter allows, and again while fn ends with 429 (see RetryFailed).
+// When ctx ends before fn is called again after a 429, it returns that 429's *Error with
+// ctx's error joined to its cause.
 func (p *pacer) do(ctx context.Context, fn func() error) error {
+	var last *Error // fn's last 429, while fn is to be called again
 	for n := 0; ; n++ {
 		if err := p.wait(ctx); err != nil {
-			return err
+			return stopped(last, err)
 		}
 		err := fn()
 		var e *Error
@@ -465,9 +479,20 @@ func (p *pacer) do(ctx context.Context, fn func() error) error {
 			pause = slowDownPause
 		}
 		if err := sleep(ctx, pause); err != nil {
-			return err
+			return stopped(e, err)
 		}
+		last = e
 	}
+}
+
+// stopped is pacer.do's error when ctx ended (err) while it waited to call fn: err itself
+// before the first call; after a 429, that call's *Error with err joined to its cause.
+func stopped(last *Error, err error) error {
+	if last == nil {
+		return err
+	}
+	last.Err = errors.Join(last.Err, err)
+	return last
 }
 
 // wait waits for the limiter's next token, or until ctx ends.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -509,6 +510,68 @@ func TestRetryFailedStopsOnUnauthorized(t *testing.T) {
 		t.Fatalf("RetryFailed = %+v, %v; want a stop with ErrUnauthorized after the first batch", rep, err)
 	}
 }
+
+// TestRetryFailedCountsOnlyRequestsSent: at 1 request per minute, the listing takes the
+// limiter's first token and the first retry request would be due a minute later, after
+// ctx's deadline. The run stops at once with DeadlineExceeded; no retry request was sent, and
+// the report counts none.
+func TestRetryFailedCountsOnlyRequestsSent(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedWorkflow(srv, 2, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 1, RequestsPerMinute: 1})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("RetryFailed: err = %v, want context.DeadlineExceeded", err)
+	}
+	if rep.Found != 2 || rep.Batches != 0 || rep.FailedBatches != 0 || len(rep.Errors) != 0 {
+		t.Errorf("report = %+v, want 2 found and no retry request counted", rep)
+	}
+	if bodies := retryBodies(t, srv); len(bodies) != 0 {
+		t.Errorf("server got %d retry requests, want none", len(bodies))
+	}
+}
+
+// TestRetryFailedContextEndsAfter429: a retry request answered 429 with Retry-After: 60 is
+// counted as sent and failed when ctx ends during the wait before sending it again; its
+// error is the 429's *Error, which also matches ctx's error.
+func TestRetryFailedContextEndsAfter429(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	client, srv := setup(t, nil, writer.WithMaxRetries(0), writer.WithRetryPolicy(writer.RetryPolicy{MaxRetryAfter: 2 * time.Minute}),
+		writer.WithLogger(slog.New(cancelOn429{cancel})))
+	seedWorkflow(srv, 1, 0)
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+		if p.Batch == nil { // the page was read: the retry request comes next
+			srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"60"}}})
+		}
+	}}
+	rep, err := client.Files.RetryFailed(ctx, opts)
+	var apiErr *writer.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests || !errors.Is(err, context.Canceled) {
+		t.Fatalf("RetryFailed: err = %v, want the 429's *Error matching context.Canceled", err)
+	}
+	if rep.Batches != 1 || rep.FailedBatches != 1 || len(rep.Errors) != 1 || rep.SlowDowns != 1 {
+		t.Errorf("report = %+v, want 1 request sent and failed after 1 slow-down", rep)
+	}
+}
+
+// cancelOn429 is a slog.Handler that calls cancel on the client's record of an attempt
+// answered 429: the run is then waiting to send the request again.
+type cancelOn429 struct{ cancel context.CancelFunc }
+
+func (cancelOn429) Enabled(context.Context, slog.Level) bool { return true }
+func (h cancelOn429) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "status" && a.Value.Int64() == http.StatusTooManyRequests {
+			h.cancel()
+		}
+		return true
+	})
+	return nil
+}
+func (h cancelOn429) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h cancelOn429) WithGroup(string) slog.Handler      { return h }
 
 func TestRetryFailedListingErrorEndsTheRun(t *testing.T) {
 	client, srv := setup(t, nil, writer.WithAPIKey("wrong-key"))
