@@ -19,7 +19,7 @@ type Download struct {
 	// send one.
 	Size int64
 	// ContentType is the response's Content-Type: the file's media type, or
-	// application/octet-stream (the spec's declared type).
+	// application/octet-stream (the spec's declared type), also when the server sent none.
 	ContentType string
 }
 
@@ -54,7 +54,11 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 		RequestID:  cl.auth.redact(requestID(resp.Header)),
 		Attempts:   cl.attempts,
 	}}
-	return &Download{Body: body, Size: size, ContentType: resp.Header.Get("Content-Type")}, nil
+	contentType := resp.Header.Get("Content-Type")
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	return &Download{Body: body, Size: size, ContentType: contentType}, nil
 }
 
 // acceptOctetStream asks for the raw bytes, as Writer's SDKs do.

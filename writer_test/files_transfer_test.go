@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -299,6 +300,28 @@ func TestDownloadStreamsContentWithTypeAndSize(t *testing.T) {
 	}
 	if a := srv.Requests()[0].Header.Get("Accept"); a != "application/octet-stream" {
 		t.Errorf("Accept = %q", a)
+	}
+}
+
+// TestDownloadWithoutContentTypeIsOctetStream: a download answered without Content-Type
+// (net/http would sniff one unless the header is set to nil) reports the spec's type.
+func TestDownloadWithoutContentTypeIsOctetStream(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = nil
+		_, _ = w.Write([]byte("plain bytes"))
+	}))
+	defer srv.Close()
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := client.Files.Download(context.Background(), idA)
+	if err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	defer d.Body.Close()
+	if d.ContentType != "application/octet-stream" {
+		t.Errorf("ContentType = %q, want application/octet-stream", d.ContentType)
 	}
 }
 
