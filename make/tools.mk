@@ -20,8 +20,20 @@ INDEXDB     = $(GO) tool -modfile=$(TOOLS_MK_ROOT)/tools/vuln/go.mod indexdb
 GOLANGCI_FLAGS    ?=
 GOVULNCHECK_FLAGS ?=
 
-# The nested test module; its steps are skipped when it does not exist.
-WRITER_TEST_MOD := $(wildcard $(TOOLS_MK_ROOT)/writer_test/go.mod)
+# The modules `make lint` covers: the library (root), the nested test module and the tools
+# modules that hold our own code (the other tools/ modules only pin third-party tools).
+# A module whose folder does not exist is skipped. From a nested module folder,
+# golangci-lint finds the root .golangci.yml by looking in the parent folders.
+LINT_MODULES := $(patsubst %/go.mod,%,$(wildcard $(addprefix $(TOOLS_MK_ROOT)/,\
+	go.mod writer_test/go.mod tools/benchcheck/go.mod tools/oasdiff/go.mod tools/specsync/go.mod)))
+
+# $(call in-lint-modules,COMMAND) is one recipe line per module, `cd MODULE && COMMAND`:
+# make prints each before running it and stops at the first that fails.
+define newline
+
+
+endef
+in-lint-modules = $(foreach m,$(LINT_MODULES),cd $(m) && $(1)$(newline))
 
 # Offline vulnerability DB, one folder per pinned golang.org/x/vulndb version
 # (read from tools/vuln/go.mod when a recipe needs it, not on every make run).
@@ -32,28 +44,19 @@ VULNDB_DIR      = $(VULNDB_CACHE)/$(VULNDB_VERSION)
 
 .PHONY: lint vet golangci-lint lint-fmt vuln vulndb tools-build
 
-## lint: go vet, then golangci-lint, on the root module and writer_test/.
+## lint: go vet, then golangci-lint, on each of LINT_MODULES.
 lint: vet golangci-lint
 
 vet:
-	cd $(TOOLS_MK_ROOT) && $(GO) vet ./...
-ifneq ($(WRITER_TEST_MOD),)
-	cd $(TOOLS_MK_ROOT)/writer_test && $(GO) vet ./...
-endif
+	$(call in-lint-modules,$(GO) vet ./...)
 
 golangci-lint:
-	cd $(TOOLS_MK_ROOT) && $(GOLANGCI) run $(GOLANGCI_FLAGS) ./...
-ifneq ($(WRITER_TEST_MOD),)
-	cd $(TOOLS_MK_ROOT)/writer_test && $(GOLANGCI) run $(GOLANGCI_FLAGS) ./...
-endif
+	$(call in-lint-modules,$(GOLANGCI) run $(GOLANGCI_FLAGS) ./...)
 
-## lint-fmt: rewrite files as golangci-lint's formatters want (gofmt -s, goimports
-## with this module's imports grouped last).
+## lint-fmt: rewrite the files of LINT_MODULES as golangci-lint's formatters want
+## (gofmt -s, goimports with this module's imports grouped last).
 lint-fmt:
-	cd $(TOOLS_MK_ROOT) && $(GOLANGCI) fmt ./...
-ifneq ($(WRITER_TEST_MOD),)
-	cd $(TOOLS_MK_ROOT)/writer_test && $(GOLANGCI) fmt ./...
-endif
+	$(call in-lint-modules,$(GOLANGCI) fmt ./...)
 
 ## vuln: govulncheck of the root module against the offline database.
 ## It exits non-zero when reachable vulnerable code is found, in the

@@ -24,13 +24,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -227,6 +230,10 @@ func main() {
 	fmt.Printf("benchcheck: %d checks, %d benchmarks, %d interleaved rounds, -benchtime=%s; medians compared as ratios\n",
 		len(selected), len(runs), *rounds, *benchtime)
 
+	// An interrupt or a SIGTERM (a CI job's timeout) cancels ctx, and exec.CommandContext
+	// then kills the benchmark that is running instead of leaving it behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+
 	// samples[bench][unit] holds one value per round.
 	samples := map[string]map[string][]float64{}
 	var cpu string
@@ -239,7 +246,10 @@ func main() {
 			if round >= r.rounds {
 				continue
 			}
-			values, out, err := runOnce(*bin, r)
+			values, out, err := runOnce(ctx, *bin, r)
+			if ctx.Err() != nil {
+				fatal(fmt.Errorf("stopped by a signal during %s", r.bench))
+			}
 			if err != nil {
 				fatal(fmt.Errorf("%s: %w\n%s", r.bench, err, out))
 			}
@@ -257,6 +267,8 @@ func main() {
 			}
 		}
 	}
+
+	stop() // from here on, a signal stops benchcheck itself, as usual
 
 	fmt.Printf("machine: %s, GOMAXPROCS as go test sets it (absolute numbers are machine-dependent)\n\n", cpu)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
@@ -329,8 +341,10 @@ func selectChecks(expr string) ([]check, error) {
 }
 
 // runOnce runs one benchmark (by its full name) once and returns its values by unit.
-func runOnce(bin string, r run) (map[string]float64, []byte, error) {
-	cmd := exec.Command(bin, "-test.run=^$", "-test.bench="+benchPattern(r.bench),
+func runOnce(ctx context.Context, bin string, r run) (map[string]float64, []byte, error) {
+	// bin is the test binary the user asked benchcheck to run (-bin); the other arguments
+	// come from the checks table.
+	cmd := exec.CommandContext(ctx, bin, "-test.run=^$", "-test.bench="+benchPattern(r.bench), //nolint:gosec // G204: bin is the test binary named by -bin
 		"-test.benchmem", "-test.count=1", "-test.benchtime="+r.benchtime)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -28,7 +28,7 @@ func drift(t *testing.T, upstream string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("bash", abs, upstream)
+	cmd := exec.CommandContext(t.Context(), "bash", abs, upstream)
 	cmd.Dir = t.TempDir() // the script must not depend on the caller's directory
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
@@ -44,6 +44,7 @@ func drift(t *testing.T, upstream string) (int, string) {
 }
 
 func TestDriftPublishedCopies(t *testing.T) {
+	t.Parallel()
 	// Writer's two copies differ only outside /v1/files (2026-04-14 drops /v1/tools/*), and
 	// openapi.yaml was extracted from them: nothing to report.
 	for _, name := range []string{"upstream-openapi-2026-03-20.yaml", "upstream-openapi-2026-04-14.yaml"} {
@@ -63,12 +64,11 @@ func TestDriftPublishedCopies(t *testing.T) {
 }
 
 func TestDriftVariants(t *testing.T) {
-	dir := t.TempDir()
+	t.Parallel()
 	for _, v := range variants {
-		path := writeVariant(t, v, dir)
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
-			status, out := drift(t, path)
+			status, out := drift(t, writeVariant(t, v))
 			if status != v.status {
 				t.Fatalf("exit status %d, want %d; output:\n%s", status, v.status, out)
 			}
@@ -87,6 +87,7 @@ func TestDriftVariants(t *testing.T) {
 }
 
 func TestDriftURL(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile(filepath.Join(testdata, base))
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +121,7 @@ func TestDriftURL(t *testing.T) {
 }
 
 func TestDriftBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notOpenAPI := filepath.Join(dir, "not-openapi.yaml")
 	if err := os.WriteFile(notOpenAPI, []byte("paths: [this is not an OpenAPI document\n"), 0o644); err != nil {

@@ -29,6 +29,7 @@ var variants = []variant{
 	{
 		name: "retry-response-loses-success",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			del(t, at(t, doc, "components", "schemas", "retry_files_response", "properties"), "success")
 		},
 		status: 1,
@@ -37,6 +38,7 @@ var variants = []variant{
 	{
 		name: "file-ids-lose-uuid-format",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			del(t, at(t, doc, "components", "schemas", "retry_files_request", "properties", "file_ids", "items"), "format")
 		},
 		status: 1,
@@ -45,6 +47,7 @@ var variants = []variant{
 	{
 		name: "list-gains-required-parameter",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			params := at(t, doc, "paths", "/v1/files", "get", "parameters")
 			params.Content = append(params.Content, node(t, `
 name: project_id
@@ -61,6 +64,7 @@ description: The project whose files to list.`))
 	{
 		name: "retry-operation-renamed",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			at(t, doc, "paths", "/v1/files/retry", "post", "operationId").Value = "gatewayRetryFiles"
 		},
 		status: 1,
@@ -69,6 +73,7 @@ description: The project whose files to list.`))
 	{
 		name: "delete-response-field-changes-type",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			at(t, doc, "components", "schemas", "delete_file_response", "properties", "deleted", "type").Value = "string"
 		},
 		status: 1,
@@ -77,6 +82,7 @@ description: The project whose files to list.`))
 	{
 		name: "retry-response-schema-renamed",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			schemas := at(t, doc, "components", "schemas")
 			for i := 0; i < len(schemas.Content); i += 2 {
 				if schemas.Content[i].Value == "retry_files_response" {
@@ -92,6 +98,7 @@ description: The project whose files to list.`))
 	{
 		name: "file-response-gains-optional-field",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			props := at(t, doc, "components", "schemas", "file_response", "properties")
 			props.Content = append(props.Content, node(t, "size_bytes"), node(t, `
 type: integer
@@ -104,6 +111,7 @@ description: The size of the file in bytes.`))
 	{
 		name: "new-operation-under-files",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			paths := at(t, doc, "paths")
 			paths.Content = append(paths.Content, node(t, "/v1/files/{file_id}/graphs"), node(t, `
 get:
@@ -133,6 +141,7 @@ get:
 		// A breaking edit outside /v1/files must not count: drift looks at the File API only.
 		name: "graphs-operation-renamed-outside-files",
 		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
 			at(t, doc, "paths", "/v1/graphs", "get", "operationId").Value = "gatewayListGraphs"
 		},
 		status: 0,
@@ -147,8 +156,9 @@ get:
 	},
 }
 
-// writeVariant applies v's edit to testdata/<base> and writes the result into dir.
-func writeVariant(t *testing.T, v variant, dir string) string {
+// writeVariant applies v's edit to testdata/<base>, writes the result into a temporary
+// directory of t and returns its path.
+func writeVariant(t *testing.T, v variant) string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(testdata, base))
 	if err != nil {
@@ -163,7 +173,7 @@ func writeVariant(t *testing.T, v variant, dir string) string {
 	if err != nil {
 		t.Fatalf("%s: write: %v", v.name, err)
 	}
-	path := filepath.Join(dir, v.name+".yaml")
+	path := filepath.Join(t.TempDir(), v.name+".yaml")
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "specsync:", err)
 		os.Exit(1)
 	}
-	if err := os.WriteFile(*out, doc, 0o644); err != nil {
+	// openapi.yaml is a source file committed to the repository: readable by all, like the
+	// rest of the checkout. An existing file keeps its mode.
+	if err := os.WriteFile(*out, doc, 0o644); err != nil { //nolint:gosec // G306: 0644 is the mode of a committed source file
 		fmt.Fprintln(os.Stderr, "specsync:", err)
 		os.Exit(1)
 	}

@@ -226,6 +226,11 @@ func TestExtractWriterDocuments(t *testing.T) {
 }
 
 func TestExtractErrors(t *testing.T) {
+	// upstream up to its top-level components key: a document with paths only.
+	pathsOnly, _, found := strings.Cut(upstream, "\ncomponents:")
+	if !found {
+		t.Fatal("upstream has no top-level components key")
+	}
 	tests := []struct {
 		name string
 		src  string
@@ -246,7 +251,7 @@ func TestExtractErrors(t *testing.T) {
 			src:  strings.Replace(upstream, "    fail_response:\n", "    failure:\n", 1),
 			want: "fail_response",
 		},
-		{name: "no components", src: upstream[:strings.Index(upstream, "components:")], want: "no paths or no components"},
+		{name: "no components", src: pathsOnly, want: "no paths or no components"},
 		{name: "not a mapping", src: "- openapi\n", want: "not a YAML mapping"},
 		{name: "not YAML", src: "paths: [\n", want: "parse upstream document"},
 	}
@@ -272,7 +277,10 @@ func mustExtract(t *testing.T, src string) []byte {
 	return out
 }
 
-func decode(t *testing.T, src []byte) *yaml.Node { return decodeString(t, string(src)) }
+func decode(t *testing.T, src []byte) *yaml.Node {
+	t.Helper()
+	return decodeString(t, string(src))
+}
 
 func decodeString(t *testing.T, src string) *yaml.Node {
 	t.Helper()
