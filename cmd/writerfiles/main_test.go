@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -307,5 +308,21 @@ func TestCommandHelpGoesToStdout(t *testing.T) {
 	code, stdout, _ := runCLI(t, "list", "--help")
 	if code != exitOK || !strings.Contains(stdout, "flags of list") || !strings.Contains(stdout, "-status") {
 		t.Errorf("list --help = exit %d, stdout %q; want 0 and list's flags", code, stdout)
+	}
+}
+
+// sampleFailed is a failed file among the fake's samples (fake.go).
+const sampleFailed = "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f"
+
+func TestFakeSamplesHaveContent(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	dst := filepath.Join(t.TempDir(), "handbook")
+	code, stdout, stderr := runCLI(t, "--fake", "download", sampleFailed, "-o", dst)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil || len(got) == 0 || !strings.Contains(stdout, fmt.Sprintf("Saved %d bytes", len(got))) {
+		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
 	}
 }
