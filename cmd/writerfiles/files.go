@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -170,11 +171,17 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return usageError{"upload takes one path: writerfiles upload PATH [--graph ID] [--type MIME]"}
 	}
 	path := rest[0]
-	f, err := os.Open(path)
+	// Stat before opening: opening a named pipe would block.
+	fi, err := os.Stat(path)
 	if err != nil {
 		return usageError{fmt.Sprintf("upload: %v", err)}
 	}
-	defer f.Close()
+	switch {
+	case fi.IsDir():
+		return usageError{fmt.Sprintf("upload: %s is a directory; give the path of a file", path)}
+	case !fi.Mode().IsRegular():
+		return usageError{fmt.Sprintf("upload: %s is not a regular file", path)}
+	}
 	if *name == "" {
 		*name = filepath.Base(path)
 	}
@@ -187,6 +194,11 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 			return usageError{fmt.Sprintf("upload: no media type known for %q: pass --type", ext)}
 		}
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return usageError{fmt.Sprintf("upload: %v", err)}
+	}
+	defer f.Close()
 	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
 	// streamed, and the upload may be replayed.
 	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
@@ -197,16 +209,18 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// cmdDownload: writerfiles download ID [-o PATH]. A file is written whole or not at all:
-// into a temporary file next to PATH, renamed once the body was read to its end.
+// cmdDownload: writerfiles download ID [-o PATH].
 func cmdDownload(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("download", flag.ContinueOnError)
-	outPath := fs.String("o", "", "save to this path (default: stdout)")
+	outPath := fs.String("o", "", "save to this file (default: stdout, unless it is a terminal)")
 	id, err := oneID(fs, args)
 	if err != nil {
 		return err
 	}
-	if (*outPath == "" || *outPath == "-") && isTerminal(a.out) {
+	if *outPath != "" && *outPath != "-" {
+		return a.saveDownload(ctx, id, *outPath)
+	}
+	if isTerminal(a.out) {
 		return usageError{"download: stdout is a terminal; pass -o PATH"}
 	}
 	d, err := a.client.Files.Download(ctx, id)
@@ -214,25 +228,52 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer d.Body.Close()
-	if *outPath == "" || *outPath == "-" {
-		_, err := io.Copy(a.out, d.Body)
-		return err
+	_, err = io.Copy(a.out, d.Body)
+	return err
+}
+
+// saveDownload saves a file's content to path, whole or not at all: into a temporary file
+// next to path, renamed once the body was read to its end. The temporary file is created
+// before the request, so a path that cannot be written is refused before anything is sent.
+// A path that is a directory is refused too.
+func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageError{fmt.Sprintf("download: -o %s is a directory; give the path of a file", path)}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*outPath), ".writerfiles-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".writerfiles-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name would only confuse
+		}
+		return usageError{fmt.Sprintf("download: cannot create -o %s: %v", path, err)}
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
 		return err
 	}
+	defer d.Body.Close()
 	n, err := io.Copy(tmp, d.Body)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *outPath)
-	}
 	if err != nil {
-		_ = os.Remove(tmp.Name())
 		return err
 	}
-	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, *outPath)
+	// CreateTemp makes the file 0600; a saved file gets 0644, what os.Create gives under
+	// the usual umask 022 (this umask is not read: not worth the code).
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, path)
 	return nil
 }

@@ -326,3 +326,43 @@ func TestFakeSamplesHaveContent(t *testing.T) {
 		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
 	}
 }
+
+func TestDownloadChecksTheOutputPathFirst(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	for _, out := range []string{dir, filepath.Join(dir, "missing", "c.txt")} {
+		if code, _, stderr := runCLI(t, "download", doneC, "-o", out); code != exitUsage || !strings.Contains(stderr, out) {
+			t.Errorf("download -o %s: exit %d, stderr %q; want 2 naming the path", out, code, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+	// A failed download leaves nothing behind.
+	if code, _, _ := runCLI(t, "download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60", "-o", filepath.Join(dir, "x")); code != exitAPIError {
+		t.Errorf("download of an unknown file: exit %d, want 1", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("after a failed download the directory holds %v, want nothing", entries)
+	}
+	dst := filepath.Join(dir, "c.txt")
+	if code, _, stderr := runCLI(t, "download", doneC, "-o", dst); code != exitOK {
+		t.Fatalf("download: exit %d, stderr %q", code, stderr)
+	}
+	fi, err := os.Stat(dst)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("saved file: %v, %v; want mode 0644", fi, err)
+	}
+}
+
+func TestUploadRefusesWhatIsNotAFile(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{t.TempDir(), os.DevNull} {
+		if code, _, stderr := runCLI(t, "upload", path, "--type", "text/plain"); code != exitUsage || !strings.Contains(stderr, path) {
+			t.Errorf("upload %s: exit %d, stderr %q; want 2 naming the path", path, code, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+}
