@@ -18,7 +18,7 @@ import (
 
 // cmdList: writerfiles list [filters] prints every matching file, one per line.
 func cmdList(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs := a.flagSet()
 	status := fs.String("status", "", "only files with this status: in_progress, completed or failed")
 	graph := fs.String("graph", "", "only files in this Knowledge Graph (UUID)")
 	types := fs.String("types", "", "only files with these extensions, comma-separated (pdf,docx)")
@@ -29,7 +29,10 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError{"list takes no arguments, only flags"}
+		return a.usageErr("takes no arguments, only flags")
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	opts := &writer.ListOptions{Status: writer.Status(*status), GraphID: *graph, FileTypes: splitTypes(*types),
 		Order: writer.Order(*order), Limit: *pageSize}
@@ -37,7 +40,7 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !a.json {
+	if !a.global.json {
 		fmt.Fprintf(a.out, "%d file(s)\n", n)
 	}
 	return nil
@@ -50,7 +53,7 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 		if err != nil {
 			return n, err
 		}
-		if n == 0 && !a.json {
+		if n == 0 && !a.global.json {
 			fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", "ID", "STATUS", "CREATED", "NAME")
 		}
 		n++
@@ -61,7 +64,7 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 
 // printFile prints one file: a line of the table, or a JSON object with --json.
 func (a *app) printFile(f writer.File) {
-	if a.json {
+	if a.global.json {
 		_ = json.NewEncoder(a.out).Encode(jsonFile{ID: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIDs: f.GraphIDs, Status: string(f.Status)})
 		return
 	}
@@ -85,22 +88,25 @@ func splitTypes(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// oneID returns the single positional argument of a command that takes a file id.
-func oneID(fs *flag.FlagSet, args []string) (string, error) {
+// oneID parses the command's flags and returns its one positional argument, a file id.
+func (a *app) oneID(fs *flag.FlagSet, args []string) (string, error) {
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return "", err
 	}
 	if len(rest) != 1 {
-		return "", usageError{fmt.Sprintf("%s takes one file id: writerfiles %s ID", fs.Name(), fs.Name())}
+		return "", a.usageErr("takes one file id")
 	}
 	return rest[0], nil
 }
 
 // cmdGet: writerfiles get ID.
 func cmdGet(ctx context.Context, a *app, args []string) error {
-	id, err := oneID(flag.NewFlagSet("get", flag.ContinueOnError), args)
+	id, err := a.oneID(a.flagSet(), args)
 	if err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
 		return err
 	}
 	f, err := a.client.Files.Get(ctx, id)
@@ -113,7 +119,7 @@ func cmdGet(ctx context.Context, a *app, args []string) error {
 
 // showFile prints one file in full.
 func (a *app) showFile(f writer.File) {
-	if a.json {
+	if a.global.json {
 		a.printFile(f)
 		return
 	}
@@ -123,8 +129,11 @@ func (a *app) showFile(f writer.File) {
 
 // cmdDelete: writerfiles delete ID.
 func cmdDelete(ctx context.Context, a *app, args []string) error {
-	id, err := oneID(flag.NewFlagSet("delete", flag.ContinueOnError), args)
+	id, err := a.oneID(a.flagSet(), args)
 	if err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
 		return err
 	}
 	if err := a.client.Files.Delete(ctx, id); err != nil {
@@ -159,7 +168,7 @@ var mediaTypes = map[string]string{
 
 // cmdUpload: writerfiles upload PATH [--graph ID] [--type MIME] [--name NAME].
 func cmdUpload(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	fs := a.flagSet()
 	graph := fs.String("graph", "", "add the file to this Knowledge Graph (UUID)")
 	ctype := fs.String("type", "", "the file's media type (default: from its extension)")
 	name := fs.String("name", "", "the name to give the file (default: the base name of PATH)")
@@ -168,7 +177,7 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usageError{"upload takes one path: writerfiles upload PATH [--graph ID] [--type MIME]"}
+		return a.usageErr("takes one path")
 	}
 	path := rest[0]
 	// Stat before opening: opening a named pipe would block.
@@ -199,6 +208,9 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return usageError{fmt.Sprintf("upload: %v", err)}
 	}
 	defer f.Close()
+	if err := a.connect(); err != nil {
+		return err
+	}
 	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
 	// streamed, and the upload may be replayed.
 	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
@@ -211,9 +223,9 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 
 // cmdDownload: writerfiles download ID [-o PATH].
 func cmdDownload(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("download", flag.ContinueOnError)
+	fs := a.flagSet()
 	outPath := fs.String("o", "", "save to this file (default: stdout, unless it is a terminal)")
-	id, err := oneID(fs, args)
+	id, err := a.oneID(fs, args)
 	if err != nil {
 		return err
 	}
@@ -222,6 +234,9 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 	}
 	if isTerminal(a.out) {
 		return usageError{"download: stdout is a terminal; pass -o PATH"}
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
@@ -254,6 +269,9 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err = a.connect(); err != nil {
+		return err
+	}
 	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
 		return err

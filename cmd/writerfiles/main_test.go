@@ -306,7 +306,7 @@ func TestRetryCountsDistinctIDs(t *testing.T) {
 func TestCommandHelpGoesToStdout(t *testing.T) {
 	newServer(t)
 	code, stdout, _ := runCLI(t, "list", "--help")
-	if code != exitOK || !strings.Contains(stdout, "flags of list") || !strings.Contains(stdout, "-status") {
+	if code != exitOK || !strings.Contains(stdout, "list [--status S]") || !strings.Contains(stdout, "-status") {
 		t.Errorf("list --help = exit %d, stdout %q; want 0 and list's flags", code, stdout)
 	}
 }
@@ -314,16 +314,112 @@ func TestCommandHelpGoesToStdout(t *testing.T) {
 // sampleFailed is a failed file among the fake's samples (fake.go).
 const sampleFailed = "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f"
 
-func TestFakeSamplesHaveContent(t *testing.T) {
+func TestCommandHelpNeedsNoKey(t *testing.T) {
 	t.Setenv("WRITER_API_KEY", "")
-	dst := filepath.Join(t.TempDir(), "handbook")
-	code, stdout, stderr := runCLI(t, "--fake", "download", sampleFailed, "-o", dst)
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
+	for _, args := range [][]string{
+		{"list", "--help"}, {"get", "-h"}, {"upload", "-h"}, {"download", "-h"}, {"delete", "-h"},
+		{"retry", "--help"}, {"retry", "-h", failedA}, {"retry-failed", "-h"}, {"demo", "--help"},
+		{"--fake", "get", "-h"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		name := args[0]
+		if name == "--fake" {
+			name = args[1]
+		}
+		if code != exitOK || stderr != "" {
+			t.Errorf("writerfiles %v: exit %d, stderr %q; want 0 and nothing on stderr", args, code, stderr)
+		}
+		// The synopsis line, as the top usage shows it, then the flags, the global ones too.
+		if !strings.Contains(stdout, "usage: writerfiles [global flags] "+name) || !strings.Contains(stdout, "-fake") {
+			t.Errorf("writerfiles %v printed %q; want its synopsis and flags", args, stdout)
+		}
 	}
-	got, err := os.ReadFile(dst)
-	if err != nil || len(got) == 0 || !strings.Contains(stdout, fmt.Sprintf("Saved %d bytes", len(got))) {
-		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
+	if _, stdout, _ := runCLI(t, "get", "-h"); !strings.Contains(stdout, "get ID") {
+		t.Errorf("get -h printed %q; want the synopsis naming ID", stdout)
+	}
+	// A global flag given before the command is not the command's default.
+	if _, stdout, _ := runCLI(t, "--fake", "get", "-h"); strings.Contains(stdout, "default true") {
+		t.Errorf("--fake get -h printed %q; want no default for -fake", stdout)
+	}
+}
+
+func TestDemoWithoutFakeSaysSo(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, _, stderr := runCLI(t, "demo")
+	if code != exitUsage || !strings.Contains(stderr, "demo runs only against the local fake") {
+		t.Errorf("demo without --fake: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestGlobalFlagsAfterTheCommand(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, stdout, stderr := runCLI(t, "get", sampleFailed, "--fake")
+	if code != exitOK || !strings.Contains(stdout, sampleFailed) {
+		t.Errorf("get ID --fake: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"list", "--json", "--fake"}, {"--fake", "list", "--json"}, {"--json", "--fake", "list"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if code != exitOK || len(lines) != len(sampleFiles) {
+			t.Fatalf("writerfiles %v: exit %d, stdout %q, stderr %q; want %d JSON lines", args, code, stdout, stderr, len(sampleFiles))
+		}
+		var f jsonFile
+		if err := json.Unmarshal([]byte(lines[0]), &f); err != nil || f.ID == "" {
+			t.Errorf("writerfiles %v: line %q: %+v, %v", args, lines[0], f, err)
+		}
+	}
+}
+
+func TestFakeIsStartedOnlyWhenNeededAndClosed(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	if _, _, stderr := runCLI(t, "--fake", "get"); strings.Contains(stderr, "fake Writer File API at") {
+		t.Errorf("get without an id started the fake: %q", stderr)
+	}
+	code, _, stderr := runCLI(t, "--fake", "get", sampleFailed)
+	_, after, ok := strings.Cut(stderr, "fake Writer File API at ")
+	if code != exitOK || !ok {
+		t.Fatalf("exit %d, stderr %q; want the fake's address", code, stderr)
+	}
+	addr, _, _ := strings.Cut(after, " ")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, addr+"/v1/files", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("the fake at %s still answers after run returned", addr)
+	}
+}
+
+func TestRetryParsesFlags(t *testing.T) {
+	srv := newServer(t)
+	for _, args := range [][]string{{"retry", "--help"}, {"retry", "-h"}} {
+		if code, stdout, _ := runCLI(t, args...); code != exitOK || !strings.Contains(stdout, "retry ID...") {
+			t.Errorf("writerfiles %v: exit %d, stdout %q; want 0 and the help", args, code, stdout)
+		}
+	}
+	if code, _, stderr := runCLI(t, "retry", "--", failedA); code != exitOK {
+		t.Errorf("retry -- ID: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "retry", "--nope", failedA); code != exitUsage || !strings.Contains(stderr, "-nope") {
+		t.Errorf("retry --nope: exit %d, stderr %q; want 2 naming the flag", code, stderr)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the server received %d requests, want 1 (from retry -- ID)", n)
+	}
+}
+
+func TestFakeRetryPrintsNothingBeforeTheIDsAreGood(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, stdout, _ := runCLI(t, "--fake", "retry", sampleFailed, "not-a-uuid")
+	if code != exitUsage || stdout != "" {
+		t.Errorf("--fake retry with a bad id: exit %d, stdout %q; want 2 and nothing", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "--fake", "retry", sampleFailed)
+	before, accepted := strings.Index(stdout, "Files before:"), strings.Index(stdout, "Writer accepted")
+	after := strings.Index(stdout, "Files after:")
+	if code != exitOK || before < 0 || accepted < before || after < accepted {
+		t.Errorf("--fake retry: exit %d, stdout %q; want the table before, the acceptance, the table after", code, stdout)
 	}
 }
 
@@ -364,5 +460,18 @@ func TestUploadRefusesWhatIsNotAFile(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the server received %d requests, want none", n)
+	}
+}
+
+func TestFakeSamplesHaveContent(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	dst := filepath.Join(t.TempDir(), "handbook")
+	code, stdout, stderr := runCLI(t, "--fake", "download", sampleFailed, "-o", dst)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil || len(got) == 0 || !strings.Contains(stdout, fmt.Sprintf("Saved %d bytes", len(got))) {
+		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
 	}
 }

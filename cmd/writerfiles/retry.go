@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,28 +13,38 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// cmdRetry: writerfiles retry ID... sends one POST /v1/files/retry with the ids.
+// cmdRetry: writerfiles retry ID... sends one POST /v1/files/retry with the ids. With
+// --fake it shows the files before and after, once Writer accepted the ids.
 func cmdRetry(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 {
-		return usageError{"retry needs at least one file id: writerfiles retry ID..."}
-	}
-	if a.fake != nil {
-		a.showFake("before", args)
-	}
-	if err := a.client.Files.Retry(ctx, args); err != nil {
+	ids, err := parseFlags(a.flagSet(), args)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(args))
+	if len(ids) == 0 {
+		return a.usageErr("needs at least one file id")
+	}
+	if err := a.connect(); err != nil {
+		return err
+	}
+	var before bytes.Buffer
 	if a.fake != nil {
-		a.showFake("after", args)
+		a.showFake(&before, "before", ids)
+	}
+	if err := a.client.Files.Retry(ctx, ids); err != nil {
+		return err
+	}
+	_, _ = before.WriteTo(a.out)
+	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(ids))
+	if a.fake != nil {
+		a.showFake(a.out, "after", ids)
 	}
 	return nil
 }
 
-// showFake prints the fake's view of the given files.
-func (a *app) showFake(when string, ids []string) {
-	fmt.Fprintf(a.out, "\nFiles %s:\n", when)
-	tw := tabwriter.NewWriter(a.out, 2, 4, 2, ' ', 0)
+// showFake prints to w the fake's view of the given files.
+func (a *app) showFake(w io.Writer, when string, ids []string) {
+	fmt.Fprintf(w, "\nFiles %s:\n", when)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ID\tNAME\tSTATUS")
 	for _, id := range ids {
 		f, ok := a.fake.File(id)
@@ -58,7 +68,7 @@ type retryFailedFlags struct {
 // cmdRetryFailed: writerfiles retry-failed [flags] retries every failed file, with a
 // progress line, a summary and, with --wait, the outcome of processing.
 func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("retry-failed", flag.ContinueOnError)
+	fs := a.flagSet()
 	var f retryFailedFlags
 	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (UUID)")
 	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (pdf,docx)")
@@ -71,7 +81,10 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError{"retry-failed takes no arguments, only flags"}
+		return a.usageErr("takes no arguments, only flags")
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	return a.retryFailed(ctx, f)
 }
@@ -186,11 +199,18 @@ func (p *progress) done() {
 // cmdDemo: writerfiles --fake demo runs the whole workflow against the fake: list the
 // failed files, retry them all, wait until processed, list every file again.
 func cmdDemo(ctx context.Context, a *app, args []string) error {
-	if a.fake == nil {
+	rest, err := parseFlags(a.flagSet(), args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return a.usageErr("takes no arguments")
+	}
+	if !a.global.fake {
 		return usageError{"demo runs only against the local fake: writerfiles --fake demo"}
 	}
-	if len(args) > 0 {
-		return usageError{"demo takes no arguments"}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	fmt.Fprintln(a.out, "$ writerfiles list --status failed")
 	if _, err := a.printFiles(ctx, &writer.ListOptions{Status: writer.StatusFailed}); err != nil {
@@ -201,7 +221,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintln(a.out, "\n$ writerfiles list")
-	_, err := a.printFiles(ctx, nil)
+	_, err = a.printFiles(ctx, nil)
 	return err
 }
 
