@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/writerfiles/writer-go/writer"
 )
 
@@ -23,13 +25,29 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	graph := fs.String("graph", "", "only files in this Knowledge Graph (UUID)")
 	types := fs.String("types", "", "only files with these extensions, comma-separated (pdf,docx)")
 	order := fs.String("order", "", "asc (oldest first) or desc (newest first, the default)")
-	pageSize := fs.Int("page-size", 0, "files per request, 1..100 (default: the server's, 50)")
+	pageSize := fs.Int("page-size", 0, "files per request, 1..100; 0: the server's default, 50")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return a.usageErr("takes no arguments, only flags")
+	}
+	switch writer.Status(*status) {
+	case "", writer.StatusInProgress, writer.StatusCompleted, writer.StatusFailed:
+	default:
+		return usageError{fmt.Sprintf("list: --status %s is not in_progress, completed or failed", *status)}
+	}
+	switch writer.Order(*order) {
+	case "", writer.OrderAsc, writer.OrderDesc:
+	default:
+		return usageError{fmt.Sprintf("list: --order %s is not asc or desc", *order)}
+	}
+	if *pageSize != 0 && (*pageSize < 1 || *pageSize > 100) {
+		return usageError{fmt.Sprintf("list: --page-size %d is out of range 1..100", *pageSize)}
+	}
+	if err := checkGraph("list", *graph); err != nil {
+		return err
 	}
 	if err := a.connect(); err != nil {
 		return err
@@ -42,6 +60,18 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	}
 	if !a.global.json {
 		fmt.Fprintf(a.out, "%d file(s)\n", n)
+	}
+	return nil
+}
+
+// checkGraph checks the value of the command's --graph: "" or a UUID in canonical form
+// (8-4-4-4-12 hexadecimal digits), the form the library accepts.
+func checkGraph(cmd, graph string) error {
+	if graph == "" {
+		return nil
+	}
+	if _, err := uuid.Parse(graph); err != nil || len(graph) != 36 {
+		return usageError{fmt.Sprintf("%s: --graph %s is not a UUID (8-4-4-4-12 hexadecimal digits)", cmd, graph)}
 	}
 	return nil
 }
@@ -180,6 +210,9 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return a.usageErr("takes one path")
 	}
 	path := rest[0]
+	if err := checkGraph("upload", *graph); err != nil {
+		return err
+	}
 	// Stat before opening: opening a named pipe would block.
 	fi, err := os.Stat(path)
 	if err != nil {

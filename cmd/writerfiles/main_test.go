@@ -423,6 +423,37 @@ func TestFakeRetryPrintsNothingBeforeTheIDsAreGood(t *testing.T) {
 	}
 }
 
+// TestFlagsAreCheckedBeforeSending: each bad flag exits 2 before any request, with a message
+// naming the flag as the user wrote it, not a Go option.
+func TestFlagsAreCheckedBeforeSending(t *testing.T) {
+	srv := newServer(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "--page-size", "1000"}, "--page-size 1000"},
+		{[]string{"list", "--page-size", "-1"}, "--page-size -1"},
+		{[]string{"list", "--status", "done"}, "--status done"},
+		{[]string{"list", "--order", "up"}, "--order up"},
+		{[]string{"list", "--graph", "nope"}, "--graph nope"},
+		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, "--interval -1s"},
+		{[]string{"retry-failed", "--wait", "--interval", "0"}, "--interval 0s"},
+		{[]string{"retry-failed", "--rpm", "-5"}, "--rpm -5"},
+		{[]string{"retry-failed", "--batch", "-1"}, "--batch -1"},
+		{[]string{"retry-failed", "--batch", "0"}, "--batch 0"},
+		{[]string{"retry-failed", "--graph", "nope"}, "--graph nope"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "Options.") {
+			t.Errorf("writerfiles %v: exit %d, stderr %q; want 2 and a message naming %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+}
+
 func TestDownloadChecksTheOutputPathFirst(t *testing.T) {
 	srv := newServer(t)
 	dir := t.TempDir()

@@ -72,10 +72,10 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	var f retryFailedFlags
 	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (UUID)")
 	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (pdf,docx)")
-	fs.IntVar(&f.batch, "batch", 0, "file ids per retry request (default 100)")
+	fs.IntVar(&f.batch, "batch", 100, "file ids per retry request")
 	fs.IntVar(&f.rpm, "rpm", 400, "requests per minute; 0 = unpaced")
 	fs.BoolVar(&f.wait, "wait", false, "then wait until the retried files are processed")
-	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: pause between polls")
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: pause between polls, more than 0")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -83,18 +83,34 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	if len(rest) > 0 {
 		return a.usageErr("takes no arguments, only flags")
 	}
+	if err := f.check(); err != nil {
+		return err
+	}
 	if err := a.connect(); err != nil {
 		return err
 	}
 	return a.retryFailed(ctx, f)
 }
 
+// check refuses bad flags before anything is sent: the library would refuse some only
+// after the retries (--interval) or name its own options instead of the flags.
+func (f retryFailedFlags) check() error {
+	switch {
+	case f.batch < 1:
+		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
+	case f.rpm < 0:
+		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
+	case f.interval <= 0:
+		// Refused rather than taken as the library's default: 0 would read as "no pause".
+		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
+	}
+	return checkGraph("retry-failed", f.graph)
+}
+
+// retryFailed runs RetryFailed and, with f.wait, WaitProcessed, with flags that check accepted.
 func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	rpm := f.rpm
-	switch {
-	case rpm < 0:
-		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", rpm)}
-	case rpm == 0:
+	if rpm == 0 {
 		rpm = writer.NoRateLimit
 	}
 	prog := newProgress(a.out, a.errOut)
@@ -217,7 +233,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintln(a.out, "\n$ writerfiles retry-failed --wait")
-	if err := a.retryFailed(ctx, retryFailedFlags{rpm: 400, wait: true, interval: 200 * time.Millisecond}); err != nil {
+	if err := a.retryFailed(ctx, retryFailedFlags{batch: 100, rpm: 400, wait: true, interval: 200 * time.Millisecond}); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.out, "\n$ writerfiles list")
