@@ -29,7 +29,7 @@
 // A command checks its arguments before the client is built and before any request, so
 // help and bad input need no key. The API key is read only from the WRITER_API_KEY
 // environment variable, never from a flag.
-// Exit status: 0 success, 1 API error, 2 bad usage or input.
+// Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
 package main
 
 import (
@@ -48,9 +48,9 @@ import (
 
 // Exit statuses.
 const (
-	exitOK       = 0
-	exitAPIError = 1
-	exitUsage    = 2
+	exitOK      = 0
+	exitFailure = 1 // the API, or reading or writing a local file
+	exitUsage   = 2
 )
 
 // command is one command: the usage's line for it, and its function.
@@ -95,7 +95,7 @@ func usage() string {
 	b.WriteString(`
 Global flags may also follow the command. The API key is read from WRITER_API_KEY.
 --fake uses a local fake server and needs no key.
-Exit status: 0 success, 1 API error, 2 bad usage or input.
+Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
 `)
 	return b.String()
 }
@@ -239,7 +239,7 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &ue) || errors.Is(err, writer.ErrInvalidInput) {
 		return exitUsage
 	}
-	return exitAPIError
+	return exitFailure
 }
 
 // helpRequestError is a command's -h or --help: its usage goes to stdout and the exit status is 0.

@@ -73,9 +73,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"get"}, exitUsage},
 		{[]string{"get", "../etc"}, exitUsage},
 		{[]string{"get", doneC}, exitOK},
-		{[]string{"get", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
-		{[]string{"delete", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
-		{[]string{"download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
+		{[]string{"get", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
+		{[]string{"delete", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
+		{[]string{"download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
 		{[]string{"upload", filepath.Join(t.TempDir(), "missing.pdf")}, exitUsage},
 		{[]string{"upload", "a.unknownext"}, exitUsage},
 		{[]string{"retry", "not-a-uuid"}, exitUsage},
@@ -97,7 +97,7 @@ func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
 	newServer(t)
 	t.Setenv("WRITER_API_KEY", "sk-wrong-SECRET-key")
 	code, _, stderr := runCLI(t, "list")
-	if code != exitAPIError || !strings.Contains(stderr, "401") {
+	if code != exitFailure || !strings.Contains(stderr, "401") {
 		t.Errorf("exit %d stderr %q, want 1 and the 401", code, stderr)
 	}
 	t.Setenv("WRITER_API_KEY", "")
@@ -167,7 +167,7 @@ func TestUploadDownloadDelete(t *testing.T) {
 	if code, _, _ := runCLI(t, "delete", f.ID); code != exitOK {
 		t.Fatalf("delete: exit %d", code)
 	}
-	if code, _, stderr := runCLI(t, "get", f.ID); code != exitAPIError || !strings.Contains(stderr, "404") {
+	if code, _, stderr := runCLI(t, "get", f.ID); code != exitFailure || !strings.Contains(stderr, "404") {
 		t.Errorf("get after delete: exit %d %q", code, stderr)
 	}
 }
@@ -206,7 +206,7 @@ func TestRetryFailedBatchErrorExitsOne(t *testing.T) {
 	srv.FailNext(1, writertest.Fault{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}},
 		Body: `{"data":[` + entry(failedA) + `,` + entry(unknown) + `],"has_more":false}`})
 	code, out, stderr := runCLI(t, "retry-failed", "--batch", "1", "--rpm", "0")
-	if code != exitAPIError || !strings.Contains(out, "Request 2: 1 file(s) not accepted.") || !strings.Contains(out, "1 request(s) failed") {
+	if code != exitFailure || !strings.Contains(out, "Request 2: 1 file(s) not accepted.") || !strings.Contains(out, "1 request(s) failed") {
 		t.Errorf("exit %d, stdout %q; want 1, the failed request and the count", code, out)
 	}
 	if !strings.Contains(stderr, "retry of 1 file(s) starting "+unknown+" failed") || !strings.Contains(stderr, "404") {
@@ -466,7 +466,7 @@ func TestDownloadChecksTheOutputPathFirst(t *testing.T) {
 		t.Errorf("the server received %d requests, want none", n)
 	}
 	// A failed download leaves nothing behind.
-	if code, _, _ := runCLI(t, "download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60", "-o", filepath.Join(dir, "x")); code != exitAPIError {
+	if code, _, _ := runCLI(t, "download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60", "-o", filepath.Join(dir, "x")); code != exitFailure {
 		t.Errorf("download of an unknown file: exit %d, want 1", code)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -504,5 +504,30 @@ func TestFakeSamplesHaveContent(t *testing.T) {
 	got, err := os.ReadFile(dst)
 	if err != nil || len(got) == 0 || !strings.Contains(stdout, fmt.Sprintf("Saved %d bytes", len(got))) {
 		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
+	}
+}
+
+// TestDocsAgreeWithUsage: the package doc shows each command's synopsis as the usage does,
+// and the package doc and the README state the usage's exit statuses.
+func TestDocsAgreeWithUsage(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(src), "\npackage main")
+	for _, c := range commands {
+		if !strings.Contains(doc, "//\t"+c.synopsis()) {
+			t.Errorf("the package doc lacks the synopsis %q", c.synopsis())
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const exits = "Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input."
+	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "README": string(readme)} {
+		if !strings.Contains(text, exits) {
+			t.Errorf("the %s does not say %q", name, exits)
+		}
 	}
 }
