@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,23 +13,44 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/writerfiles/writer-go/writer"
 )
 
 // cmdList: writerfiles list [filters] prints every matching file, one per line.
 func cmdList(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs := a.flagSet()
 	status := fs.String("status", "", "only files with this status: in_progress, completed or failed")
 	graph := fs.String("graph", "", "only files in this Knowledge Graph (UUID)")
 	types := fs.String("types", "", "only files with these extensions, comma-separated (pdf,docx)")
 	order := fs.String("order", "", "asc (oldest first) or desc (newest first, the default)")
-	pageSize := fs.Int("page-size", 0, "files per request, 1..100 (default: the server's, 50)")
+	pageSize := fs.Int("page-size", 0, "files per request, 1..100; 0: the server's default, 50")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError{"list takes no arguments, only flags"}
+		return a.usageErr("takes no arguments, only flags")
+	}
+	switch writer.Status(*status) {
+	case "", writer.StatusInProgress, writer.StatusCompleted, writer.StatusFailed:
+	default:
+		return usageError{fmt.Sprintf("list: --status %s is not in_progress, completed or failed", *status)}
+	}
+	switch writer.Order(*order) {
+	case "", writer.OrderAsc, writer.OrderDesc:
+	default:
+		return usageError{fmt.Sprintf("list: --order %s is not asc or desc", *order)}
+	}
+	if *pageSize != 0 && (*pageSize < 1 || *pageSize > 100) {
+		return usageError{fmt.Sprintf("list: --page-size %d is out of range 1..100", *pageSize)}
+	}
+	if err := checkGraph("list", *graph); err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	opts := &writer.ListOptions{Status: writer.Status(*status), GraphID: *graph, FileTypes: splitTypes(*types),
 		Order: writer.Order(*order), Limit: *pageSize}
@@ -36,8 +58,20 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !a.json {
+	if !a.global.json {
 		fmt.Fprintf(a.out, "%d file(s)\n", n)
+	}
+	return nil
+}
+
+// checkGraph checks the value of the command's --graph: "" or a UUID in canonical form
+// (8-4-4-4-12 hexadecimal digits), the form the library accepts.
+func checkGraph(cmd, graph string) error {
+	if graph == "" {
+		return nil
+	}
+	if _, err := uuid.Parse(graph); err != nil || len(graph) != 36 {
+		return usageError{fmt.Sprintf("%s: --graph %s is not a UUID (8-4-4-4-12 hexadecimal digits)", cmd, graph)}
 	}
 	return nil
 }
@@ -49,7 +83,7 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 		if err != nil {
 			return n, err
 		}
-		if n == 0 && !a.json {
+		if n == 0 && !a.global.json {
 			fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", "ID", "STATUS", "CREATED", "NAME")
 		}
 		n++
@@ -60,7 +94,7 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 
 // printFile prints one file: a line of the table, or a JSON object with --json.
 func (a *app) printFile(f writer.File) {
-	if a.json {
+	if a.global.json {
 		_ = json.NewEncoder(a.out).Encode(jsonFile{ID: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIDs: f.GraphIDs, Status: string(f.Status)})
 		return
 	}
@@ -84,22 +118,25 @@ func splitTypes(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// oneID returns the single positional argument of a command that takes a file id.
-func oneID(fs *flag.FlagSet, args []string) (string, error) {
+// oneID parses the command's flags and returns its one positional argument, a file id.
+func (a *app) oneID(fs *flag.FlagSet, args []string) (string, error) {
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return "", err
 	}
 	if len(rest) != 1 {
-		return "", usageError{fmt.Sprintf("%s takes one file id: writerfiles %s ID", fs.Name(), fs.Name())}
+		return "", a.usageErr("takes one file id")
 	}
 	return rest[0], nil
 }
 
 // cmdGet: writerfiles get ID.
 func cmdGet(ctx context.Context, a *app, args []string) error {
-	id, err := oneID(flag.NewFlagSet("get", flag.ContinueOnError), args)
+	id, err := a.oneID(a.flagSet(), args)
 	if err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
 		return err
 	}
 	f, err := a.client.Files.Get(ctx, id)
@@ -112,7 +149,7 @@ func cmdGet(ctx context.Context, a *app, args []string) error {
 
 // showFile prints one file in full.
 func (a *app) showFile(f writer.File) {
-	if a.json {
+	if a.global.json {
 		a.printFile(f)
 		return
 	}
@@ -122,8 +159,11 @@ func (a *app) showFile(f writer.File) {
 
 // cmdDelete: writerfiles delete ID.
 func cmdDelete(ctx context.Context, a *app, args []string) error {
-	id, err := oneID(flag.NewFlagSet("delete", flag.ContinueOnError), args)
+	id, err := a.oneID(a.flagSet(), args)
 	if err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
 		return err
 	}
 	if err := a.client.Files.Delete(ctx, id); err != nil {
@@ -158,7 +198,7 @@ var mediaTypes = map[string]string{
 
 // cmdUpload: writerfiles upload PATH [--graph ID] [--type MIME] [--name NAME].
 func cmdUpload(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("upload", flag.ContinueOnError)
+	fs := a.flagSet()
 	graph := fs.String("graph", "", "add the file to this Knowledge Graph (UUID)")
 	ctype := fs.String("type", "", "the file's media type (default: from its extension)")
 	name := fs.String("name", "", "the name to give the file (default: the base name of PATH)")
@@ -167,14 +207,23 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usageError{"upload takes one path: writerfiles upload PATH [--graph ID] [--type MIME]"}
+		return a.usageErr("takes one path")
 	}
 	path := rest[0]
-	f, err := os.Open(path)
+	if err := checkGraph("upload", *graph); err != nil {
+		return err
+	}
+	// Stat before opening: opening a named pipe would block.
+	fi, err := os.Stat(path)
 	if err != nil {
 		return usageError{fmt.Sprintf("upload: %v", err)}
 	}
-	defer f.Close()
+	switch {
+	case fi.IsDir():
+		return usageError{fmt.Sprintf("upload: %s is a directory; give the path of a file", path)}
+	case !fi.Mode().IsRegular():
+		return usageError{fmt.Sprintf("upload: %s is not a regular file", path)}
+	}
 	if *name == "" {
 		*name = filepath.Base(path)
 	}
@@ -187,6 +236,14 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 			return usageError{fmt.Sprintf("upload: no media type known for %q: pass --type", ext)}
 		}
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return usageError{fmt.Sprintf("upload: %v", err)}
+	}
+	defer f.Close()
+	if err := a.connect(); err != nil {
+		return err
+	}
 	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
 	// streamed, and the upload may be replayed.
 	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
@@ -197,42 +254,77 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// cmdDownload: writerfiles download ID [-o PATH]. A file is written whole or not at all:
-// into a temporary file next to PATH, renamed once the body was read to its end.
+// cmdDownload: writerfiles download ID [-o PATH].
 func cmdDownload(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("download", flag.ContinueOnError)
-	outPath := fs.String("o", "", "save to this path (default: stdout)")
-	id, err := oneID(fs, args)
+	fs := a.flagSet()
+	outPath := fs.String("o", "", "save to this file (default: stdout, unless it is a terminal)")
+	id, err := a.oneID(fs, args)
 	if err != nil {
 		return err
 	}
-	if (*outPath == "" || *outPath == "-") && isTerminal(a.out) {
+	if *outPath != "" && *outPath != "-" {
+		return a.saveDownload(ctx, id, *outPath)
+	}
+	if isTerminal(a.out) {
 		return usageError{"download: stdout is a terminal; pass -o PATH"}
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer d.Body.Close()
-	if *outPath == "" || *outPath == "-" {
-		_, err := io.Copy(a.out, d.Body)
+	_, err = io.Copy(a.out, d.Body)
+	return err
+}
+
+// saveDownload saves a file's content to path, whole or not at all: into a temporary file
+// next to path, renamed once the body was read to its end. The temporary file is created
+// before the request, so a path that cannot be written is refused before anything is sent.
+// A path that is a directory is refused too.
+func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageError{fmt.Sprintf("download: -o %s is a directory; give the path of a file", path)}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".writerfiles-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name would only confuse
+		}
+		return usageError{fmt.Sprintf("download: cannot create -o %s: %v", path, err)}
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = a.connect(); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*outPath), ".writerfiles-*")
+	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
 		return err
 	}
+	defer d.Body.Close()
 	n, err := io.Copy(tmp, d.Body)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *outPath)
-	}
 	if err != nil {
-		_ = os.Remove(tmp.Name())
 		return err
 	}
-	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, *outPath)
+	// CreateTemp makes the file 0600; a saved file gets 0644, what os.Create gives under
+	// the usual umask 022 (this umask is not read: not worth the code).
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, path)
 	return nil
 }

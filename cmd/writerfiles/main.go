@@ -18,7 +18,7 @@
 //	                  retry every failed file, paced, and optionally wait until processed
 //	demo              with --fake: list failed files, retry them, wait, list again
 //
-// Global flags, before the command:
+// Global flags, before the command (or after it, among the command's flags):
 //
 //	--base-url URL   the API's base URL (default WRITER_BASE_URL, else https://api.writer.com);
 //	                 a path prefix is kept
@@ -26,8 +26,10 @@
 //	                 nothing leaves this machine and no key is needed
 //	--json           print files as JSON, one object per line
 //
-// The API key is read only from the WRITER_API_KEY environment variable, never from a flag.
-// Exit status: 0 success, 1 API error, 2 bad usage or input.
+// A command checks its arguments before the client is built and before any request, so
+// help and bad input need no key. The API key is read only from the WRITER_API_KEY
+// environment variable, never from a flag.
+// Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
 package main
 
 import (
@@ -38,36 +40,65 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 
 	"github.com/writerfiles/writer-go/writer"
 )
 
 // Exit statuses.
 const (
-	exitOK       = 0
-	exitAPIError = 1
-	exitUsage    = 2
+	exitOK      = 0
+	exitFailure = 1 // the API, or reading or writing a local file
+	exitUsage   = 2
 )
 
-const usage = `usage: writerfiles [--base-url URL] [--fake] [--json] COMMAND [args]
+// command is one command: the usage's line for it, and its function.
+type command struct {
+	name    string
+	args    string // what follows the name in the synopsis, "" for none
+	summary string // one or more lines
+	run     func(context.Context, *app, []string) error
+}
 
-commands:
-  list [--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]
-                        list files, every page
-  get ID                show one file
-  upload PATH [--graph ID] [--type MIME] [--name NAME]
-                        upload a file (its size is sent as Content-Length)
-  download ID [-o PATH] save a file's content to PATH (default: stdout, if not a terminal)
-  delete ID             delete a file for good
-  retry ID...           ask Writer to process failed files again
-  retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]
-                        retry every failed file (paced at --rpm requests per minute,
-                        default 400, 0 = unpaced); --wait polls until they are processed
-  demo                  with --fake: list failed files, retry them, wait, list again
+// synopsis is the command as the usage shows it, for example "get ID".
+func (c *command) synopsis() string { return strings.TrimSpace(c.name + " " + c.args) }
 
-The API key is read from WRITER_API_KEY. --fake uses a local fake server and needs no key.
-Exit status: 0 success, 1 API error, 2 bad usage or input.
-`
+// commands, in the order the usage lists them.
+var commands = []command{
+	{"list", "[--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]",
+		"list files, every page", cmdList},
+	{"get", "ID", "show one file", cmdGet},
+	{"upload", "PATH [--graph ID] [--type MIME] [--name NAME]",
+		"upload a file (its size is sent as Content-Length)", cmdUpload},
+	{"download", "ID [-o PATH]", "save a file's content to PATH (default: stdout, if not a terminal)", cmdDownload},
+	{"delete", "ID", "delete a file for good", cmdDelete},
+	{"retry", "ID...", "ask Writer to process failed files again", cmdRetry},
+	{"retry-failed", "[--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]",
+		"retry every failed file (paced at --rpm requests per minute,\ndefault 400, 0 = unpaced); --wait polls until they are processed", cmdRetryFailed},
+	{"demo", "", "with --fake: list failed files, retry them, wait, list again", cmdDemo},
+}
+
+// usage is the program's help: each command's synopsis and summary, then the rest.
+func usage() string {
+	const indent = "                        " // where summaries start
+	var b strings.Builder
+	b.WriteString("usage: writerfiles [--base-url URL] [--fake] [--json] COMMAND [args]\n\ncommands:\n")
+	for _, c := range commands {
+		summary := strings.ReplaceAll(c.summary, "\n", "\n"+indent)
+		if s := c.synopsis(); len(s) < len(indent)-2 {
+			fmt.Fprintf(&b, "  %-*s%s\n", len(indent)-2, s, summary)
+		} else {
+			fmt.Fprintf(&b, "  %s\n%s%s\n", s, indent, summary)
+		}
+	}
+	b.WriteString(`
+Global flags may also follow the command. The API key is read from WRITER_API_KEY.
+--fake uses a local fake server and needs no key.
+Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
+`)
+	return b.String()
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -76,86 +107,127 @@ func main() {
 	os.Exit(code)
 }
 
-// app is one invocation: where output goes and the client the command uses.
+// app is one invocation: where output goes, the command, the global flags and, once the
+// command has checked its arguments, the client.
 type app struct {
 	out, errOut io.Writer
-	json        bool // --json
-	client      *writer.Client
-	fake        *fakeServer // nil unless --fake
+	cmd         *command
+	global      globalFlags
+	client      *writer.Client // set by connect
+	fake        *fakeServer    // set by connect with --fake
 }
 
-// commands maps each command name to its function.
-var commands = map[string]func(context.Context, *app, []string) error{
-	"list":         cmdList,
-	"get":          cmdGet,
-	"upload":       cmdUpload,
-	"download":     cmdDownload,
-	"delete":       cmdDelete,
-	"retry":        cmdRetry,
-	"retry-failed": cmdRetryFailed,
-	"demo":         cmdDemo,
+// globalFlags are the flags every command accepts, before or after its name.
+type globalFlags struct {
+	baseURL string // --base-url
+	fake    bool   // --fake
+	json    bool   // --json
 }
 
-// run parses args, runs the command and returns the exit status.
+// register adds the global flags to fs, bound to g. They are set by functions, so
+// registering them sets nothing: a command's FlagSet keeps what was given before the command.
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.Func("base-url", "the API's base `URL` (default: WRITER_BASE_URL, else https://api.writer.com)",
+		func(s string) error { g.baseURL = s; return nil })
+	fs.BoolFunc("fake", "use a local fake File API with sample files; no key needed", setBool(&g.fake))
+	fs.BoolFunc("json", "print files as JSON, one object per line", setBool(&g.json))
+}
+
+// setBool sets *p from a boolean flag's value ("true" without one).
+func setBool(p *bool) func(string) error {
+	return func(s string) error {
+		v, err := strconv.ParseBool(s)
+		*p = v
+		return err
+	}
+}
+
+// run parses the global flags and runs the command, which parses its own arguments and
+// then calls connect. It returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{out: stdout, errOut: stderr}
 	fs := flag.NewFlagSet("writerfiles", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	baseURL := fs.String("base-url", "", "the API's base URL")
-	fake := fs.Bool("fake", false, "use a local fake server with sample files")
-	asJSON := fs.Bool("json", false, "print files as JSON lines")
+	a.global.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
+			fmt.Fprint(stdout, usage())
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "writerfiles: %v\n%s", err, usage)
+		fmt.Fprintf(stderr, "writerfiles: %v\n%s", err, usage())
 		return exitUsage
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return exitUsage
 	}
-	cmd, cmdArgs := fs.Arg(0), fs.Args()[1:]
-	fn, ok := commands[cmd]
-	if !ok {
-		fmt.Fprintf(stderr, "writerfiles: unknown command %q\n%s", cmd, usage)
-		return exitUsage
-	}
-
-	a := &app{out: stdout, errOut: stderr, json: *asJSON}
-	opts := []writer.Option{}
-	if *baseURL != "" {
-		opts = append(opts, writer.WithBaseURL(*baseURL))
-	}
-	if *fake {
-		if *baseURL != "" {
-			fmt.Fprintln(stderr, "writerfiles: --fake and --base-url cannot be used together")
-			return exitUsage
+	name := fs.Arg(0)
+	for i := range commands {
+		if commands[i].name == name {
+			a.cmd = &commands[i]
 		}
-		a.fake = startFake()
-		defer a.fake.Close()
-		// Announced on stderr: stdout may carry JSON or a file's content.
-		fmt.Fprintf(stderr, "Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)
-		opts = append(opts, writer.WithBaseURL(a.fake.URL), writer.WithAPIKey(a.fake.APIKey))
 	}
-	client, err := writer.NewClient(opts...)
-	if err != nil {
-		return fail(stderr, err)
+	if a.cmd == nil {
+		fmt.Fprintf(stderr, "writerfiles: unknown command %q\n%s", name, usage())
+		return exitUsage
 	}
-	a.client = client
-	err = fn(ctx, a, cmdArgs)
+	defer a.close()
+	err := a.cmd.run(ctx, a, fs.Args()[1:])
 	var help helpRequestError
 	if errors.As(err, &help) {
-		help.print(stdout)
+		a.printHelp(stdout, help.fs)
 		return exitOK
 	}
 	return fail(stderr, err)
+}
+
+// flagSet returns a FlagSet for the command, with the global flags on it.
+func (a *app) flagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet(a.cmd.name, flag.ContinueOnError)
+	a.global.register(fs)
+	return fs
+}
+
+// connect builds the client. Every command calls it once its arguments are known to be
+// good, so that help and bad input need no key and the fake starts only when used.
+func (a *app) connect() error {
+	var opts []writer.Option
+	switch {
+	case a.global.fake && a.global.baseURL != "":
+		return usageError{"--fake and --base-url cannot be used together"}
+	case a.global.fake:
+		a.fake = startFake()
+		// Announced on stderr: stdout may carry JSON or a file's content.
+		fmt.Fprintf(a.errOut, "Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)
+		opts = append(opts, writer.WithBaseURL(a.fake.URL), writer.WithAPIKey(a.fake.APIKey))
+	case a.global.baseURL != "":
+		opts = append(opts, writer.WithBaseURL(a.global.baseURL))
+	}
+	client, err := writer.NewClient(opts...)
+	if err != nil {
+		return err
+	}
+	a.client = client
+	return nil
+}
+
+// close stops the fake, if connect started it.
+func (a *app) close() {
+	if a.fake != nil {
+		a.fake.Close()
+	}
 }
 
 // usageError is a command-line mistake: exit status 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// usageErr is a mistake in the command's arguments: "get takes one file id", followed by
+// the command's synopsis.
+func (a *app) usageErr(format string, args ...any) error {
+	return usageError{fmt.Sprintf("%s %s; usage: writerfiles %s", a.cmd.name, fmt.Sprintf(format, args...), a.cmd.synopsis())}
+}
 
 // fail prints err on one line and returns its exit status.
 func fail(stderr io.Writer, err error) int {
@@ -167,7 +239,7 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &ue) || errors.Is(err, writer.ErrInvalidInput) {
 		return exitUsage
 	}
-	return exitAPIError
+	return exitFailure
 }
 
 // helpRequestError is a command's -h or --help: its usage goes to stdout and the exit status is 0.
@@ -175,14 +247,16 @@ type helpRequestError struct{ fs *flag.FlagSet }
 
 func (h helpRequestError) Error() string { return h.fs.Name() + ": help requested" }
 
-func (h helpRequestError) print(w io.Writer) {
-	fmt.Fprintf(w, "usage: writerfiles [global flags] %s [flags] [args]\n\nflags of %s:\n", h.fs.Name(), h.fs.Name())
-	h.fs.SetOutput(w)
-	h.fs.PrintDefaults()
+// printHelp prints the command's synopsis and summary, as the usage shows them, and its flags.
+func (a *app) printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: writerfiles [global flags] %s\n\n%s\n\nflags (global ones too, before or after the command):\n",
+		a.cmd.synopsis(), strings.ReplaceAll(a.cmd.summary, "\n", " "))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 // parseFlags parses a command's flags, which may come before, between or after its
-// positional arguments, and returns the positional arguments.
+// positional arguments, and returns the positional arguments. "--" ends the flags.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var positional []string
@@ -191,7 +265,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, helpRequestError{fs}
 			}
-			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+			return nil, usageError{fmt.Sprintf("%s: %v (writerfiles %s -h lists its flags)", fs.Name(), err, fs.Name())}
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {

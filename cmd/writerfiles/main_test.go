@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -72,9 +73,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"get"}, exitUsage},
 		{[]string{"get", "../etc"}, exitUsage},
 		{[]string{"get", doneC}, exitOK},
-		{[]string{"get", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
-		{[]string{"delete", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
-		{[]string{"download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitAPIError},
+		{[]string{"get", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
+		{[]string{"delete", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
+		{[]string{"download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, exitFailure},
 		{[]string{"upload", filepath.Join(t.TempDir(), "missing.pdf")}, exitUsage},
 		{[]string{"upload", "a.unknownext"}, exitUsage},
 		{[]string{"retry", "not-a-uuid"}, exitUsage},
@@ -96,7 +97,7 @@ func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
 	newServer(t)
 	t.Setenv("WRITER_API_KEY", "sk-wrong-SECRET-key")
 	code, _, stderr := runCLI(t, "list")
-	if code != exitAPIError || !strings.Contains(stderr, "401") {
+	if code != exitFailure || !strings.Contains(stderr, "401") {
 		t.Errorf("exit %d stderr %q, want 1 and the 401", code, stderr)
 	}
 	t.Setenv("WRITER_API_KEY", "")
@@ -166,7 +167,7 @@ func TestUploadDownloadDelete(t *testing.T) {
 	if code, _, _ := runCLI(t, "delete", f.ID); code != exitOK {
 		t.Fatalf("delete: exit %d", code)
 	}
-	if code, _, stderr := runCLI(t, "get", f.ID); code != exitAPIError || !strings.Contains(stderr, "404") {
+	if code, _, stderr := runCLI(t, "get", f.ID); code != exitFailure || !strings.Contains(stderr, "404") {
 		t.Errorf("get after delete: exit %d %q", code, stderr)
 	}
 }
@@ -205,7 +206,7 @@ func TestRetryFailedBatchErrorExitsOne(t *testing.T) {
 	srv.FailNext(1, writertest.Fault{Status: 200, Header: map[string][]string{"Content-Type": {"application/json"}},
 		Body: `{"data":[` + entry(failedA) + `,` + entry(unknown) + `],"has_more":false}`})
 	code, out, stderr := runCLI(t, "retry-failed", "--batch", "1", "--rpm", "0")
-	if code != exitAPIError || !strings.Contains(out, "Request 2: 1 file(s) not accepted.") || !strings.Contains(out, "1 request(s) failed") {
+	if code != exitFailure || !strings.Contains(out, "Request 2: 1 file(s) not accepted.") || !strings.Contains(out, "1 request(s) failed") {
 		t.Errorf("exit %d, stdout %q; want 1, the failed request and the count", code, out)
 	}
 	if !strings.Contains(stderr, "retry of 1 file(s) starting "+unknown+" failed") || !strings.Contains(stderr, "404") {
@@ -305,7 +306,228 @@ func TestRetryCountsDistinctIDs(t *testing.T) {
 func TestCommandHelpGoesToStdout(t *testing.T) {
 	newServer(t)
 	code, stdout, _ := runCLI(t, "list", "--help")
-	if code != exitOK || !strings.Contains(stdout, "flags of list") || !strings.Contains(stdout, "-status") {
+	if code != exitOK || !strings.Contains(stdout, "list [--status S]") || !strings.Contains(stdout, "-status") {
 		t.Errorf("list --help = exit %d, stdout %q; want 0 and list's flags", code, stdout)
+	}
+}
+
+// sampleFailed is a failed file among the fake's samples (fake.go).
+const sampleFailed = "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f"
+
+func TestCommandHelpNeedsNoKey(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	for _, args := range [][]string{
+		{"list", "--help"}, {"get", "-h"}, {"upload", "-h"}, {"download", "-h"}, {"delete", "-h"},
+		{"retry", "--help"}, {"retry", "-h", failedA}, {"retry-failed", "-h"}, {"demo", "--help"},
+		{"--fake", "get", "-h"},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		name := args[0]
+		if name == "--fake" {
+			name = args[1]
+		}
+		if code != exitOK || stderr != "" {
+			t.Errorf("writerfiles %v: exit %d, stderr %q; want 0 and nothing on stderr", args, code, stderr)
+		}
+		// The synopsis line, as the top usage shows it, then the flags, the global ones too.
+		if !strings.Contains(stdout, "usage: writerfiles [global flags] "+name) || !strings.Contains(stdout, "-fake") {
+			t.Errorf("writerfiles %v printed %q; want its synopsis and flags", args, stdout)
+		}
+	}
+	if _, stdout, _ := runCLI(t, "get", "-h"); !strings.Contains(stdout, "get ID") {
+		t.Errorf("get -h printed %q; want the synopsis naming ID", stdout)
+	}
+	// A global flag given before the command is not the command's default.
+	if _, stdout, _ := runCLI(t, "--fake", "get", "-h"); strings.Contains(stdout, "default true") {
+		t.Errorf("--fake get -h printed %q; want no default for -fake", stdout)
+	}
+}
+
+func TestDemoWithoutFakeSaysSo(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, _, stderr := runCLI(t, "demo")
+	if code != exitUsage || !strings.Contains(stderr, "demo runs only against the local fake") {
+		t.Errorf("demo without --fake: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestGlobalFlagsAfterTheCommand(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, stdout, stderr := runCLI(t, "get", sampleFailed, "--fake")
+	if code != exitOK || !strings.Contains(stdout, sampleFailed) {
+		t.Errorf("get ID --fake: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{"list", "--json", "--fake"}, {"--fake", "list", "--json"}, {"--json", "--fake", "list"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		lines := strings.Split(strings.TrimSpace(stdout), "\n")
+		if code != exitOK || len(lines) != len(sampleFiles) {
+			t.Fatalf("writerfiles %v: exit %d, stdout %q, stderr %q; want %d JSON lines", args, code, stdout, stderr, len(sampleFiles))
+		}
+		var f jsonFile
+		if err := json.Unmarshal([]byte(lines[0]), &f); err != nil || f.ID == "" {
+			t.Errorf("writerfiles %v: line %q: %+v, %v", args, lines[0], f, err)
+		}
+	}
+}
+
+func TestFakeIsStartedOnlyWhenNeededAndClosed(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	if _, _, stderr := runCLI(t, "--fake", "get"); strings.Contains(stderr, "fake Writer File API at") {
+		t.Errorf("get without an id started the fake: %q", stderr)
+	}
+	code, _, stderr := runCLI(t, "--fake", "get", sampleFailed)
+	_, after, ok := strings.Cut(stderr, "fake Writer File API at ")
+	if code != exitOK || !ok {
+		t.Fatalf("exit %d, stderr %q; want the fake's address", code, stderr)
+	}
+	addr, _, _ := strings.Cut(after, " ")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, addr+"/v1/files", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("the fake at %s still answers after run returned", addr)
+	}
+}
+
+func TestRetryParsesFlags(t *testing.T) {
+	srv := newServer(t)
+	for _, args := range [][]string{{"retry", "--help"}, {"retry", "-h"}} {
+		if code, stdout, _ := runCLI(t, args...); code != exitOK || !strings.Contains(stdout, "retry ID...") {
+			t.Errorf("writerfiles %v: exit %d, stdout %q; want 0 and the help", args, code, stdout)
+		}
+	}
+	if code, _, stderr := runCLI(t, "retry", "--", failedA); code != exitOK {
+		t.Errorf("retry -- ID: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "retry", "--nope", failedA); code != exitUsage || !strings.Contains(stderr, "-nope") {
+		t.Errorf("retry --nope: exit %d, stderr %q; want 2 naming the flag", code, stderr)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("the server received %d requests, want 1 (from retry -- ID)", n)
+	}
+}
+
+func TestFakeRetryPrintsNothingBeforeTheIDsAreGood(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	code, stdout, _ := runCLI(t, "--fake", "retry", sampleFailed, "not-a-uuid")
+	if code != exitUsage || stdout != "" {
+		t.Errorf("--fake retry with a bad id: exit %d, stdout %q; want 2 and nothing", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "--fake", "retry", sampleFailed)
+	before, accepted := strings.Index(stdout, "Files before:"), strings.Index(stdout, "Writer accepted")
+	after := strings.Index(stdout, "Files after:")
+	if code != exitOK || before < 0 || accepted < before || after < accepted {
+		t.Errorf("--fake retry: exit %d, stdout %q; want the table before, the acceptance, the table after", code, stdout)
+	}
+}
+
+// TestFlagsAreCheckedBeforeSending: each bad flag exits 2 before any request, with a message
+// naming the flag as the user wrote it, not a Go option.
+func TestFlagsAreCheckedBeforeSending(t *testing.T) {
+	srv := newServer(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "--page-size", "1000"}, "--page-size 1000"},
+		{[]string{"list", "--page-size", "-1"}, "--page-size -1"},
+		{[]string{"list", "--status", "done"}, "--status done"},
+		{[]string{"list", "--order", "up"}, "--order up"},
+		{[]string{"list", "--graph", "nope"}, "--graph nope"},
+		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, "--interval -1s"},
+		{[]string{"retry-failed", "--wait", "--interval", "0"}, "--interval 0s"},
+		{[]string{"retry-failed", "--rpm", "-5"}, "--rpm -5"},
+		{[]string{"retry-failed", "--batch", "-1"}, "--batch -1"},
+		{[]string{"retry-failed", "--batch", "0"}, "--batch 0"},
+		{[]string{"retry-failed", "--graph", "nope"}, "--graph nope"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "Options.") {
+			t.Errorf("writerfiles %v: exit %d, stderr %q; want 2 and a message naming %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+}
+
+func TestDownloadChecksTheOutputPathFirst(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	for _, out := range []string{dir, filepath.Join(dir, "missing", "c.txt")} {
+		if code, _, stderr := runCLI(t, "download", doneC, "-o", out); code != exitUsage || !strings.Contains(stderr, out) {
+			t.Errorf("download -o %s: exit %d, stderr %q; want 2 naming the path", out, code, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+	// A failed download leaves nothing behind.
+	if code, _, _ := runCLI(t, "download", "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60", "-o", filepath.Join(dir, "x")); code != exitFailure {
+		t.Errorf("download of an unknown file: exit %d, want 1", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("after a failed download the directory holds %v, want nothing", entries)
+	}
+	dst := filepath.Join(dir, "c.txt")
+	if code, _, stderr := runCLI(t, "download", doneC, "-o", dst); code != exitOK {
+		t.Fatalf("download: exit %d, stderr %q", code, stderr)
+	}
+	fi, err := os.Stat(dst)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("saved file: %v, %v; want mode 0644", fi, err)
+	}
+}
+
+func TestUploadRefusesWhatIsNotAFile(t *testing.T) {
+	srv := newServer(t)
+	for _, path := range []string{t.TempDir(), os.DevNull} {
+		if code, _, stderr := runCLI(t, "upload", path, "--type", "text/plain"); code != exitUsage || !strings.Contains(stderr, path) {
+			t.Errorf("upload %s: exit %d, stderr %q; want 2 naming the path", path, code, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the server received %d requests, want none", n)
+	}
+}
+
+func TestFakeSamplesHaveContent(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	dst := filepath.Join(t.TempDir(), "handbook")
+	code, stdout, stderr := runCLI(t, "--fake", "download", sampleFailed, "-o", dst)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil || len(got) == 0 || !strings.Contains(stdout, fmt.Sprintf("Saved %d bytes", len(got))) {
+		t.Errorf("saved %d bytes (%v), stdout %q; want some content", len(got), err, stdout)
+	}
+}
+
+// TestDocsAgreeWithUsage: the package doc shows each command's synopsis as the usage does,
+// and the package doc and the README state the usage's exit statuses.
+func TestDocsAgreeWithUsage(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(src), "\npackage main")
+	for _, c := range commands {
+		if !strings.Contains(doc, "//\t"+c.synopsis()) {
+			t.Errorf("the package doc lacks the synopsis %q", c.synopsis())
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const exits = "Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input."
+	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "README": string(readme)} {
+		if !strings.Contains(text, exits) {
+			t.Errorf("the %s does not say %q", name, exits)
+		}
 	}
 }

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,28 +13,38 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// cmdRetry: writerfiles retry ID... sends one POST /v1/files/retry with the ids.
+// cmdRetry: writerfiles retry ID... sends one POST /v1/files/retry with the ids. With
+// --fake it shows the files before and after, once Writer accepted the ids.
 func cmdRetry(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 {
-		return usageError{"retry needs at least one file id: writerfiles retry ID..."}
-	}
-	if a.fake != nil {
-		a.showFake("before", args)
-	}
-	if err := a.client.Files.Retry(ctx, args); err != nil {
+	ids, err := parseFlags(a.flagSet(), args)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(args))
+	if len(ids) == 0 {
+		return a.usageErr("needs at least one file id")
+	}
+	if err := a.connect(); err != nil {
+		return err
+	}
+	var before bytes.Buffer
 	if a.fake != nil {
-		a.showFake("after", args)
+		a.showFake(&before, "before", ids)
+	}
+	if err := a.client.Files.Retry(ctx, ids); err != nil {
+		return err
+	}
+	_, _ = before.WriteTo(a.out)
+	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(ids))
+	if a.fake != nil {
+		a.showFake(a.out, "after", ids)
 	}
 	return nil
 }
 
-// showFake prints the fake's view of the given files.
-func (a *app) showFake(when string, ids []string) {
-	fmt.Fprintf(a.out, "\nFiles %s:\n", when)
-	tw := tabwriter.NewWriter(a.out, 2, 4, 2, ' ', 0)
+// showFake prints to w the fake's view of the given files.
+func (a *app) showFake(w io.Writer, when string, ids []string) {
+	fmt.Fprintf(w, "\nFiles %s:\n", when)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  ID\tNAME\tSTATUS")
 	for _, id := range ids {
 		f, ok := a.fake.File(id)
@@ -58,30 +68,49 @@ type retryFailedFlags struct {
 // cmdRetryFailed: writerfiles retry-failed [flags] retries every failed file, with a
 // progress line, a summary and, with --wait, the outcome of processing.
 func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
-	fs := flag.NewFlagSet("retry-failed", flag.ContinueOnError)
+	fs := a.flagSet()
 	var f retryFailedFlags
 	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (UUID)")
 	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (pdf,docx)")
-	fs.IntVar(&f.batch, "batch", 0, "file ids per retry request (default 100)")
+	fs.IntVar(&f.batch, "batch", 100, "file ids per retry request")
 	fs.IntVar(&f.rpm, "rpm", 400, "requests per minute; 0 = unpaced")
 	fs.BoolVar(&f.wait, "wait", false, "then wait until the retried files are processed")
-	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: pause between polls")
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: pause between polls, more than 0")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
-		return usageError{"retry-failed takes no arguments, only flags"}
+		return a.usageErr("takes no arguments, only flags")
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	return a.retryFailed(ctx, f)
 }
 
+// check refuses bad flags before anything is sent: the library would refuse some only
+// after the retries (--interval) or name its own options instead of the flags.
+func (f retryFailedFlags) check() error {
+	switch {
+	case f.batch < 1:
+		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
+	case f.rpm < 0:
+		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
+	case f.interval <= 0:
+		// Refused rather than taken as the library's default: 0 would read as "no pause".
+		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
+	}
+	return checkGraph("retry-failed", f.graph)
+}
+
+// retryFailed runs RetryFailed and, with f.wait, WaitProcessed, with flags that check accepted.
 func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	rpm := f.rpm
-	switch {
-	case rpm < 0:
-		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", rpm)}
-	case rpm == 0:
+	if rpm == 0 {
 		rpm = writer.NoRateLimit
 	}
 	prog := newProgress(a.out, a.errOut)
@@ -186,22 +215,29 @@ func (p *progress) done() {
 // cmdDemo: writerfiles --fake demo runs the whole workflow against the fake: list the
 // failed files, retry them all, wait until processed, list every file again.
 func cmdDemo(ctx context.Context, a *app, args []string) error {
-	if a.fake == nil {
+	rest, err := parseFlags(a.flagSet(), args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return a.usageErr("takes no arguments")
+	}
+	if !a.global.fake {
 		return usageError{"demo runs only against the local fake: writerfiles --fake demo"}
 	}
-	if len(args) > 0 {
-		return usageError{"demo takes no arguments"}
+	if err := a.connect(); err != nil {
+		return err
 	}
 	fmt.Fprintln(a.out, "$ writerfiles list --status failed")
 	if _, err := a.printFiles(ctx, &writer.ListOptions{Status: writer.StatusFailed}); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.out, "\n$ writerfiles retry-failed --wait")
-	if err := a.retryFailed(ctx, retryFailedFlags{rpm: 400, wait: true, interval: 200 * time.Millisecond}); err != nil {
+	if err := a.retryFailed(ctx, retryFailedFlags{batch: 100, rpm: 400, wait: true, interval: 200 * time.Millisecond}); err != nil {
 		return err
 	}
 	fmt.Fprintln(a.out, "\n$ writerfiles list")
-	_, err := a.printFiles(ctx, nil)
+	_, err = a.printFiles(ctx, nil)
 	return err
 }
 
