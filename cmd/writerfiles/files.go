@@ -46,6 +46,9 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	if *pageSize != 0 && (*pageSize < 1 || *pageSize > 100) {
 		return usageError{fmt.Sprintf("list: --page-size %d is out of range 1..100", *pageSize)}
 	}
+	if err := checkTypes("list", *types); err != nil {
+		return err
+	}
 	if err := checkGraph("list", *graph); err != nil {
 		return err
 	}
@@ -64,14 +67,28 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// checkGraph checks the value of the command's --graph: "" or a UUID in canonical form
-// (8-4-4-4-12 hexadecimal digits), the form the library accepts.
+// checkGraph checks the value of the command's --graph: "" or a UUID.
 func checkGraph(cmd, graph string) error {
-	if graph == "" {
-		return nil
+	if graph != "" && !isUUID(graph) {
+		return usageError{fmt.Sprintf("%s: --graph %q is not a UUID (8-4-4-4-12 hexadecimal digits)", cmd, graph)}
 	}
-	if _, err := uuid.Parse(graph); err != nil || len(graph) != 36 {
-		return usageError{fmt.Sprintf("%s: --graph %s is not a UUID (8-4-4-4-12 hexadecimal digits)", cmd, graph)}
+	return nil
+}
+
+// isUUID reports whether s is a UUID in canonical form (8-4-4-4-12 hexadecimal digits, either
+// case), the form the library accepts.
+func isUUID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
+
+// checkTypes checks the value of the command's --types: "" or extensions without dot or
+// space, separated by commas.
+func checkTypes(cmd, types string) error {
+	for i, t := range splitTypes(types) {
+		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r <= ' ' || r == '.' || r == 0x7f }) {
+			return usageError{fmt.Sprintf("%s: --types %q: entry %d (%q) is not an extension such as pdf (no dot, no space)", cmd, types, i+1, t)}
+		}
 	}
 	return nil
 }
@@ -283,12 +300,20 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 // saveDownload saves a file's content to path, whole or not at all: into a temporary file
 // next to path, renamed once the body was read to its end. The temporary file is created
 // before the request, so a path that cannot be written is refused before anything is sent.
-// A path that is a directory is refused too.
+// A path that is a directory is refused too. An existing file keeps its permissions, and a
+// symbolic link to one is followed: the file it names is replaced.
 func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usageError{fmt.Sprintf("download: -o %s is a directory; give the path of a file", path)}
+	target, mode := path, os.FileMode(0o644) // 0644: what os.Create gives under the usual umask 022
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		target = real
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".writerfiles-*")
+	if fi, err := os.Stat(target); err == nil {
+		if fi.IsDir() {
+			return usageError{fmt.Sprintf("download: -o %s is a directory; give the path of a file", path)}
+		}
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".writerfiles-*")
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -314,15 +339,13 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	if err != nil {
 		return err
 	}
-	// CreateTemp makes the file 0600; a saved file gets 0644, what os.Create gives under
-	// the usual umask 022 (this umask is not read: not worth the code).
-	if err = tmp.Chmod(0o644); err != nil {
+	if err = tmp.Chmod(mode); err != nil { // CreateTemp made it 0600
 		return err
 	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = os.Rename(tmp.Name(), target); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, path)

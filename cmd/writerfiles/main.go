@@ -26,10 +26,11 @@
 //	                 nothing leaves this machine and no key is needed
 //	--json           print files as JSON, one object per line
 //
-// A command checks its arguments before the client is built and before any request, so
-// help and bad input need no key. The API key is read only from the WRITER_API_KEY
+// A command checks its flags, its arguments and the local files it reads or writes before
+// the client is built, so help and such mistakes need no key (the file id of get, delete
+// and download is checked by the library, also before any request). The API key is read only from the WRITER_API_KEY
 // environment variable, never from a flag.
-// Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
+// Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 package main
 
 import (
@@ -95,7 +96,7 @@ func usage() string {
 	b.WriteString(`
 Global flags may also follow the command. The API key is read from WRITER_API_KEY.
 --fake uses a local fake server and needs no key.
-Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input.
+Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 `)
 	return b.String()
 }
@@ -158,7 +159,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, usage())
+		fmt.Fprintf(stderr, "writerfiles: no command given\n%s", usage())
 		return exitUsage
 	}
 	name := fs.Arg(0)

@@ -265,8 +265,8 @@ func TestBadIDExitsTwoWithoutSending(t *testing.T) {
 	if code != exitUsage {
 		t.Fatalf("writerfiles retry with a bad id exited %d, want %d", code, exitUsage)
 	}
-	if !strings.Contains(stderr, "file_ids[1]") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
-		t.Errorf("stderr = %q, want one line naming file_ids[1]", stderr)
+	if !strings.Contains(stderr, `file id 2 ("not-a-uuid")`) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Errorf("stderr = %q, want one line naming file id 2", stderr)
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the server received %d requests, want none", n)
@@ -411,9 +411,13 @@ func TestRetryParsesFlags(t *testing.T) {
 
 func TestFakeRetryPrintsNothingBeforeTheIDsAreGood(t *testing.T) {
 	t.Setenv("WRITER_API_KEY", "")
-	code, stdout, _ := runCLI(t, "--fake", "retry", sampleFailed, "not-a-uuid")
-	if code != exitUsage || stdout != "" {
-		t.Errorf("--fake retry with a bad id: exit %d, stdout %q; want 2 and nothing", code, stdout)
+	code, stdout, stderr := runCLI(t, "--fake", "retry", sampleFailed, "not-a-uuid")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, `file id 2 ("not-a-uuid") is not a UUID`) || strings.Contains(stderr, "fake") {
+		t.Errorf("--fake retry with a bad id: exit %d, stdout %q, stderr %q; want 2, nothing on stdout, the id named, no fake started", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, "retry", "not-a-uuid")
+	if code != exitUsage || !strings.Contains(stderr, `file id 1 ("not-a-uuid")`) {
+		t.Errorf("retry with a bad id and no key: exit %d, stderr %q; want 2 and the id named", code, stderr)
 	}
 	code, stdout, _ = runCLI(t, "--fake", "retry", sampleFailed)
 	before, accepted := strings.Index(stdout, "Files before:"), strings.Index(stdout, "Writer accepted")
@@ -435,13 +439,15 @@ func TestFlagsAreCheckedBeforeSending(t *testing.T) {
 		{[]string{"list", "--page-size", "-1"}, "--page-size -1"},
 		{[]string{"list", "--status", "done"}, "--status done"},
 		{[]string{"list", "--order", "up"}, "--order up"},
-		{[]string{"list", "--graph", "nope"}, "--graph nope"},
+		{[]string{"list", "--graph", "nope"}, `--graph "nope"`},
+		{[]string{"list", "--types", "pdf,,docx"}, `--types "pdf,,docx": entry 2`},
+		{[]string{"retry-failed", "--types", ".pdf"}, `--types ".pdf": entry 1`},
 		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, "--interval -1s"},
 		{[]string{"retry-failed", "--wait", "--interval", "0"}, "--interval 0s"},
 		{[]string{"retry-failed", "--rpm", "-5"}, "--rpm -5"},
 		{[]string{"retry-failed", "--batch", "-1"}, "--batch -1"},
 		{[]string{"retry-failed", "--batch", "0"}, "--batch 0"},
-		{[]string{"retry-failed", "--graph", "nope"}, "--graph nope"},
+		{[]string{"retry-failed", "--graph", "nope"}, `--graph "nope"`},
 	}
 	for _, tt := range tests {
 		code, _, stderr := runCLI(t, tt.args...)
@@ -479,6 +485,31 @@ func TestDownloadChecksTheOutputPathFirst(t *testing.T) {
 	fi, err := os.Stat(dst)
 	if err != nil || fi.Mode().Perm() != 0o644 {
 		t.Errorf("saved file: %v, %v; want mode 0644", fi, err)
+	}
+}
+
+// TestDownloadOverAnExistingFile: a file saved over an existing one keeps that file's
+// permissions, and a symbolic link is followed: the file it names gets the content.
+func TestDownloadOverAnExistingFile(t *testing.T) {
+	newServer(t)
+	dir := t.TempDir()
+	private, link := filepath.Join(dir, "private.txt"), filepath.Join(dir, "link.txt")
+	if err := os.WriteFile(private, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(private, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "download", doneC, "-o", link); code != exitOK {
+		t.Fatalf("download -o %s: exit %d, stderr %q", link, code, stderr)
+	}
+	got, err := os.ReadFile(private)
+	fi, serr := os.Stat(private)
+	if err != nil || serr != nil || string(got) != "hello, c" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s after the download: %q %v, mode %v %v; want the content, mode 0600", private, got, err, fi.Mode(), serr)
+	}
+	if li, err := os.Lstat(link); err != nil || li.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s after the download: %v, %v; want it still a symbolic link", link, li, err)
 	}
 }
 
@@ -524,7 +555,7 @@ func TestDocsAgreeWithUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const exits = "Exit status: 0 success, 1 failure (the API or a local file), 2 bad usage or input."
+	const exits = "Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input."
 	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "README": string(readme)} {
 		if !strings.Contains(text, exits) {
 			t.Errorf("the %s does not say %q", name, exits)

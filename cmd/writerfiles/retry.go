@@ -23,6 +23,11 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if len(ids) == 0 {
 		return a.usageErr("needs at least one file id")
 	}
+	for i, id := range ids {
+		if !isUUID(id) {
+			return usageError{fmt.Sprintf("retry: file id %d (%q) is not a UUID (8-4-4-4-12 hexadecimal digits)", i+1, id)}
+		}
+	}
 	if err := a.connect(); err != nil {
 		return err
 	}
@@ -100,9 +105,12 @@ func (f retryFailedFlags) check() error {
 		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
 	case f.rpm < 0:
 		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
-	case f.interval <= 0:
+	case f.wait && f.interval <= 0:
 		// Refused rather than taken as the library's default: 0 would read as "no pause".
 		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
+	}
+	if err := checkTypes("retry-failed", f.types); err != nil {
+		return err
 	}
 	return checkGraph("retry-failed", f.graph)
 }
