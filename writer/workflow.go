@@ -23,7 +23,7 @@ const (
 	defaultPollInterval      = 2 * time.Second // between rounds of WaitProcessed
 	maxSlowDowns             = 8               // 429 answers in a row to one call before it fails
 	slowDownPause            = time.Second     // wait after a 429 that carries no wait hint
-	minPace                  = rate.Limit(0.1) // requests per second the pace never drops below
+	minPace                  = rate.Limit(0.1) // requests per second a slow-down stops at (or the configured pace, if lower)
 )
 
 // What a RetryFailedReport keeps of things that could be as many as the files.
@@ -71,8 +71,8 @@ type RetryFailedProgress struct {
 	// still to come are for the retry requests of the files found but not yet sent.
 	ListingDone bool
 	// Batch holds the ids of the retry request just sent (UUIDs in canonical lower case),
-	// and BatchErr its outcome (nil: accepted). Both are empty in a call made after a list page. Batch is valid only
-	// during the call.
+	// and BatchErr its outcome (nil: accepted). Both are empty in a call made after a list
+	// page. Batch is valid only during the call.
 	Batch    []string
 	BatchErr error
 }
@@ -150,10 +150,10 @@ type BatchError struct {
 // Pacing: every HTTP call waits for a token of a limiter at opts.RequestsPerMinute (default
 // 400, Writer's limit per account). Each call is retried by the client's retry policy
 // (Retry-After honoured). When a call still ends with 429, the run halves its pace (never
-// below 6 requests per minute), waits the server's Retry-After (1 s without one) and sends
-// the call again, up to 8 times in a row; a server asking to wait longer than the policy's
-// MaxRetryAfter ends that call. Each call that is not refused gives back a twentieth of the
-// configured pace, up to the configured pace.
+// below 6 requests per minute, or the configured pace if that is lower), waits the server's
+// Retry-After (1 s without one) and sends the call again, up to 8 times in a row; a server
+// asking to wait longer than the policy's MaxRetryAfter ends that call. Each call that is not
+// refused gives back a twentieth of the configured pace, up to the configured pace.
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A
 // failed list page ends the run with its *Error (ErrBadRequest, for example, if someone
@@ -300,8 +300,9 @@ func (r *failedRun) take(f File, afterAt time.Time) (uuid.UUID, bool) {
 }
 
 // send sends one retry request with ids and records its outcome. It returns an error
-// only when the run must stop: ErrUnauthorized, ErrForbidden, or the end of ctx. A request
-// that ctx ended before it was sent is not counted.
+// only when the run must stop: ErrUnauthorized, ErrForbidden, the end of ctx, or a next
+// request due after ctx's deadline. A request that ctx ended before it was sent is not
+// counted.
 func (r *failedRun) send(ctx context.Context, ids []uuid.UUID, listingDone bool) error {
 	batch := uuidStrings(ids)
 	sent := false
@@ -322,7 +323,7 @@ func (r *failedRun) send(ctx context.Context, ids []uuid.UUID, listingDone bool)
 		}
 	}
 	r.report(batch, err, listingDone)
-	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
+	if err != nil && (ctx.Err() != nil || errors.Is(err, errDueAfterDeadline) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
 		return err
 	}
 	return nil
@@ -472,7 +473,7 @@ func (p *pacer) do(ctx context.Context, fn func() error) error {
 		}
 		p.slowDowns++
 		if p.lim != nil {
-			p.lim.SetLimit(max(p.lim.Limit()/2, minPace))
+			p.lim.SetLimit(max(p.lim.Limit()/2, min(minPace, p.pace)))
 		}
 		pause := e.RetryAfter
 		if pause <= 0 {
@@ -495,6 +496,10 @@ func stopped(last *Error, err error) error {
 	return last
 }
 
+// errDueAfterDeadline: the limiter's next token comes after ctx's deadline, so no request
+// can be sent in time; the error also matches context.DeadlineExceeded.
+var errDueAfterDeadline = errors.New("writer: the next request is due after the context's deadline")
+
 // wait waits for the limiter's next token, or until ctx ends.
 func (p *pacer) wait(ctx context.Context) error {
 	if p.lim == nil {
@@ -505,7 +510,7 @@ func (p *pacer) wait(ctx context.Context) error {
 			return context.Cause(ctx)
 		}
 		// The limiter refuses a wait that would outlast ctx's deadline.
-		return fmt.Errorf("writer: the next request is due after the context's deadline: %w", context.DeadlineExceeded)
+		return fmt.Errorf("%w: %w", errDueAfterDeadline, context.DeadlineExceeded)
 	}
 	return nil
 }

@@ -28,8 +28,8 @@
 //
 // A command checks its flags, its arguments and the local files it reads or writes before
 // the client is built, so help and such mistakes need no key (the file id of get, delete
-// and download is checked by the library, also before any request). The API key is read only from the WRITER_API_KEY
-// environment variable, never from a flag.
+// and download is checked by the library, also before any request). The API key is read
+// only from the WRITER_API_KEY environment variable, never from a flag.
 // Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 package main
 
