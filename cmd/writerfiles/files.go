@@ -304,8 +304,8 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 // symbolic link to one is followed: the file it names is replaced.
 func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	target, mode := path, os.FileMode(0o644) // 0644: what os.Create gives under the usual umask 022
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		target = real
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
 	}
 	if fi, err := os.Stat(target); err == nil {
 		if fi.IsDir() {
