@@ -39,6 +39,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strconv"
@@ -192,7 +193,7 @@ func (a *app) flagSet() *flag.FlagSet {
 // connect builds the client. Every command calls it once its arguments are known to be
 // good, so that help and bad input need no key and the fake starts only when used.
 func (a *app) connect() error {
-	var opts []writer.Option
+	opts := []writer.Option{writer.WithLogger(slog.New(newWaitNotices(a.errOut)))}
 	switch {
 	case a.global.fake && a.global.baseURL != "":
 		return usageError{"--fake and --base-url cannot be used together"}
