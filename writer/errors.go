@@ -116,14 +116,11 @@ func (e *Error) Error() string {
 	b.WriteString("writer: ")
 	if e.Operation != "" {
 		if endpoint, ok := endpoints[e.Operation]; ok {
-			b.WriteString(endpoint)
-			b.WriteString(" (")
-			b.WriteString(e.Operation)
-			b.WriteString("): ")
+			b.WriteString(endpoint + " (" + e.Operation + ")")
 		} else {
 			b.WriteString(oneLine(e.Operation, 64))
-			b.WriteString(": ")
 		}
+		b.WriteString(": ")
 	}
 	if e.StatusCode != 0 {
 		b.WriteString("status ")

@@ -95,7 +95,7 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		folded = append(folded, binary.LittleEndian.Uint64(u[:8])^binary.LittleEndian.Uint64(u[8:]))
+		folded = append(folded, fold(u))
 	}
 	if !hasRepeats(folded) {
 		return ids, nil
@@ -117,6 +117,11 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 
 // foldedOnStack is how many ids checkUUIDs checks for repeats without allocating.
 const foldedOnStack = 128
+
+// fold is the word hasRepeats compares for u: its two 64-bit halves XORed.
+func fold(u uuid.UUID) uint64 {
+	return binary.LittleEndian.Uint64(u[:8]) ^ binary.LittleEndian.Uint64(u[8:])
+}
 
 // hasRepeats reports whether folded, each UUID's two 64-bit halves XORed, holds a value
 // twice. Equal UUIDs fold to equal words, so false means no UUID repeats; true means one
