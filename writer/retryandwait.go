@@ -62,13 +62,13 @@ type waitRun struct {
 	tick      time.Duration
 	qProgress listQuery // status=in_progress with the run's filters
 
-	pending   int // files in_progress when last seen
-	settled   int // files that left in_progress, outcome not read
-	completed int // files that left in_progress and are not failed
-	again     int // files failed again
-	others  int  // files not the run's in the last in_progress listing
-	noList  bool // a cursor page was refused: status reads by GET only
-	failed  []string
+	pending   int  // files in_progress when last seen
+	settled   int  // files that left in_progress, outcome not read
+	completed int  // files that left in_progress and are not failed
+	again     int  // files failed again
+	others    int  // files not the run's in the last in_progress listing
+	noList    bool // a cursor page was refused: status reads by GET only
+	failed    []string
 }
 
 // run waits until no file is pending, then reads the outcome of the settled ones.

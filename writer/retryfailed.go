@@ -92,7 +92,7 @@ type RetryFailedProgress struct {
 	// Waiting reports that RetryFailedAndWait is waiting for the accepted files. Completed,
 	// FailedAgain and InProgress count them so far; Settled counts those that left
 	// in_progress whose outcome is read at the end of the wait.
-	Waiting                                    bool
+	Waiting                                     bool
 	Completed, FailedAgain, InProgress, Settled int
 	// FailedAgainIDs are the files found failed again since the previous call. Valid only
 	// during the call.
