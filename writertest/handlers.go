@@ -137,10 +137,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeFail writes Writer's error body, the spec's fail_response.
 func writeFail(w http.ResponseWriter, status int, tpe, key, description string) {
-	body, _ := json.Marshal(map[string]any{
-		"tpe":    tpe,
-		"errors": []map[string]any{{"description": description, "key": key, "extras": map[string]any{}}},
-		"extras": map[string]any{},
+	body, _ := json.Marshal(api.FailResponse{
+		Tpe:    tpe,
+		Errors: []api.FailMessage{{Description: description, Key: key, Extras: map[string]any{}}},
+		Extras: map[string]any{},
 	})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
