@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
 
 	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
@@ -37,11 +36,13 @@ func ExampleNewClient() {
 	// Without options, NewClient reads WRITER_API_KEY and talks to https://api.writer.com.
 	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	f, err := client.Files.Get(context.Background(), handbookID)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println(f.Name, f.Status)
 	// Output: handbook.pdf failed
@@ -54,12 +55,14 @@ func ExampleFilesService_Retry() {
 	ctx := context.Background()
 
 	if err := client.Files.Retry(ctx, []string{handbookID, notesID}); err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	// The fake processes a retried file at once; Writer takes a while (see WaitProcessed).
 	f, err := client.Files.Get(ctx, handbookID)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println(f.Name, f.Status)
 	// Output: handbook.pdf completed
@@ -73,7 +76,8 @@ func ExampleFilesService_List() {
 	// Every page is requested in turn; the loop ends after the last file or the first error.
 	for f, err := range client.Files.List(context.Background(), &writer.ListOptions{Status: writer.StatusFailed}) {
 		if err != nil {
-			log.Fatal(err)
+			fmt.Println(err)
+			return
 		}
 		fmt.Println(f.Name, f.Status)
 	}
@@ -97,13 +101,15 @@ func ExampleFilesService_RetryFailed() {
 		},
 	})
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Printf("found %d failed files, retried %d in %d request(s)\n", rep.Found, rep.Retried, rep.Batches)
 
 	files, err := client.Files.WaitProcessed(ctx, retried, nil)
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	for _, f := range files {
 		fmt.Println(f.Name, f.Status)
@@ -161,7 +167,8 @@ func Example_testWithWritertest() {
 
 	n, err := countFailed(context.Background(), srv.Client())
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println("failed files:", n) // in a test: if n != 1 { t.Errorf(...) }
 	// Output: failed files: 1

@@ -3,7 +3,6 @@ package writertest_test
 import (
 	"context"
 	"fmt"
-	"log"
 	"net/http"
 	"time"
 
@@ -26,13 +25,15 @@ func Example() {
 	client := srv.Client()
 	ctx := context.Background()
 	if err := client.Files.Retry(ctx, []string{id}); err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	f, _ := srv.File(id)
 	fmt.Println("after retry:", f.Status)
 	files, err := client.Files.WaitProcessed(ctx, []string{id}, &writer.WaitOptions{Interval: 10 * time.Millisecond})
 	if err != nil {
-		log.Fatal(err)
+		fmt.Println(err)
+		return
 	}
 	fmt.Println("processed:", files[0].Status)
 	for _, r := range srv.Requests()[:2] {
