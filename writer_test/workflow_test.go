@@ -772,7 +772,7 @@ func TestRetryFailedThenWait(t *testing.T) {
 	}
 	wantFailed := 0
 	for _, f := range files {
-		if f.Status != writer.Status(failEveryThird(f.ID)) {
+		if f.Status != failEveryThird(f.ID) {
 			t.Errorf("%s is %s, want %s", f.ID, f.Status, failEveryThird(f.ID))
 		}
 		if f.Status == writer.StatusFailed {
