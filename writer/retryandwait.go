@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/writerfiles/writer-go/api"
 )
 
 // maxFailedAgainIDs bounds RetryFailedReport.FailedAgainIDs.
@@ -46,8 +48,7 @@ func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailed
 			tick = opts.PollInterval
 		}
 		w := &waitRun{failedRun: r, o: &o, tick: tick / probesPerInterval}
-		w.qProgress = r.q
-		w.qProgress.status = StatusInProgress
+		w.qProgress = withStatus(r.q, StatusInProgress)
 		w.pending = o.index()
 		err = w.run(ctx)
 		w.count()
@@ -159,6 +160,13 @@ func (w *waitRun) listRound(ctx context.Context) error {
 	w.others = others
 	w.report(nil)
 	return err
+}
+
+// withStatus returns q with its status filter set to st.
+func withStatus(q listQuery, st Status) listQuery {
+	s := api.GatewayGetFilesParamsStatus(st)
+	q.params.Status = &s
+	return q
 }
 
 // lookup returns the position of the file with id, when the run retried it.
@@ -308,8 +316,7 @@ func (w *waitRun) classify(ctx context.Context) error {
 	}
 	otherFailed := w.rep.Found - w.rep.Retried
 	if pages := (w.settled + otherFailed + maxPageSize - 1) / maxPageSize; !w.noList && pages < w.settled {
-		q := w.qProgress
-		q.status = StatusFailed
+		q := withStatus(w.q, StatusFailed)
 		err := w.pages(ctx, q, func(page Page) bool {
 			for _, f := range page.Files {
 				if i, ok := w.lookup(f.ID); ok && f.Status == StatusFailed && w.o.st[i] == stSettled {

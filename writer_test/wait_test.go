@@ -16,7 +16,7 @@ import (
 func TestWaitProcessedReturnsFinalStatuses(t *testing.T) {
 	client, srv := setup(t, []writertest.Option{
 		writertest.WithProcessingDelay(30 * time.Millisecond),
-		writertest.WithRetryOutcome(func(id string) string {
+		writertest.WithRetryOutcome(func(id string) writer.Status {
 			if id == idB {
 				return writertest.StatusFailed
 			}
@@ -117,7 +117,7 @@ func TestRetryFailedThenWait(t *testing.T) {
 	}
 	wantFailed := 0
 	for _, f := range files {
-		if f.Status != writer.Status(failEveryThird(f.ID)) {
+		if f.Status != failEveryThird(f.ID) {
 			t.Errorf("%s is %s, want %s", f.ID, f.Status, failEveryThird(f.ID))
 		}
 		if f.Status == writer.StatusFailed {
