@@ -358,7 +358,7 @@ func (w *waitRun) report(failedAgain []string) {
 	w.count()
 	w.progress(RetryFailedProgress{
 		Pages: w.rep.Pages, Found: w.rep.Found, Skipped: w.rep.Skipped, Retried: w.rep.Retried,
-		Batches: w.rep.Batches, FailedBatches: w.rep.FailedBatches, Resent: w.rep.Resent, ListingDone: true,
+		Batches: w.rep.Batches, FailedBatches: w.rep.FailedBatches, Resent: w.rep.Resent, SlowDowns: w.cfg.p.slowed(), ListingDone: true,
 		Waiting: true, Completed: w.rep.Completed, FailedAgain: w.rep.FailedAgain, InProgress: w.pending, Settled: w.settled,
 		FailedAgainIDs: failedAgain,
 	})

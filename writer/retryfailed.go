@@ -79,8 +79,9 @@ type RetryFailedProgress struct {
 	// Batches is the number of retry requests sent so far, and FailedBatches the number of
 	// them that failed.
 	Batches, FailedBatches int
-	// Resent is the number of requests queued again after a retryable failure so far.
-	Resent int
+	// Resent is the number of requests queued again after a retryable failure so far, and
+	// SlowDowns the number of times the run slowed down after a 429.
+	Resent, SlowDowns int
 	// ListingDone reports that the last list page was read: Found is final, and the calls
 	// still to come are for the retry requests of the files found but not yet sent.
 	ListingDone bool
@@ -515,8 +516,8 @@ func (r *failedRun) report(batch []string, batchErr error) {
 	}
 	r.progress(RetryFailedProgress{
 		Pages: r.rep.Pages, Found: r.rep.Found, Skipped: r.rep.Skipped, Retried: r.rep.Retried,
-		Batches: r.rep.Batches, FailedBatches: r.rep.FailedBatches, Resent: r.rep.Resent, ListingDone: r.listDone,
-		Batch: batch, BatchErr: batchErr,
+		Batches: r.rep.Batches, FailedBatches: r.rep.FailedBatches, Resent: r.rep.Resent, SlowDowns: r.cfg.p.slowed(),
+		ListingDone: r.listDone, Batch: batch, BatchErr: batchErr,
 	})
 }
 
