@@ -86,7 +86,9 @@ func TestRetryFailedInterruptedPrintsCountsAndExits130(t *testing.T) {
 	defer cancel()
 	var out, errOut syncBuffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "8ms"}, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "8ms"}, &out, &errOut)
+	}()
 	for !strings.Contains(out.String(), "Waiting for 2 file(s)") {
 		time.Sleep(time.Millisecond)
 	}
