@@ -38,6 +38,12 @@ func newFlight(ctx context.Context, p *pacer, n int) *flight {
 	return &flight{p: p, n: n, ctx: ctx, cancel: cancel, results: make(chan result, n), early: map[int]result{}}
 }
 
+// stopped reports whether err is only the end of a request that an earlier outcome's stop
+// cancelled.
+func (f *flight) stopped(err error) bool {
+	return errors.Is(context.Cause(f.ctx), errRunStopped) && errors.Is(err, context.Canceled)
+}
+
 // full reports whether n requests are in flight.
 func (f *flight) full() bool { return f.inflight >= f.n }
 

@@ -53,7 +53,7 @@ func (o *owned) at(i int) uuid.UUID { return o.chunks[i/ownedChunk][i%ownedChunk
 func (o *owned) index() int {
 	o.byID = make([]uint32, o.n)
 	for i := range o.byID {
-		o.byID[i] = uint32(i) //nolint:gosec // G115: positions are below 2^32 (16 bytes each would need 64 GiB)
+		o.byID[i] = uint32(i)
 	}
 	slices.SortStableFunc(o.byID, func(a, b uint32) int {
 		x, y := o.at(int(a)), o.at(int(b))

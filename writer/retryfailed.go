@@ -392,7 +392,7 @@ func (r *failedRun) readPage() error {
 // setErr records the error that ends the run, if none was recorded yet and err is not
 // only the consequence of an earlier stop.
 func (r *failedRun) setErr(err error) {
-	if err == nil || (errors.Is(context.Cause(r.f.ctx), errRunStopped) && errors.Is(err, context.Canceled)) {
+	if err == nil || r.f.stopped(err) {
 		return
 	}
 	if r.err == nil {

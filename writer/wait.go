@@ -103,7 +103,7 @@ func (s *FilesService) pollRound(ctx context.Context, cfg runConfig, files []Fil
 		}, func(err error) bool { return err != nil }, func(err error) {
 			switch {
 			case err != nil:
-				if first == nil && !(errors.Is(context.Cause(f.ctx), errRunStopped) && errors.Is(err, context.Canceled)) {
+				if first == nil && !f.stopped(err) {
 					first = err
 				}
 			case got.Status == StatusInProgress:
