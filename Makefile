@@ -8,8 +8,9 @@ TEST_MODULE := writer_test
 TOOL_MODULES := $(wildcard tools/*/go.mod)
 
 .PHONY: help generate spec-sync check-generated test
-help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+help: ## list the targets (those of make/tools.mk too)
+	@{ grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'; \
+	  grep -hE '^## [a-z-]+: ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /\1\t/'; } | column -t -s "$$(printf '\t')"
 
 generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen
 	$(GO) generate ./...
@@ -33,7 +34,7 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 
 include make/tools.mk
 
-# --- issue 5: spec drift -------------------------------------------------------------------
+# --- spec drift ---------------------------------------------------------------------------
 .PHONY: drift drift-test
 drift: ## compare openapi.yaml with Writer's newer document UPSTREAM=<file or URL> (/v1/files only)
 	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
@@ -43,7 +44,7 @@ drift-test: ## tests of spec-sync and drift on the offline fixtures in testdata/
 	cd tools/specsync && $(GO) test -count=1 ./...
 	cd tools/oasdiff && $(GO) test -count=1 ./...
 
-# --- issue 4: retries, errors and secrets -------------------------------------------------
+# --- fuzzing -------------------------------------------------------------------------------
 FUZZTIME ?= 10s
 
 .PHONY: fuzz
@@ -54,7 +55,7 @@ fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 10s); crashers l
 		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
 	done
 
-# --- issue 6: performance. Benchmarks live in writer_test/bench; make test never runs them. ---
+# --- performance. Benchmarks live in writer_test/bench; make test never runs them. ----------
 BENCH ?= .
 BENCHTIME ?= 500ms
 COUNT ?= 10

@@ -122,7 +122,7 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 // fileResponse converts a File to the spec's file_response. Graph ids that are not UUIDs
 // are left out: the spec declares them format uuid.
 func fileResponse(f File) api.FileResponse {
-	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: f.Status, CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
+	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: string(f.Status), CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
 	for _, g := range f.GraphIDs {
 		if u, err := uuid.Parse(g); err == nil {
 			out.GraphIds = append(out.GraphIds, u)

@@ -539,7 +539,7 @@ func TestFakeSamplesHaveContent(t *testing.T) {
 }
 
 // TestDocsAgreeWithUsage: the package doc shows each command's synopsis as the usage does,
-// and the package doc and the README state the usage's exit statuses.
+// and the package doc and the command's page in docs/ state the usage's exit statuses.
 func TestDocsAgreeWithUsage(t *testing.T) {
 	src, err := os.ReadFile("main.go")
 	if err != nil {
@@ -551,12 +551,12 @@ func TestDocsAgreeWithUsage(t *testing.T) {
 			t.Errorf("the package doc lacks the synopsis %q", c.synopsis())
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
+	page, err := os.ReadFile("../../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const exits = "Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input."
-	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "README": string(readme)} {
+	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "docs/cli.md": string(page)} {
 		if !strings.Contains(text, exits) {
 			t.Errorf("the %s does not say %q", name, exits)
 		}
