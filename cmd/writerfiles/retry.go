@@ -23,10 +23,8 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if len(ids) == 0 {
 		return a.usageErr("needs at least one file id")
 	}
-	for i, id := range ids {
-		if !isUUID(id) {
-			return usageError{fmt.Sprintf("retry: file id %d (%q) is not a UUID (8-4-4-4-12 hexadecimal digits)", i+1, id)}
-		}
+	if err := writer.CheckRetryIDs(ids); err != nil {
+		return a.flagError(nil, err)
 	}
 	if err := a.connect(); err != nil {
 		return err
@@ -94,11 +92,13 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	if err := a.connect(); err != nil {
 		return err
 	}
-	return a.retryFailed(ctx, f)
+	return a.flagError(fs, a.retryFailed(ctx, f))
 }
 
-// check refuses bad flags before anything is sent: the library would refuse some only
-// after the retries (--interval) or name its own options instead of the flags.
+// check refuses flag values whose meaning in the command differs from the library's: 0 is
+// refused where the library would take its default, a negative --rpm where -1 would turn
+// pacing off, and --interval before anything is sent (the library checks it only after the
+// retries). Filters are checked by the library (see flagError).
 func (f retryFailedFlags) check() error {
 	switch {
 	case f.batch < 1:
@@ -106,13 +106,9 @@ func (f retryFailedFlags) check() error {
 	case f.rpm < 0:
 		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
 	case f.wait && f.interval <= 0:
-		// Refused rather than taken as the library's default: 0 would read as "no pause".
 		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
 	}
-	if err := checkTypes("retry-failed", f.types); err != nil {
-		return err
-	}
-	return checkGraph("retry-failed", f.graph)
+	return nil
 }
 
 // retryFailed runs RetryFailed and, with f.wait, WaitProcessed, with flags that check accepted.
