@@ -245,18 +245,30 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	if cur.Before != "" {
 		params.Before = &cur.Before
 	}
-	cl := &call{op: opList}
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayGetFiles(ctx, &params)
-	})
+	r, err := s.client.do(ctx, &operation{id: opList, request: func(int) (*http.Request, error) {
+		return api.NewGatewayGetFilesRequest(s.client.server, &params)
+	}})
 	if err != nil {
 		return Page{}, err
 	}
-	var out api.FilesResponse
-	if err := decodeJSON(resp, cl, &out); err != nil {
+	// HasMore is a pointer, shadowing the generated field, to tell absent from false; data
+	// absent or null decodes to nil, [] to an empty slice.
+	var out struct {
+		api.FilesResponse
+		HasMore *bool `json:"has_more"`
+	}
+	if err := r.decode(&out); err != nil {
 		return Page{}, err
 	}
-	page := Page{Files: make([]File, len(out.Data)), HasMore: out.HasMore}
+	if out.Data == nil || out.HasMore == nil {
+		return Page{}, r.fail(fmt.Errorf("%w: files_response without data or has_more", ErrInvalidResponse))
+	}
+	for i, f := range out.Data {
+		if missing := missingFileProperty(f); missing != "" {
+			return Page{}, r.fail(fmt.Errorf("%w: data[%d] has no %s", ErrInvalidResponse, i, missing))
+		}
+	}
+	page := Page{Files: make([]File, len(out.Data)), HasMore: *out.HasMore}
 	for i, f := range out.Data {
 		page.Files[i] = fileFrom(f)
 	}

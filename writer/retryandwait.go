@@ -250,7 +250,7 @@ func (w *waitRun) getEach(ctx context.Context, positions []int) error {
 		var got File
 		w.rep.StatusGets++
 		err := f.send(func(ctx context.Context) (err error) {
-			got, err = w.s.getSame(ctx, id)
+			got, err = w.s.Get(ctx, id)
 			return err
 		}, nil, func(err error) {
 			if _, ok := w.cfg.resendAfter(f.ctx, err, 1); ok {

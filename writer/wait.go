@@ -3,9 +3,6 @@ package writer
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
-	"strings"
 	"time"
 )
 
@@ -98,7 +95,7 @@ func (s *FilesService) pollRound(ctx context.Context, cfg runConfig, files []Fil
 		}
 		var got File
 		err := f.send(func(ctx context.Context) (err error) {
-			got, err = s.getSame(ctx, files[i].ID)
+			got, err = s.Get(ctx, files[i].ID)
 			return err
 		}, func(err error) bool { return err != nil }, func(err error) {
 			switch {
@@ -122,32 +119,4 @@ func (s *FilesService) pollRound(ctx context.Context, cfg runConfig, files []Fil
 		first = context.Cause(ctx)
 	}
 	return still, first
-}
-
-// errOtherFile: a GET /v1/files/{file_id} answered about another file.
-var errOtherFile = errors.New("the answer is about another file id")
-
-// getSame is Get for a file id that is valid, refusing an answer about another file: its id
-// is then kept, never the one the server sent.
-func (s *FilesService) getSame(ctx context.Context, id string) (File, error) {
-	f, err := s.Get(ctx, id)
-	if err != nil {
-		return File{}, err
-	}
-	if !sameFileID(f.ID, id) {
-		return File{}, &Error{Operation: opGet, StatusCode: http.StatusOK,
-			Err: fmt.Errorf("%w: %w: asked for %q, got %q", ErrInvalidResponse, errOtherFile, oneLine(id, 80), oneLine(s.client.auth.redact(f.ID), 80))}
-	}
-	f.ID = id
-	return f, nil
-}
-
-// sameFileID reports whether the server's id names the file id: the same string, or the
-// same UUID in another letter case.
-func sameFileID(got, want string) bool {
-	if got == want {
-		return true
-	}
-	_, ok := parseUUID(want)
-	return ok && len(got) == len(want) && strings.EqualFold(got, want)
 }

@@ -211,7 +211,11 @@ func (a *app) flagSet() *flag.FlagSet {
 // connect builds the client. Every command calls it once its arguments are known to be
 // good, so that help and bad input need no key and the fake starts only when used.
 func (a *app) connect() error {
-	opts := []writer.Option{writer.WithLogger(slog.New(newWaitNotices(a.errOut)))}
+	opts := []writer.Option{writer.WithRetryHook(waitNotice(a.errOut))}
+	if os.Getenv("WRITER_LOG") == "debug" {
+		// The library's debug log, on the command's stderr rather than the process's.
+		opts = append(opts, writer.WithLogger(slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
 	switch {
 	case a.global.fake && a.global.baseURL != "":
 		return usageError{"--fake and --base-url cannot be used together"}

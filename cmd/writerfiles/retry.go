@@ -23,10 +23,8 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if len(ids) == 0 {
 		return a.usageErr("needs at least one file id")
 	}
-	for i, id := range ids {
-		if !isUUID(id) {
-			return usageError{fmt.Sprintf("retry: file id %d (%q) is not a UUID (8-4-4-4-12 hexadecimal digits)", i+1, id)}
-		}
+	if err := writer.CheckRetryIDs(ids); err != nil {
+		return a.flagError(nil, err)
 	}
 	if err := a.connect(); err != nil {
 		return err

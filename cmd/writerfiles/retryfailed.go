@@ -45,27 +45,23 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	if err := a.connect(); err != nil {
 		return err
 	}
-	return a.retryFailed(ctx, f)
+	return a.flagError(fs, a.retryFailed(ctx, f))
 }
 
-// check refuses bad flags before anything is sent: the library would refuse some only
-// after the retries (--interval) or name its own options instead of the flags.
+// check refuses flag values whose meaning in the command differs from the library's: 0 is
+// refused where the library would take its default, a negative --rpm where -1 would turn
+// pacing off. Other values are checked by the library before any request (see flagError).
 func (f retryFailedFlags) check() error {
 	switch {
 	case f.batch < 1:
 		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
 	case f.rpm < 0:
 		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
-	case f.concurrency < 0:
-		return usageError{fmt.Sprintf("retry-failed: --concurrency %d is negative; give requests in flight at once, or 0 for the default", f.concurrency)}
 	case f.wait && f.interval <= 0:
 		// Refused rather than taken as the library's default: 0 would read as "no pause".
 		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
 	}
-	if err := checkTypes("retry-failed", f.types); err != nil {
-		return err
-	}
-	return checkGraph("retry-failed", f.graph)
+	return nil
 }
 
 // retryFailed runs RetryFailed, or with f.wait RetryFailedAndWait, with flags that check
