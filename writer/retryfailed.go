@@ -256,8 +256,9 @@ type failedRun struct {
 	taken    map[string]takenAt  // ids taken that may still come back (see prune)
 	listing  bool                // a list page is in flight or waits to be re-sent
 	listDone bool
-	pageTry  int       // re-sends of the page in flight or waiting
-	pageDue  time.Time // when the page waiting to be re-sent is due; zero: none waits
+	pageTry  int           // re-sends of the page in flight or waiting
+	pageDue  time.Time     // when the page waiting to be re-sent is due; zero: none waits
+	pageRTT  time.Duration // how long the last page took to answer
 
 	queue   []uuid.UUID   // found, not yet sent
 	resends []resendBatch // retry requests waiting to be re-sent
@@ -327,6 +328,11 @@ func (r *failedRun) run(ctx context.Context) error {
 		now := time.Now()
 		var err error
 		switch {
+		case !r.listDone && !r.listing && r.f.n > 1 && r.pageRTT > r.cfg.p.interval():
+			// The next page first: it waits for nothing but a token, and a page that takes
+			// longer to answer than the pace's interval would otherwise hold the chain of
+			// pages back by one interval each.
+			err = r.readPage()
 		case len(r.queue) >= r.batchSize || (r.listDone && len(r.queue) > 0):
 			n := min(r.batchSize, len(r.queue))
 			batch := slices.Clone(r.queue[:n])
@@ -369,11 +375,15 @@ func (r *failedRun) nextDue() time.Time {
 func (r *failedRun) readPage() error {
 	r.listing, r.pageDue = true, time.Time{}
 	var page Page
+	var took time.Duration
 	cur := Cursor{After: r.after}
 	return r.f.send(func(ctx context.Context) (err error) {
+		start := time.Now()
 		page, err = r.s.listPage(ctx, r.q, cur)
+		took = time.Since(start)
 		return err
 	}, nil, func(err error) {
+		r.pageRTT = took
 		if err != nil {
 			r.pageTry++
 			if wait, ok := r.cfg.resendAfter(r.f.ctx, err, r.pageTry); ok {
