@@ -33,7 +33,6 @@ type jobServer struct {
 	outageUntil time.Time
 
 	requests, refused, unavailable atomic.Int64
-	lost                           atomic.Int64 // retry requests answered 503 (the client re-sends them)
 }
 
 func newJobServer(tb testing.TB, failed, total int, delay, latency time.Duration, pace float64) *jobServer {
@@ -58,19 +57,19 @@ func (s *jobServer) outage(after, d time.Duration) {
 func (s *jobServer) serve(w http.ResponseWriter, r *http.Request) {
 	time.Sleep(s.latency)
 	s.requests.Add(1)
-	if s.lim != nil && !s.lim.Allow() {
-		s.refused.Add(1)
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, `{"tpe":"fail.tooManyRequests.quotaExceeded"}`, http.StatusTooManyRequests)
-		return
-	}
 	now := time.Now()
 	s.mu.Lock()
 	down := !s.outageFrom.IsZero() && !now.Before(s.outageFrom) && now.Before(s.outageUntil)
 	s.mu.Unlock()
-	if down {
+	if down { // a server that is down limits nothing
 		s.unavailable.Add(1)
 		http.Error(w, `{"tpe":"fail.serviceUnavailable.temporary"}`, http.StatusServiceUnavailable)
+		return
+	}
+	if s.lim != nil && !s.lim.Allow() {
+		s.refused.Add(1)
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, `{"tpe":"fail.tooManyRequests.quotaExceeded"}`, http.StatusTooManyRequests)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
