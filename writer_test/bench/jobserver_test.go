@@ -17,7 +17,7 @@ import (
 // jobServer answers like the API for a RetryFailedAndWait run: files 0..failed-1 are
 // failed, the rest up to total completed (file i has the id fileID(i) and created_at
 // listBase + i seconds). A retried failed file is in_progress for delay, then completed.
-// GET /v1/files (status, order=asc, limit, after), GET /v1/files/{id} and POST
+// GET /v1/files (status, order, limit, after), GET /v1/files/{id} and POST
 // /v1/files/retry are served after the latency, behind a token bucket of pace requests per
 // second (burst 2: a 429 otherwise) and, within the outage window, a 503.
 type jobServer struct {
@@ -54,24 +54,28 @@ func (s *jobServer) outage(after, d time.Duration) {
 	s.outageUntil = s.outageFrom.Add(d)
 }
 
+// serve answers after the latency: the rate limit and the outage see the request when it
+// arrives (the latency is all on the way back); the answer shows the files as they are after.
 func (s *jobServer) serve(w http.ResponseWriter, r *http.Request) {
-	time.Sleep(s.latency)
 	s.requests.Add(1)
-	now := time.Now()
+	arrived := time.Now()
 	s.mu.Lock()
-	down := !s.outageFrom.IsZero() && !now.Before(s.outageFrom) && now.Before(s.outageUntil)
+	down := !s.outageFrom.IsZero() && !arrived.Before(s.outageFrom) && arrived.Before(s.outageUntil)
 	s.mu.Unlock()
-	if down { // a server that is down limits nothing
+	limited := !down && s.lim != nil && !s.lim.Allow()
+	time.Sleep(s.latency)
+	switch {
+	case down: // a server that is down limits nothing
 		s.unavailable.Add(1)
 		http.Error(w, `{"tpe":"fail.serviceUnavailable.temporary"}`, http.StatusServiceUnavailable)
 		return
-	}
-	if s.lim != nil && !s.lim.Allow() {
+	case limited:
 		s.refused.Add(1)
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, `{"tpe":"fail.tooManyRequests.quotaExceeded"}`, http.StatusTooManyRequests)
 		return
 	}
+	now := time.Now()
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case r.Method == http.MethodPost:
@@ -120,23 +124,33 @@ func (s *jobServer) file(b []byte, i int, now time.Time) []byte {
 
 func (s *jobServer) list(w http.ResponseWriter, r *http.Request, now time.Time) {
 	q := r.URL.Query()
-	if q.Get("order") != "asc" || q.Get("limit") != strconv.Itoa(listPageSize) {
-		http.Error(w, "want order=asc&limit=100, got "+r.URL.RawQuery, http.StatusBadRequest)
+	step := 1
+	switch {
+	case q.Get("limit") != strconv.Itoa(listPageSize):
+		http.Error(w, "want limit=100, got "+r.URL.RawQuery, http.StatusBadRequest)
+		return
+	case q.Get("order") == "desc":
+		step = -1
+	case q.Get("order") != "asc":
+		http.Error(w, "want order=asc or desc, got "+r.URL.RawQuery, http.StatusBadRequest)
 		return
 	}
 	from := 0
+	if step < 0 {
+		from = s.total - 1
+	}
 	if after := q.Get("after"); after != "" {
 		i, err := fileIndex(after)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		from = i + 1
+		from = i + step
 	}
 	status := q.Get("status")
 	b := append(make([]byte, 0, 64+listPageSize*200), `{"data":[`...)
 	n, more := 0, false
-	for i := from; i < s.total; i++ {
+	for i := from; i >= 0 && i < s.total; i += step {
 		if status != "" && s.status(i, now) != status {
 			continue
 		}
