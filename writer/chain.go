@@ -38,7 +38,7 @@ const farPages = 30 * time.Millisecond
 
 // farAfter is the number of pages a chain reads before it may be found far: the first, which
 // opens the connection, is slower than the others.
-const farAfter = 3
+const farAfter = 2
 
 // far reports whether the chain's pages take at least farPages and more than n of the
 // pace's intervals (iv; 0 when unknown) to answer.

@@ -1,10 +1,12 @@
 package writer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/writerfiles/writer-go/api"
 )
 
@@ -40,14 +42,15 @@ func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailed
 		return RetryFailedReport{}, err
 	}
 	var o owned
-	r.accepted = o.add
+	var marks []acceptMark
+	r.accepted = func(ids []uuid.UUID) {
+		o.add(ids)
+		marks = append(marks, acceptMark{end: o.n, at: time.Now()})
+	}
 	err = r.run(ctx)
 	if err == nil && r.rep.Retried > 0 {
-		tick := defaultPollInterval
-		if opts.PollInterval > 0 {
-			tick = opts.PollInterval
-		}
-		w := &waitRun{failedRun: r, o: &o, tick: tick / probesPerInterval}
+		tick := cmp.Or(r.poll, defaultPollInterval)
+		w := &waitRun{failedRun: r, o: &o, marks: marks, tick: tick / probesPerInterval}
 		w.qProgress = withStatus(r.q, StatusInProgress)
 		w.pending = o.index()
 		err = w.run(ctx)
@@ -70,35 +73,77 @@ type waitRun struct {
 	others    int  // files not the run's in the last in_progress listing
 	noList    bool // a cursor page was refused: status reads by GET only
 	failed    []string
+	marks     []acceptMark // the accepted batches, in order
 }
 
-// run waits until no file is pending, then reads the outcome of the settled ones.
+// acceptMark is when the retry request whose files end before position end was accepted.
+type acceptMark struct {
+	end int
+	at  time.Time
+}
+
+// run waits until no file is pending, then reads the outcome of the settled ones. It first
+// learns how long processing takes, and so when the newest file should be done, from a few
+// single reads (see learnDelay); from then on it reads the newest pending file every tick,
+// and every file in a round once that one has settled.
 func (w *waitRun) run(ctx context.Context) error {
-	for w.pending > 0 {
-		i := w.newestPending()
-		if err := w.getEach(ctx, []int{i}); err != nil {
-			return err
-		}
-		if w.o.st[i] == stPending {
-			if err := sleep(ctx, w.tick); err != nil {
-				return err
-			}
-			continue
-		}
-		if w.pending == 0 {
+	next, err := w.learnDelay(ctx)
+	for err == nil && w.pending > 0 {
+		if err = sleep(ctx, time.Until(next)); err != nil {
 			break
 		}
+		next = time.Now().Add(w.tick)
+		i := w.newestPending()
+		if err = w.getEach(ctx, []int{i}); err != nil || w.o.st[i] == stPending || w.pending == 0 {
+			continue
+		}
 		w.rep.Rounds++
-		if err := w.round(ctx); err != nil {
-			return err
-		}
-		if w.pending > 0 {
-			if err := sleep(ctx, w.tick); err != nil {
-				return err
-			}
-		}
+		err = w.round(ctx)
+	}
+	if err != nil {
+		return err
 	}
 	return w.classify(ctx)
+}
+
+// learnDelay reads the last file of a few accepted batches, halving the range between the
+// newest batch known settled and the oldest known pending; the least time from a batch's
+// acceptance to a read that found it settled bounds the processing delay, and it returns
+// when the newest file should have settled by then. With no settled batch, it returns now.
+func (w *waitRun) learnDelay(ctx context.Context) (time.Time, error) {
+	lo, hi := -1, len(w.marks)-1 // batch lo settled (-1: none known), batch hi pending
+	delay := time.Duration(1<<63 - 1)
+	probe := func(b int) (bool, error) {
+		i := w.marks[b].end - 1
+		if err := w.getEach(ctx, []int{i}); err != nil {
+			return false, err
+		}
+		settled := w.o.st[i] != stPending
+		if settled {
+			delay = min(delay, time.Since(w.marks[b].at))
+		}
+		return settled, nil
+	}
+	if settled, err := probe(hi); err != nil || settled || hi == 0 {
+		return time.Now(), err
+	}
+	if settled, err := probe(0); err != nil || !settled {
+		return time.Now(), err
+	}
+	lo = 0
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		settled, err := probe(mid)
+		if err != nil {
+			return time.Now(), err
+		}
+		if settled {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return w.marks[len(w.marks)-1].at.Add(delay), nil
 }
 
 // newestPending is the position of the file accepted last that is still pending.

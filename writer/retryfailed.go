@@ -240,6 +240,7 @@ type failedRun struct {
 	q         listQuery
 	batchSize int
 	cfg       runConfig
+	poll      time.Duration             // RetryFailedAndWait's PollInterval, 0 for the default
 	progress  func(RetryFailedProgress) // nil: none
 	accepted  func([]uuid.UUID)         // nil: none; called with each accepted batch
 
@@ -293,7 +294,7 @@ func (s *FilesService) newFailedRun(opts *RetryFailedOptions) (*failedRun, error
 	if opts.PollInterval < 0 {
 		return nil, inputErr("RetryFailedOptions.PollInterval", -1, opts.PollInterval.String(), "is negative")
 	}
-	return &failedRun{s: s, q: q, batchSize: batchSize, cfg: cfg, progress: opts.Progress,
+	return &failedRun{s: s, q: q, batchSize: batchSize, cfg: cfg, poll: opts.PollInterval, progress: opts.Progress,
 		chains: []*chain{newChain(q, false)}, taken: map[string]takenAt{}}, nil
 }
 
