@@ -108,15 +108,9 @@ func main() { _, _ = writer.NewClient(writer.WithAPIKey("k")) }
 func publish(t *testing.T, proxy, modPath, dir string) module.Version {
 	t.Helper()
 	m := module.Version{Path: modPath, Version: release}
-	out, err := exec.CommandContext(t.Context(), "git", "-C", dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard", ".").Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
-	}
 	var files []zip.File
-	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil { // deleted but not yet committed
-			files = append(files, diskFile{dir: dir, name: filepath.ToSlash(name)})
-		}
+	for _, name := range repoFiles(t, dir) {
+		files = append(files, diskFile{dir: dir, name: name})
 	}
 	at := filepath.Join(proxy, modPath, "@v")
 	if err := os.MkdirAll(at, 0o755); err != nil {
@@ -140,6 +134,23 @@ func publish(t *testing.T, proxy, modPath, dir string) module.Version {
 	writeFile(t, filepath.Join(at, release+".info"), `{"Version":"`+release+`","Time":"2026-12-01T00:00:00Z"}`)
 	writeFile(t, filepath.Join(at, "list"), release+"\n")
 	return m
+}
+
+// repoFiles lists the files below dir that git tracks or would track, as slash paths
+// relative to dir: what a commit of the work tree would hold.
+func repoFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), "git", "-C", dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard", ".").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	var files []string
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil { // not deleted since
+			files = append(files, filepath.ToSlash(name))
+		}
+	}
+	return files
 }
 
 // goEnv is the environment of the consumer's go commands: a module cache of its own (so the
