@@ -10,8 +10,9 @@ DRIFT_MODULE := cmd/writer-drift
 TOOL_MODULES := $(wildcard tools/*/go.mod) $(DRIFT_MODULE)/go.mod
 
 .PHONY: help generate spec-sync check-generated test
-help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+help: ## list the targets (those of make/tools.mk too)
+	@{ grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'; \
+	  grep -hE '^## [a-z-]+: ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /\1\t/'; } | column -t -s "$$(printf '\t')"
 
 generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen; fails if api/ does not build
 	@GO="$(GO)" scripts/generate.sh
@@ -44,7 +45,7 @@ drift-test: ## tests of spec-sync, make drift and the importers' writer-drift (m
 	cd tools/specsync && $(GO) test -count=1 ./...
 	cd $(DRIFT_MODULE) && $(GO) test -count=1 ./...
 
-# --- issue 4: retries, errors and secrets -------------------------------------------------
+# --- fuzzing -------------------------------------------------------------------------------
 FUZZTIME ?= 10s
 
 .PHONY: fuzz
@@ -55,7 +56,7 @@ fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 10s); crashers l
 		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
 	done
 
-# --- issue 6: performance. Benchmarks live in writer_test/bench; make test never runs them. ---
+# --- performance. Benchmarks live in writer_test/bench; make test never runs them. ----------
 BENCH ?= .
 BENCHTIME ?= 500ms
 COUNT ?= 10

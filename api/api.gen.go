@@ -36,6 +36,27 @@ func (e GatewayGetFilesParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for GatewayGetFilesParamsStatus.
+const (
+	Completed  GatewayGetFilesParamsStatus = "completed"
+	Failed     GatewayGetFilesParamsStatus = "failed"
+	InProgress GatewayGetFilesParamsStatus = "in_progress"
+)
+
+// Valid indicates whether the value is a known member of the GatewayGetFilesParamsStatus enum.
+func (e GatewayGetFilesParamsStatus) Valid() bool {
+	switch e {
+	case Completed:
+		return true
+	case Failed:
+		return true
+	case InProgress:
+		return true
+	default:
+		return false
+	}
+}
+
 // DeleteFileResponse defines model for delete_file_response.
 type DeleteFileResponse struct {
 	// Deleted Indicates whether the file was successfully deleted.
@@ -43,6 +64,20 @@ type DeleteFileResponse struct {
 
 	// Id A unique identifier of the deleted file.
 	Id string `json:"id"`
+}
+
+// FailMessage defines model for fail_message.
+type FailMessage struct {
+	Description string                 `json:"description"`
+	Extras      map[string]interface{} `json:"extras"`
+	Key         string                 `json:"key"`
+}
+
+// FailResponse defines model for fail_response.
+type FailResponse struct {
+	Errors []FailMessage          `json:"errors"`
+	Extras map[string]interface{} `json:"extras"`
+	Tpe    string                 `json:"tpe"`
 }
 
 // FileResponse defines model for file_response.
@@ -109,7 +144,7 @@ type GatewayGetFilesParams struct {
 	GraphId *openapi_types.UUID `form:"graph_id,omitempty" json:"graph_id,omitempty"`
 
 	// Status Specifies the status of the files to retrieve. Valid values are in_progress, completed or failed.
-	Status interface{} `form:"status,omitempty" json:"status,omitempty"`
+	Status *GatewayGetFilesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// FileTypes The extensions of the files to retrieve. Separate multiple extensions with a comma. For example: `pdf,jpg,docx`.
 	FileTypes *string `form:"file_types,omitempty" json:"file_types,omitempty"`
@@ -117,6 +152,9 @@ type GatewayGetFilesParams struct {
 
 // GatewayGetFilesParamsOrder defines parameters for GatewayGetFiles.
 type GatewayGetFilesParamsOrder string
+
+// GatewayGetFilesParamsStatus defines parameters for GatewayGetFiles.
+type GatewayGetFilesParamsStatus string
 
 // GatewayUploadFileTextBody defines parameters for GatewayUploadFile.
 type GatewayUploadFileTextBody = openapi_types.File
@@ -515,12 +553,16 @@ func NewGatewayGetFilesRequest(server string, params *GatewayGetFilesParams) (*h
 
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if params.FileTypes != nil {

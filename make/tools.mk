@@ -47,9 +47,11 @@ VULNDB_DIR      = $(VULNDB_CACHE)/$(VULNDB_VERSION)
 ## lint: go vet, then golangci-lint, on each of LINT_MODULES.
 lint: vet golangci-lint
 
+## vet: go vet on each of LINT_MODULES.
 vet:
 	$(call in-lint-modules,$(GO) vet ./...)
 
+## golangci-lint: golangci-lint (pinned, config .golangci.yml) on each of LINT_MODULES.
 golangci-lint:
 	$(call in-lint-modules,$(GOLANGCI) run $(GOLANGCI_FLAGS) ./...)
 

@@ -82,6 +82,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		policy:         cfg.policy,
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
+		hook:           cfg.retryHook,
 	}
 	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer), api.WithRequestEditorFn(auth.identify))
 	if err != nil {

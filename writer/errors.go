@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/writerfiles/writer-go/api"
 )
 
 // Sentinel errors, matched with errors.Is. API errors are *Error values whose Is method
@@ -202,16 +204,6 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// failResponse is the spec's fail_response. It is decoded here, not through package api,
-// because no operation declares it: the generator emits no type for it.
-type failResponse struct {
-	Tpe    string `json:"tpe"`
-	Errors []struct {
-		Description string `json:"description"`
-		Key         string `json:"key"`
-	} `json:"errors"`
-}
-
 // parseErrorBody fills e's Type, Key and Description from a fail_response body. Anything
 // else (HTML from a proxy, empty, truncated JSON) leaves them empty.
 func (e *Error) parseErrorBody(body []byte) {
@@ -219,8 +211,10 @@ func (e *Error) parseErrorBody(body []byte) {
 	if len(body) == 0 || body[0] != '{' {
 		return
 	}
-	var f failResponse
-	if json.Unmarshal(body, &f) != nil {
+	var f api.FailResponse
+	// A field of another type (extras not an object, say) leaves the others filled in.
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(body, &f); err != nil && !errors.As(err, &typeErr) {
 		return
 	}
 	e.Type = f.Tpe

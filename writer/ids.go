@@ -4,44 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
-
-// inputError is an argument refused before any request was sent. It matches ErrInvalidInput.
-type inputError struct {
-	field  string // the parameter or spec field, for example "file_ids"
-	index  int    // the position in a list, or -1
-	value  string // the offending value as shown (never a secret), or ""
-	reason string
-}
-
-func inputErr(field string, index int, value, reason string) error {
-	return &inputError{field: field, index: index, value: value, reason: reason}
-}
-
-func (e *inputError) Error() string {
-	var b strings.Builder
-	b.WriteString("writer: invalid input: ")
-	b.WriteString(e.field)
-	if e.index >= 0 {
-		b.WriteString("[")
-		b.WriteString(strconv.Itoa(e.index))
-		b.WriteString("]")
-	}
-	if e.value != "" {
-		b.WriteString(" ")
-		b.WriteString(strconv.Quote(oneLine(e.value, 80)))
-	}
-	b.WriteString(" ")
-	b.WriteString(e.reason)
-	return b.String()
-}
-
-func (e *inputError) Is(target error) bool { return target == ErrInvalidInput }
 
 // parseUUID parses the canonical form 8-4-4-4-12 of hexadecimal digits, either case. Other
 // forms that uuid.Parse accepts (braces, urn:uuid:, no hyphens) are refused: the spec's

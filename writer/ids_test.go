@@ -96,8 +96,8 @@ func TestCheckUUIDsNamesBadPosition(t *testing.T) {
 		if !errors.Is(err, ErrInvalidInput) {
 			t.Fatalf("checkUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
 		}
-		var ie *inputError
-		if !errors.As(err, &ie) || ie.index != n-1 || ie.field != "file_ids" {
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Index != n-1 || ie.Field != "file_ids" {
 			t.Errorf("checkUUIDs with a bad id at %d: err = %#v, want field file_ids index %d", n-1, err, n-1)
 		}
 	}

@@ -73,7 +73,6 @@ type Page struct {
 
 // listQuery is a checked ListOptions in the generated client's form.
 type listQuery struct {
-	status    Status
 	params    api.GatewayGetFilesParams // without cursor
 	fileTypes string
 }
@@ -86,8 +85,10 @@ func checkListOptions(of string, opts *ListOptions) (listQuery, error) {
 		return q, nil
 	}
 	switch opts.Status {
-	case "", StatusInProgress, StatusCompleted, StatusFailed:
-		q.status = opts.Status
+	case "":
+	case StatusInProgress, StatusCompleted, StatusFailed:
+		st := api.GatewayGetFilesParamsStatus(opts.Status)
+		q.params.Status = &st
 	default:
 		return q, inputErr(of+".Status", -1, string(opts.Status), "is not in_progress, completed or failed (the spec's enum)")
 	}
@@ -232,13 +233,9 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	if cur.Before != "" {
 		params.Before = &cur.Before
 	}
-	// oapi-codegen v2.8.2 makes the status parameter, whose schema has an enum but no type,
-	// an interface{} that it styles even when unset: nil panics and "" sends "status=".
-	// So status is always set, and an unset filter is removed again by dropEmptyStatus.
-	params.Status = string(q.status)
 	cl := &call{op: opList}
 	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayGetFiles(ctx, &params, dropEmptyStatus)
+		return s.client.api.GatewayGetFiles(ctx, &params)
 	})
 	if err != nil {
 		return Page{}, err
@@ -258,18 +255,4 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 		page.LastID = *out.LastId
 	}
 	return page, nil
-}
-
-// dropEmptyStatus removes the empty "status=" pair the generated client adds when no status
-// filter is set (see listPage).
-func dropEmptyStatus(_ context.Context, req *http.Request) error {
-	pairs := strings.Split(req.URL.RawQuery, "&")
-	kept := pairs[:0]
-	for _, p := range pairs {
-		if p != "status=" && p != "" {
-			kept = append(kept, p)
-		}
-	}
-	req.URL.RawQuery = strings.Join(kept, "&")
-	return nil
 }

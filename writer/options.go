@@ -38,6 +38,7 @@ type config struct {
 	policy         RetryPolicy
 	requestTimeout time.Duration
 	logger         *slog.Logger
+	retryHook      func(RetryEvent)
 }
 
 // An Option configures a Client in NewClient. Options validate their arguments: NewClient
@@ -164,6 +165,33 @@ func WithRequestTimeout(d time.Duration) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
+		return nil
+	}
+}
+
+// RetryEvent describes a retry about to happen: an attempt failed in a way that is retried,
+// and the client is about to wait Wait before the next one.
+type RetryEvent struct {
+	// Operation is the spec's operationId, for example "gatewayGetFile"; for Client.Do, the
+	// name given in its Request.
+	Operation string
+	// Method and Path are the failed attempt's HTTP method and URL path, as sent.
+	Method, Path string
+	// Attempt is the number of the attempt that failed, from 1.
+	Attempt int
+	// Wait is how long the client waits before the next attempt.
+	Wait time.Duration
+	// StatusCode is the failed attempt's HTTP status, or 0 when no response arrived.
+	StatusCode int
+	// Err is the transport error when no response arrived (the API key removed), else nil.
+	Err error
+}
+
+// WithRetryHook sets a function called before each wait for a retry, on the goroutine of
+// the call, which waits for it to return: keep it quick. Default (and nil): none.
+func WithRetryHook(hook func(RetryEvent)) Option {
+	return func(c *config) error {
+		c.retryHook = hook
 		return nil
 	}
 }

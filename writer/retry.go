@@ -59,7 +59,8 @@ type retryDoer struct {
 	maxRetries     int
 	policy         RetryPolicy // defaults filled in
 	requestTimeout time.Duration
-	logger         *slog.Logger // nil: silent
+	logger         *slog.Logger     // nil: silent
+	hook           func(RetryEvent) // nil: none
 }
 
 // Do sends req, retrying as the policy allows. It returns the last response (the caller
@@ -84,6 +85,15 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		// Keep the body (bounded) for the error the call returns if the wait is cut
 		// short; reading it also frees the connection for the next attempt.
 		resp = keepBody(resp)
+		if d.hook != nil {
+			ev := RetryEvent{Operation: c.op, Method: r.Method, Path: r.URL.Path, Attempt: attempt, Wait: wait}
+			if resp != nil {
+				ev.StatusCode = resp.StatusCode
+			} else {
+				ev.Err = redactErr(c.auth, err)
+			}
+			d.hook(ev)
+		}
 		if stop := sleep(ctx, wait); stop != nil {
 			if resp != nil {
 				c.stop = stop

@@ -10,9 +10,6 @@ import (
 	"time"
 )
 
-// Version is this library's version, sent in the User-Agent header.
-const Version = "0.1.0"
-
 // userAgent is sent on every request: writer-go/<version> (<GOOS>; <GOARCH>) go/<version>.
 var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + runtime.Version()
 

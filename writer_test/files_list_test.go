@@ -29,7 +29,7 @@ func fileID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", i*26
 // cycling so that every filter selects a known part.
 func manyFiles(n int) []writertest.File {
 	base := time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
-	statuses := []string{writertest.StatusFailed, writertest.StatusCompleted, writertest.StatusInProgress}
+	statuses := []writer.Status{writertest.StatusFailed, writertest.StatusCompleted, writertest.StatusInProgress}
 	graphs := [][]string{{graphA}, {graphB}, {graphA, graphB}, {}}
 	exts := []string{"pdf", "docx", "txt", "PDF", "csv"}
 	files := make([]writertest.File, n)

@@ -53,7 +53,7 @@ func TestRetryRequeuesFailedFiles(t *testing.T) {
 	if err := client.Files.Retry(context.Background(), []string{idA, idB, idA, idC}); err != nil {
 		t.Fatalf("Retry: %v", err)
 	}
-	for id, want := range map[string]string{idA: writertest.StatusInProgress, idB: writertest.StatusInProgress, idC: writertest.StatusCompleted} {
+	for id, want := range map[string]writer.Status{idA: writertest.StatusInProgress, idB: writertest.StatusInProgress, idC: writertest.StatusCompleted} {
 		if f, _ := srv.File(id); f.Status != want {
 			t.Errorf("status of %s = %q, want %q", id, f.Status, want)
 		}

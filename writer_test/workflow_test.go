@@ -121,7 +121,7 @@ func requestKinds(srv *writertest.Server) string {
 
 // failEveryThird makes a third of the retried files fail again at once, so that they are
 // back in the failed filter while the run goes on.
-func failEveryThird(id string) string {
+func failEveryThird(id string) writer.Status {
 	if id[len(id)-1]%3 == 0 {
 		return writertest.StatusFailed
 	}
@@ -190,7 +190,7 @@ func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
 			// Every retried file is failed again by the time the next page is read.
 			client, srv := setup(t, append([]writertest.Option{
 				writertest.WithProcessingDelay(0),
-				writertest.WithRetryOutcome(func(string) string { return writertest.StatusFailed }),
+				writertest.WithRetryOutcome(func(string) writer.Status { return writertest.StatusFailed }),
 			}, m.opts...))
 			failed := seedWorkflow(srv, 1000, 300)
 			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 30, RequestsPerMinute: writer.NoRateLimit})
@@ -671,7 +671,7 @@ func retryFailedHeapGrowth(t *testing.T, n int) heapGrowth {
 func TestWaitProcessedReturnsFinalStatuses(t *testing.T) {
 	client, srv := setup(t, []writertest.Option{
 		writertest.WithProcessingDelay(30 * time.Millisecond),
-		writertest.WithRetryOutcome(func(id string) string {
+		writertest.WithRetryOutcome(func(id string) writer.Status {
 			if id == idB {
 				return writertest.StatusFailed
 			}
@@ -772,7 +772,7 @@ func TestRetryFailedThenWait(t *testing.T) {
 	}
 	wantFailed := 0
 	for _, f := range files {
-		if f.Status != writer.Status(failEveryThird(f.ID)) {
+		if f.Status != failEveryThird(f.ID) {
 			t.Errorf("%s is %s, want %s", f.ID, f.Status, failEveryThird(f.ID))
 		}
 		if f.Status == writer.StatusFailed {

@@ -115,7 +115,7 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 // fileResponse converts a File to the spec's file_response. Graph ids that are not UUIDs
 // are left out: the spec declares them format uuid.
 func fileResponse(f File) api.FileResponse {
-	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: f.Status, CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
+	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: string(f.Status), CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
 	for _, g := range f.GraphIDs {
 		if u, err := uuid.Parse(g); err == nil {
 			out.GraphIds = append(out.GraphIds, u)
@@ -137,10 +137,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeFail writes Writer's error body, the spec's fail_response.
 func writeFail(w http.ResponseWriter, status int, tpe, key, description string) {
-	body, _ := json.Marshal(map[string]any{
-		"tpe":    tpe,
-		"errors": []map[string]any{{"description": description, "key": key, "extras": map[string]any{}}},
-		"extras": map[string]any{},
+	body, _ := json.Marshal(api.FailResponse{
+		Tpe:    tpe,
+		Errors: []api.FailMessage{{Description: description, Key: key, Extras: map[string]any{}}},
+		Extras: map[string]any{},
 	})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/writerfiles/writer-go/api"
+	"github.com/writerfiles/writer-go/writer"
 )
 
 // Page sizes of GET /v1/files, from the spec's description of limit.
@@ -60,7 +61,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 		badParam(w, "order must be asc or desc")
 		return
 	}
-	status := q.Get("status")
+	status := writer.Status(q.Get("status"))
 	switch status {
 	case "", StatusInProgress, StatusCompleted, StatusFailed:
 	default:

@@ -1,16 +1,21 @@
 // Package writertest is an in-memory fake of Writer's File API for tests: yours and ours.
 //
 // A Server listens on 127.0.0.1 (net/http/httptest), checks the bearer API key, keeps files
-// with their statuses, answers the File API's operations with the spec's bodies and Writer's
-// fail_response errors, and records every request it receives. Its answers are checked
-// against openapi.yaml by this module's tests.
+// with their statuses (writer.Status values), answers the File API's operations with the
+// spec's bodies and Writer's fail_response errors, and records every request it receives.
+// Its answers are checked against openapi.yaml by this module's tests.
 //
-//	srv := writertest.NewServer(t)
-//	srv.AddFiles(writertest.File{ID: id, Name: "a.pdf", Status: writertest.StatusFailed})
-//	client, _ := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
+//	srv := writertest.NewServer(t) // closed when the test ends
+//	srv.AddFiles(writertest.File{ID: id, Name: "a.pdf", Status: writer.StatusFailed})
+//	client := srv.Client()         // a *writer.Client for srv, with fast retries
 //
-// Where Writer's behaviour is not documented (UNKNOWN in the project's notes), the fake makes
-// a documented choice: see each handler.
+// Its defaults keep a test fast: a retried file reaches its outcome (StatusCompleted unless
+// WithRetryOutcome says otherwise) at once, so the first poll of WaitProcessed sees it
+// settled; WithProcessingDelay keeps files in_progress for a while. FailNext injects faults,
+// WithRateLimit answers 429 past a rate, and Requests tells what the client sent.
+//
+// Where Writer's behaviour is not documented, the fake makes a documented choice: see each
+// handler.
 package writertest
 
 import (
@@ -26,13 +31,16 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/writerfiles/writer-go/writer"
 )
 
-// File statuses as Writer reports them in file_response.status.
+// File statuses as Writer reports them in file_response.status: writer's own values, so
+// that a File's Status compares with a writer.File's.
 const (
-	StatusInProgress = "in_progress"
-	StatusCompleted  = "completed"
-	StatusFailed     = "failed"
+	StatusInProgress = writer.StatusInProgress
+	StatusCompleted  = writer.StatusCompleted
+	StatusFailed     = writer.StatusFailed
 )
 
 // DefaultAPIKey is the key a Server accepts unless WithAPIKey sets another.
@@ -40,11 +48,11 @@ const DefaultAPIKey = "writertest-key"
 
 // File is a file held by the fake.
 type File struct {
-	ID        string    // file_response.id; any string, usually a UUID (either case names one file)
-	Name      string    // file name
-	Status    string    // StatusInProgress, StatusCompleted, StatusFailed or any other value
-	GraphIDs  []string  // Knowledge Graph ids (UUIDs)
-	CreatedAt time.Time // zero: the time it was added
+	ID        string        // file_response.id; any string, usually a UUID (either case names one file)
+	Name      string        // file name
+	Status    writer.Status // StatusInProgress, StatusCompleted, StatusFailed or any other value
+	GraphIDs  []string      // Knowledge Graph ids (UUIDs)
+	CreatedAt time.Time     // zero: the time it was added
 
 	ContentType string // media type served by download; "" serves application/octet-stream
 	// Content is the file's bytes, served by download. The Server keeps uploads of at most
@@ -79,6 +87,7 @@ type Server struct {
 
 	srv *httptest.Server
 	opt options
+	tb  testing.TB // the test of NewServer; nil with Start
 
 	closed    chan struct{} // closed by Close: ends Fault delays
 	closeOnce sync.Once
@@ -105,7 +114,7 @@ func fileKey(id string) string {
 type file struct {
 	File
 	readyAt time.Time // when an in_progress file that was retried reaches its outcome
-	outcome string
+	outcome writer.Status
 }
 
 // An Option configures a Server.
@@ -114,7 +123,7 @@ type Option func(*options)
 type options struct {
 	apiKey    string
 	delay     time.Duration
-	outcome   func(fileID string) string
+	outcome   func(fileID string) writer.Status
 	maxStored int64
 	rateN     int           // requests allowed per rateWindow; 0: no limit
 	rateEvery time.Duration // the rate limit's window
@@ -130,7 +139,7 @@ func WithProcessingDelay(d time.Duration) Option { return func(o *options) { o.d
 
 // WithRetryOutcome sets the status a retried file reaches after the processing delay.
 // Default: StatusCompleted for every file. Uploaded files always reach StatusCompleted.
-func WithRetryOutcome(outcome func(fileID string) string) Option {
+func WithRetryOutcome(outcome func(fileID string) writer.Status) Option {
 	return func(o *options) { o.outcome = outcome }
 }
 
@@ -138,6 +147,7 @@ func WithRetryOutcome(outcome func(fileID string) string) Option {
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := Start(opts...)
+	s.tb = t
 	t.Cleanup(s.Close)
 	return s
 }
@@ -145,7 +155,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a Server on 127.0.0.1 for programs that are not tests (the CLI's --fake).
 // The caller must Close it.
 func Start(opts ...Option) *Server {
-	o := options{apiKey: DefaultAPIKey, outcome: func(string) string { return StatusCompleted }, maxStored: defaultMaxStored}
+	o := options{apiKey: DefaultAPIKey, outcome: func(string) writer.Status { return StatusCompleted }, maxStored: defaultMaxStored}
 	for _, opt := range opts {
 		opt(&o)
 	}

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"time"
 
+	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
 )
 
@@ -45,7 +46,7 @@ var failsAgain = sampleFiles[4].ID
 func startFake() *fakeServer {
 	s := writertest.Start(
 		writertest.WithProcessingDelay(300*time.Millisecond),
-		writertest.WithRetryOutcome(func(id string) string {
+		writertest.WithRetryOutcome(func(id string) writer.Status {
 			if id == failsAgain {
 				return writertest.StatusFailed
 			}

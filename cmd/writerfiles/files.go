@@ -21,11 +21,11 @@ import (
 // cmdList: writerfiles list [filters] prints every matching file, one per line.
 func cmdList(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
-	status := fs.String("status", "", "only files with this status: in_progress, completed or failed")
-	graph := fs.String("graph", "", "only files in this Knowledge Graph (UUID)")
-	types := fs.String("types", "", "only files with these extensions, comma-separated (pdf,docx)")
-	order := fs.String("order", "", "asc (oldest first) or desc (newest first, the default)")
-	pageSize := fs.Int("page-size", 0, "files per request, 1..100; 0: the server's default, 50")
+	status := fs.String("status", "", "only files with this status `S`: in_progress, completed or failed")
+	graph := fs.String("graph", "", "only files in this Knowledge Graph (`ID`, a UUID)")
+	types := fs.String("types", "", "only files with these extensions, comma-separated (`pdf,docx`)")
+	order := fs.String("order", "", "`asc` (oldest first) or desc (newest first, the default)")
+	pageSize := fs.Int("page-size", 0, "`N` files per request, 1..100; 0: the server's default, 50")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -127,6 +127,20 @@ type jsonFile struct {
 	Status    string    `json:"status"`
 }
 
+// jsonSaved is the --json form of a download saved to a file.
+type jsonSaved struct {
+	ID          string `json:"id"`
+	Path        string `json:"path"`
+	Bytes       int64  `json:"bytes"`
+	ContentType string `json:"content_type"`
+}
+
+// jsonDeleted is the --json form of a deletion: the spec's delete_file_response.
+type jsonDeleted struct {
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted"`
+}
+
 // splitTypes splits a comma-separated list of extensions; "" is no filter.
 func splitTypes(s string) []string {
 	if s == "" {
@@ -186,6 +200,9 @@ func cmdDelete(ctx context.Context, a *app, args []string) error {
 	if err := a.client.Files.Delete(ctx, id); err != nil {
 		return err
 	}
+	if a.global.json {
+		return json.NewEncoder(a.out).Encode(jsonDeleted{ID: id, Deleted: true})
+	}
 	fmt.Fprintf(a.out, "Deleted %s\n", id)
 	return nil
 }
@@ -216,9 +233,9 @@ var mediaTypes = map[string]string{
 // cmdUpload: writerfiles upload PATH [--graph ID] [--type MIME] [--name NAME].
 func cmdUpload(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
-	graph := fs.String("graph", "", "add the file to this Knowledge Graph (UUID)")
-	ctype := fs.String("type", "", "the file's media type (default: from its extension)")
-	name := fs.String("name", "", "the name to give the file (default: the base name of PATH)")
+	graph := fs.String("graph", "", "add the file to this Knowledge Graph (`ID`, a UUID)")
+	ctype := fs.String("type", "", "the file's media type, `MIME` (default: from its extension)")
+	name := fs.String("name", "", "the `NAME` to give the file (default: the base name of PATH)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -271,10 +288,11 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// cmdDownload: writerfiles download ID [-o PATH].
+// cmdDownload: writerfiles download ID [--output PATH].
 func cmdDownload(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
-	outPath := fs.String("o", "", "save to this file (default: stdout, unless it is a terminal)")
+	outPath := fs.String("output", "", "save to this file, `PATH` (-o for short; default: stdout, unless it is a terminal)")
+	fs.StringVar(outPath, "o", "", "short for --output")
 	id, err := a.oneID(fs, args)
 	if err != nil {
 		return err
@@ -282,8 +300,11 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 	if *outPath != "" && *outPath != "-" {
 		return a.saveDownload(ctx, id, *outPath)
 	}
-	if isTerminal(a.out) {
-		return usageError{"download: stdout is a terminal; pass -o PATH"}
+	switch {
+	case a.global.json:
+		return usageError{"download: --json needs --output PATH (a file's content is not JSON)"}
+	case isTerminal(a.out):
+		return usageError{"download: stdout is a terminal; pass --output PATH"}
 	}
 	if err := a.connect(); err != nil {
 		return err
@@ -309,7 +330,7 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	}
 	if fi, err := os.Stat(target); err == nil {
 		if fi.IsDir() {
-			return usageError{fmt.Sprintf("download: -o %s is a directory; give the path of a file", path)}
+			return usageError{fmt.Sprintf("download: --output %s is a directory; give the path of a file", path)}
 		}
 		mode = fi.Mode().Perm()
 	}
@@ -319,7 +340,7 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the temporary file's name would only confuse
 		}
-		return usageError{fmt.Sprintf("download: cannot create -o %s: %v", path, err)}
+		return usageError{fmt.Sprintf("download: cannot create --output %s: %v", path, err)}
 	}
 	defer func() {
 		if err != nil {
@@ -347,6 +368,9 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	}
 	if err = os.Rename(tmp.Name(), target); err != nil {
 		return err
+	}
+	if a.global.json {
+		return json.NewEncoder(a.out).Encode(jsonSaved{ID: id, Path: path, Bytes: n, ContentType: d.ContentType})
 	}
 	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, path)
 	return nil

@@ -1,6 +1,7 @@
 // Command writerfiles manages files in Writer's File API from the command line.
 //
 //	writerfiles [global flags] COMMAND [args]
+//	writerfiles --version
 //
 // Commands:
 //
@@ -9,9 +10,9 @@
 //	get ID            show one file (GET /v1/files/{file_id})
 //	upload PATH [--graph ID] [--type MIME] [--name NAME]
 //	                  upload a file (POST /v1/files)
-//	download ID [-o PATH]
-//	                  save a file's content to PATH, or write it to stdout when it is not a
-//	                  terminal (GET /v1/files/{file_id}/download)
+//	download ID [--output PATH]
+//	                  save a file's content to PATH (-o for short), or write it to stdout
+//	                  when it is not a terminal (GET /v1/files/{file_id}/download)
 //	delete ID         delete a file for good (DELETE /v1/files/{file_id})
 //	retry ID...       ask Writer to process failed files again (POST /v1/files/retry)
 //	retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]
@@ -24,7 +25,8 @@
 //	                 a path prefix is kept
 //	--fake           use a local in-process fake of the File API seeded with sample files;
 //	                 nothing leaves this machine and no key is needed
-//	--json           print files as JSON, one object per line
+//	--json           print JSON on stdout, one object per line, for every command
+//	                 (download needs --output with it: a file's content is not JSON)
 //
 // A command checks its flags, its arguments and the local files it reads or writes before
 // the client is built, so help and such mistakes need no key (the file id of get, delete
@@ -35,6 +37,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +45,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -73,7 +77,7 @@ var commands = []command{
 	{"get", "ID", "show one file", cmdGet},
 	{"upload", "PATH [--graph ID] [--type MIME] [--name NAME]",
 		"upload a file (its size is sent as Content-Length)", cmdUpload},
-	{"download", "ID [-o PATH]", "save a file's content to PATH (default: stdout, if not a terminal)", cmdDownload},
+	{"download", "ID [--output PATH]", "save a file's content to PATH (-o for short; default: stdout,\nif not a terminal)", cmdDownload},
 	{"delete", "ID", "delete a file for good", cmdDelete},
 	{"retry", "ID...", "ask Writer to process failed files again", cmdRetry},
 	{"retry-failed", "[--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]",
@@ -85,7 +89,7 @@ var commands = []command{
 func usage() string {
 	const indent = "                        " // where summaries start
 	var b strings.Builder
-	b.WriteString("usage: writerfiles [--base-url URL] [--fake] [--json] COMMAND [args]\n\ncommands:\n")
+	b.WriteString("usage: writerfiles [--base-url URL] [--fake] [--json] COMMAND [args]\n       writerfiles --version\n\ncommands:\n")
 	for _, c := range commands {
 		summary := strings.ReplaceAll(c.summary, "\n", "\n"+indent)
 		if s := c.synopsis(); len(s) < len(indent)-2 {
@@ -96,7 +100,8 @@ func usage() string {
 	}
 	b.WriteString(`
 Global flags may also follow the command. The API key is read from WRITER_API_KEY.
---fake uses a local fake server and needs no key.
+--fake uses a local fake server and needs no key. --json prints JSON lines on stdout.
+"writerfiles COMMAND --help" shows a command's flags.
 Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 `)
 	return b.String()
@@ -132,7 +137,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.Func("base-url", "the API's base `URL` (default: WRITER_BASE_URL, else https://api.writer.com)",
 		func(s string) error { g.baseURL = s; return nil })
 	fs.BoolFunc("fake", "use a local fake File API with sample files; no key needed", setBool(&g.fake))
-	fs.BoolFunc("json", "print files as JSON, one object per line", setBool(&g.json))
+	fs.BoolFunc("json", "print JSON on stdout, one object per line", setBool(&g.json))
 }
 
 // setBool sets *p from a boolean flag's value ("true" without one).
@@ -151,13 +156,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("writerfiles", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	a.global.register(fs)
+	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage())
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "writerfiles: %v\n%s", err, usage())
+		fmt.Fprintf(stderr, "writerfiles: %s\n%s", longFlags(err), usage())
 		return exitUsage
+	}
+	if *version {
+		if a.global.json {
+			_ = json.NewEncoder(stdout).Encode(map[string]string{"version": writer.Version})
+		} else {
+			fmt.Fprintf(stdout, "writerfiles %s\n", writer.Version)
+		}
+		return exitOK
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(stderr, "writerfiles: no command given\n%s", usage())
@@ -207,10 +221,31 @@ func (a *app) connect() error {
 	}
 	client, err := writer.NewClient(opts...)
 	if err != nil {
-		return err
+		return a.shellError(err)
 	}
 	a.client = client
 	return nil
+}
+
+// shellError words NewClient's refusals of the key and the base URL for a shell user, who
+// sets WRITER_API_KEY and --base-url or WRITER_BASE_URL, not writer's options.
+func (a *app) shellError(err error) error {
+	var in *writer.InputError
+	if !errors.As(err, &in) {
+		return err
+	}
+	switch in.Field {
+	case "API key":
+		return usageError{"no API key: set WRITER_API_KEY (never a flag), or use --fake to try the commands on a local fake"}
+	case "base URL":
+		from := "--base-url"
+		if a.global.baseURL == "" {
+			from = "WRITER_BASE_URL"
+		}
+		reason, _, _ := strings.Cut(in.Reason, "; use ") // the rest names writer's options
+		return usageError{fmt.Sprintf("%s %q %s", from, in.Value, reason)}
+	}
+	return usageError{fmt.Sprintf("%s %s", in.Field, in.Reason)}
 }
 
 // close stops the fake, if connect started it.
@@ -253,8 +288,29 @@ func (h helpRequestError) Error() string { return h.fs.Name() + ": help requeste
 func (a *app) printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: writerfiles [global flags] %s\n\n%s\n\nflags (global ones too, before or after the command):\n",
 		a.cmd.synopsis(), strings.ReplaceAll(a.cmd.summary, "\n", " "))
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+	printFlags(w, fs)
+}
+
+// printFlags lists fs's flags as the usage writes them, --name, with their defaults. A
+// one-letter flag is an alias that the usage of its long form names.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if len(f.Name) == 1 {
+			return
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(w, " %s", arg)
+		}
+		fmt.Fprintf(w, "\n    \t%s", usage)
+		switch f.DefValue {
+		case "", "0", "false", "0s":
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
 
 // parseFlags parses a command's flags, which may come before, between or after its
@@ -267,7 +323,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, helpRequestError{fs}
 			}
-			return nil, usageError{fmt.Sprintf("%s: %v (writerfiles %s -h lists its flags)", fs.Name(), err, fs.Name())}
+			return nil, usageError{fmt.Sprintf("%s: %s (writerfiles %s --help lists its flags)", fs.Name(), longFlags(err), fs.Name())}
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
@@ -279,6 +335,14 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagInError is a long flag name in the flag package's errors, which write it -name.
+var flagInError = regexp.MustCompile(`(: |flag )-([a-z][a-z-])`)
+
+// longFlags returns a flag package error as text that writes flags --name, as the usage does.
+func longFlags(err error) string {
+	return flagInError.ReplaceAllString(err.Error(), "$1--$2")
 }
 
 // isTerminal reports whether w is a terminal (a character device).

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -539,7 +540,7 @@ func TestFakeSamplesHaveContent(t *testing.T) {
 }
 
 // TestDocsAgreeWithUsage: the package doc shows each command's synopsis as the usage does,
-// and the package doc and the README state the usage's exit statuses.
+// and the package doc and the command's page in docs/ state the usage's exit statuses.
 func TestDocsAgreeWithUsage(t *testing.T) {
 	src, err := os.ReadFile("main.go")
 	if err != nil {
@@ -551,14 +552,122 @@ func TestDocsAgreeWithUsage(t *testing.T) {
 			t.Errorf("the package doc lacks the synopsis %q", c.synopsis())
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
+	page, err := os.ReadFile("../../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const exits = "Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input."
-	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "README": string(readme)} {
+	for name, text := range map[string]string{"usage": usage(), "package doc": doc, "docs/cli.md": string(page)} {
 		if !strings.Contains(text, exits) {
 			t.Errorf("the %s does not say %q", name, exits)
+		}
+	}
+}
+
+// TestJSONOnEveryCommand: with --json, each command prints only lines that parse as JSON
+// objects on stdout, or refuses --json with exit 2 and prints nothing there.
+func TestJSONOnEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	upload := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(upload, []byte("some notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args    []string
+		refused bool
+	}{
+		{args: []string{"list"}},
+		{args: []string{"list", "--status", "failed"}},
+		{args: []string{"get", sampleFailed}},
+		{args: []string{"upload", upload}},
+		{args: []string{"download", sampleFailed, "--output", filepath.Join(dir, "handbook.html")}},
+		{args: []string{"download", sampleFailed, "-o", filepath.Join(dir, "again.html")}},
+		{args: []string{"download", sampleFailed}, refused: true},
+		{args: []string{"delete", sampleFailed}},
+		{args: []string{"retry", sampleFailed, strings.ToUpper(sampleFailed)}},
+		{args: []string{"demo"}, refused: true},
+	} {
+		args := append([]string{"--fake", "--json"}, tt.args...)
+		code, stdout, stderr := runCLI(t, args...)
+		switch {
+		case tt.refused:
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, "--json") {
+				t.Errorf("writerfiles %v: exit %d, stdout %q, stderr %q; want 2 naming --json, nothing on stdout", args, code, stdout, stderr)
+			}
+			continue
+		case code != exitOK:
+			t.Errorf("writerfiles %v: exit %d, stderr %q", args, code, stderr)
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		for _, l := range lines {
+			var obj map[string]any
+			if err := json.Unmarshal([]byte(l), &obj); err != nil {
+				t.Errorf("writerfiles %v printed %q, not a JSON object: %v", args, l, err)
+			}
+		}
+	}
+	code, stdout, _ := runCLI(t, "--json", "--version")
+	var v struct{ Version string }
+	if err := json.Unmarshal([]byte(stdout), &v); code != exitOK || err != nil || v.Version != writer.Version {
+		t.Errorf("--json --version: exit %d, %q (%v); want {\"version\":%q}", code, stdout, err, writer.Version)
+	}
+}
+
+// TestVersionIsTheLibrarys: --version prints writer.Version, which a test of package writer
+// ties to the latest entry of CHANGELOG.md.
+func TestVersionIsTheLibrarys(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"--version", "list"}} {
+		code, stdout, _ := runCLI(t, args...)
+		if want := "writerfiles " + writer.Version + "\n"; code != exitOK || stdout != want {
+			t.Errorf("writerfiles %v: exit %d, %q; want 0, %q", args, code, stdout, want)
+		}
+	}
+}
+
+// TestHelpWritesFlagsAsUsageDoes: the usage, every command's help and the errors about flags
+// write flags as --name.
+func TestHelpWritesFlagsAsUsageDoes(t *testing.T) {
+	singleDash := regexp.MustCompile(`(^|[\s\[(])-[a-z][a-z-]+`)
+	texts := map[string]string{"usage": usage()}
+	for _, c := range commands {
+		_, stdout, _ := runCLI(t, c.name, "--help")
+		texts[c.name+" --help"] = stdout
+	}
+	_, _, texts["error of --nope"] = runCLI(t, "--nope", "list")
+	_, _, texts["error of list --page-size x"] = runCLI(t, "list", "--page-size", "x")
+	for name, text := range texts {
+		if m := singleDash.FindString(text); m != "" {
+			t.Errorf("%s writes a flag as %q; want --name:\n%s", name, strings.TrimSpace(m), text)
+		}
+	}
+}
+
+// TestClientErrorsSpeakToTheShell: a missing key or a bad base URL is told in terms of the
+// environment and the flags, not of the library's options.
+func TestClientErrorsSpeakToTheShell(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	t.Setenv("WRITER_BASE_URL", "")
+	code, _, stderr := runCLI(t, "list")
+	if code != exitUsage || !strings.Contains(stderr, "set WRITER_API_KEY") || !strings.Contains(stderr, "--fake") {
+		t.Errorf("no key: exit %d, stderr %q; want 2, saying set WRITER_API_KEY or use --fake", code, stderr)
+	}
+	t.Setenv("WRITER_API_KEY", testKey)
+	for _, tt := range []struct {
+		args      []string
+		env, want string
+	}{
+		{[]string{"--base-url", "http://example.com", "list"}, "", `--base-url "http://example.com"`},
+		{[]string{"list"}, "https://user:pw@example.com", "WRITER_BASE_URL"},
+		{[]string{"list"}, "https://api.writer.com/v1", "WRITER_BASE_URL"},
+	} {
+		t.Setenv("WRITER_BASE_URL", tt.env)
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("writerfiles %v (WRITER_BASE_URL=%q): exit %d, stderr %q; want 2 naming %s", tt.args, tt.env, code, stderr, tt.want)
+		}
+		if strings.Contains(stderr, "With") {
+			t.Errorf("writerfiles %v: stderr %q names a library option", tt.args, stderr)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,11 +33,14 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	var before bytes.Buffer
-	if a.fake != nil {
+	if a.fake != nil && !a.global.json {
 		a.showFake(&before, "before", ids)
 	}
 	if err := a.client.Files.Retry(ctx, ids); err != nil {
 		return err
+	}
+	if a.global.json {
+		return json.NewEncoder(a.out).Encode(jsonRetried{FileIDs: ids, Accepted: distinctIDs(ids)})
 	}
 	_, _ = before.WriteTo(a.out)
 	fmt.Fprintf(a.out, "Writer accepted the retry of %d file(s); processing is asynchronous.\n", distinctIDs(ids))
@@ -44,6 +48,13 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 		a.showFake(a.out, "after", ids)
 	}
 	return nil
+}
+
+// jsonRetried is the --json form of an accepted retry: the ids given, and how many distinct
+// files they name.
+type jsonRetried struct {
+	FileIDs  []string `json:"file_ids"`
+	Accepted int      `json:"accepted"`
 }
 
 // showFake prints to w the fake's view of the given files.
@@ -232,6 +243,9 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	}
 	if !a.global.fake {
 		return usageError{"demo runs only against the local fake: writerfiles --fake demo"}
+	}
+	if a.global.json {
+		return usageError{"demo shows the commands as a person reads them; --json is for the commands themselves"}
 	}
 	if err := a.connect(); err != nil {
 		return err

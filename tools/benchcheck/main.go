@@ -1,4 +1,4 @@
-// Command benchcheck checks writer-go's performance targets (issue 6): ours (the client)
+// Command benchcheck checks writer-go's performance targets: ours (the client)
 // against the floor (a hand-written net/http call), each target a ratio of medians, never an
 // absolute time.
 //
@@ -60,13 +60,13 @@ type check struct {
 	format      string // how a score is shown, e.g. "%.3fx"; "" shows it as a value of label
 }
 
-// checks are the targets of issue 6 that exist so far. Retry: sequential time at most 1.10x
+// checks are the performance targets. Retry: sequential time at most 1.10x
 // the floor's and at most 20 more allocations per call; at concurrency 32 (the client with
 // its default transport, the floor with one tuned for 32 connections) at least 0.9x the
 // floor's throughput. List of 10,000 files (100 pages): time at most 1.15x the floor's and
 // at most 2 more allocations per file. The client parses each file's graph_ids as UUIDs
 // and converts each page to Files, where the floor keeps the strings as decoded: measured
-// 1.11x and 1.3 allocations per file more (issue 6). Upload and Download of 64 MiB: bytes allocated per call below 1 MiB
+// 1.11x and 1.3 allocations per file more. Upload and Download of 64 MiB: bytes allocated per call below 1 MiB
 // (an absolute bound: counts are exact; the floor's value is shown for reference), and
 // throughput at least 0.80x the floor's (both are bound by copying 64 MiB through the
 // loopback; the margin absorbs the noise of a few calls per round). RetryFailed with the

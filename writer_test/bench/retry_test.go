@@ -9,7 +9,7 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// concurrency is how many goroutines the parallel benchmarks run: the target load.
+// concurrency is how many goroutines the parallel benchmarks run: the target load.
 const concurrency = 32
 
 // idCounts are the list sizes of the Retry benchmarks.
