@@ -43,11 +43,11 @@ var writerConversions = []conversion{
 		via: map[string]string{"file_ids": "the ids given to Retry"}},
 	{schema: "retry_files_response", where: "writer/files.go (retry)",
 		via: map[string]string{"success": "false: Retry returns ErrRetryNotAccepted"}},
-	{schema: "fail_response", where: "writer/errors.go (failResponse, parseErrorBody)",
+	{schema: "fail_response", where: "writer/errors.go (Error, parseErrorBody)",
 		fields: map[string]string{"tpe": "Type"},
 		via:    map[string]string{"errors": "the first fail_message gives Error.Key and Error.Description"},
 		left:   map[string]string{"extras": "Writer documents no content for it; Error.Body keeps the whole body"}},
-	{schema: "fail_message", where: "writer/errors.go (failResponse, parseErrorBody)",
+	{schema: "fail_message", where: "writer/errors.go (Error, parseErrorBody)",
 		fields: map[string]string{"key": "Key", "description": "Description"},
 		left:   map[string]string{"extras": "Writer documents no content for it; Error.Body keeps the whole body"}},
 }
