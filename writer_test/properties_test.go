@@ -39,7 +39,7 @@ var writerConversions = []conversion{
 	{schema: "delete_file_response", where: "writer/files.go (Delete)",
 		via:  map[string]string{"deleted": "false: Delete returns ErrNotDeleted"},
 		left: map[string]string{"id": "it is the id Delete was given"}},
-	{schema: "retry_files_request", where: "writer/jsonbody.go (retryFilesBody)",
+	{schema: "retry_files_request", where: "writer/files.go (Retry, retry)",
 		via: map[string]string{"file_ids": "the ids given to Retry"}},
 	{schema: "retry_files_response", where: "writer/files.go (retry)",
 		via: map[string]string{"success": "false: Retry returns ErrRetryNotAccepted"}},

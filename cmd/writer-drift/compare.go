@@ -114,7 +114,7 @@ func schemaFiles(schema string) string {
 	case "delete_file_response":
 		return "writer/files.go (Delete) and writertest/download.go"
 	case "retry_files_request", "retry_files_response":
-		return "writer/files.go (Retry, retry), writer/jsonbody.go and writertest/handlers.go"
+		return "writer/files.go (Retry, retry) and writertest/handlers.go (retry)"
 	case "fail_response", "fail_message":
 		return "writer/errors.go (Error, parseErrorBody) and writertest/handlers.go (writeFail)"
 	}
