@@ -141,12 +141,13 @@ func TestPropertyCheckNamesANewProperty(t *testing.T) {
 // files_response and fail_response set reaches the Go field each row names.
 func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 	doc := loadSpec(t, "http://127.0.0.1")
-	file := sample(doc, "file_response")
+	file := sample(doc, "file_response").(map[string]any)
+	file["id"] = idA // Get checks that the answer is about the file it asked for
 	list := sample(doc, "files_response")
 	fail := sample(doc, "fail_response")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		body := file
+		var body any = file
 		switch r.URL.Path {
 		case "/v1/files":
 			body = list
