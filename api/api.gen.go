@@ -117,7 +117,7 @@ type FilesResponse struct {
 // RetryFilesRequest defines model for retry_files_request.
 type RetryFilesRequest struct {
 	// FileIds The unique identifier of the files to retry.
-	FileIds []openapi_types.UUID `json:"file_ids"`
+	FileIds []string `json:"file_ids"`
 }
 
 // RetryFilesResponse defines model for retry_files_response.

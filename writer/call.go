@@ -2,11 +2,13 @@ package writer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"time"
 )
 
 // Operation ids of the spec, used in errors.
@@ -30,105 +32,195 @@ var endpoints = map[string]string{
 	opDownload: "GET /v1/files/{file_id}/download",
 }
 
-// send runs one operation: fn makes the generated client's call with ctx, which carries the
-// call state the retry loop fills in. A 2xx response is returned open; any other outcome is
-// returned as *Error with the body read (bounded) and closed.
-func (c *Client) send(ctx context.Context, cl *call, fn func(context.Context) (*http.Response, error)) (*http.Response, error) {
-	cl.auth = c.auth
-	resp, err := fn(withCall(ctx, cl))
-	if err != nil {
-		return nil, &Error{Operation: cl.op, Attempts: cl.attempts, RetryAfter: cl.retryAfter, Err: redactErr(cl.auth, err)}
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return resp, nil
-	}
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	drain(resp)
-	e := responseError(cl, resp, body)
-	e.RetryAfter = cl.retryAfter
-	e.waitExceeded = cl.waitExceeded
-	e.Err = cl.stop
-	if readErr != nil {
-		e.Err = errors.Join(e.Err, fmt.Errorf("read error body: %w", readErr))
-	}
-	return nil, e
+// operation is one API call as the loop sends it.
+type operation struct {
+	id       string // the spec's operationId, or the name given to Client.Do
+	endpoint string // "METHOD /path" shown in errors; "" takes endpoints[id]
+	// request returns the HTTP request of attempt n (from 1), made by the generated request
+	// builder: each attempt sends a new request with a new body.
+	request func(n int) (*http.Request, error)
+	// once: the request body cannot be replayed, so the operation gets one attempt.
+	once bool
+	// unsafe: sending the request twice may do its work twice (an upload); it is retried
+	// only when it cannot have been processed.
+	unsafe bool
 }
 
-// responseError is the *Error for a response whose (bounded) body is body, with any copy
-// of the API key replaced.
-func responseError(cl *call, resp *http.Response, body []byte) *Error {
-	e := &Error{
-		Operation:  cl.op,
-		StatusCode: resp.StatusCode,
-		RequestID:  cl.auth.redact(requestID(resp.Header)),
-		Body:       []byte(cl.auth.redact(string(body))),
-		Attempts:   cl.attempts,
-	}
-	e.parseErrorBody(e.Body)
-	e.Type, e.Key, e.Description = cl.auth.redact(e.Type), cl.auth.redact(e.Key), cl.auth.redact(e.Description)
-	return e
+// reply is an operation's 2xx answer: its response, body open, and what an *Error about it
+// needs.
+type reply struct {
+	resp     *http.Response
+	op       *operation
+	attempts int
+	key      *apiKey
 }
 
-// decodeJSON reads a 2xx response's JSON body into v and closes it. A body that does not
-// parse is an *Error that keeps the status and matches ErrInvalidResponse.
-func decodeJSON(resp *http.Response, cl *call, v any) error {
-	defer resp.Body.Close()
-	body, err := readBody(resp)
-	if f, ok := v.(fastDecoder); err == nil && (!ok || !f.decodeFast(body)) {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		e := responseError(cl, resp, body[:min(len(body), maxErrorBody)])
-		e.Type, e.Key, e.Description = "", "", ""
-		e.Err = fmt.Errorf("%w: %w", ErrInvalidResponse, err)
-		return e
-	}
-	return nil
-}
-
-// maxPresized bounds the buffer readBody allocates up front from a Content-Length, so that a
-// false length cannot make the client allocate at will.
-const maxPresized = 8 << 20
-
-// readBody reads a response body to its end. When the server announced the length, the buffer
-// is allocated once at that size, plus one byte to see the end without growing; io.ReadAll
-// would start at 512 bytes and grow by copying.
-func readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength < 0 || resp.ContentLength > maxPresized {
-		return io.ReadAll(resp.Body)
-	}
-	b := make([]byte, 0, resp.ContentLength+1)
-	for {
-		n, err := resp.Body.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		switch {
-		case err == io.EOF:
-			return b, nil
-		case err != nil:
-			return b, err
-		case len(b) == cap(b): // longer than announced
-			rest, err := io.ReadAll(resp.Body)
-			return append(b, rest...), err
+// do runs op: the one retry loop of the client. Each attempt builds op's request,
+// authenticates it, sends it, and classifies the outcome (decide); a retried attempt's
+// response is read (bounded) and closed, the retry hook is told, and the wait honours ctx.
+// It returns the 2xx answer with its body open, or an *Error describing the last attempt.
+func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
+	for attempt := 1; ; attempt++ {
+		req, err := op.request(attempt)
+		if err != nil {
+			return nil, c.callError(op, attempt-1, nil, nil, fmt.Errorf("build request: %w", err), verdict{})
+		}
+		c.key.authenticate(req)
+		start := time.Now()
+		resp, err := c.send(ctx, req)
+		v := c.decide(ctx, op, resp, err, attempt)
+		c.log(ctx, req, resp, err, attempt, v, time.Since(start))
+		if !v.retry {
+			if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				return &reply{resp: resp, op: op, attempts: attempt, key: c.key}, nil
+			}
+			body, readErr := readErrorBody(resp)
+			e := c.callError(op, attempt, resp, body, err, v)
+			if readErr != nil {
+				e.Err = errors.Join(e.Err, fmt.Errorf("read error body: %w", c.key.scrub(readErr)))
+			}
+			return nil, e
+		}
+		// Keep the body (bounded) for the error the call returns if the wait is cut short;
+		// reading it also frees the connection for the next attempt.
+		body, _ := readErrorBody(resp)
+		if c.hook != nil {
+			c.hook(c.retryEvent(op, req, resp, err, attempt, v.wait))
+		}
+		if stop := sleep(ctx, v.wait); stop != nil {
+			v.reason = stop
+			return nil, c.callError(op, attempt, resp, body, err, v)
 		}
 	}
 }
 
-// redactErr returns err, or when its text holds the API key (Go's transport quotes what a
-// server sent, which may echo the Authorization header), an error with the same chain whose
-// text shows "[redacted]" instead.
-func redactErr(auth *authTransport, err error) error {
-	if msg := err.Error(); auth.redact(msg) != msg {
-		return &redactedError{msg: auth.redact(msg), err: err}
+// send makes one attempt within the per-attempt timeout, which ends when the response
+// headers arrive: closing the body releases it, so it never cuts the reading of a body.
+func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, error) {
+	if c.requestTimeout <= 0 || deadlineWithin(ctx, c.requestTimeout) {
+		// No per-attempt bound, or the caller's deadline comes first and bounds the attempt.
+		return c.hc.Do(req.WithContext(ctx))
 	}
+	actx, cancel := context.WithCancelCause(ctx)
+	timer := time.AfterFunc(c.requestTimeout, func() { cancel(ErrAttemptTimeout) })
+	resp, err := c.hc.Do(req.WithContext(actx))
+	if timer.Stop() {
+		if err != nil {
+			cancel(nil)
+			return nil, err
+		}
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+	// The timer fired: whatever arrived is cut off.
+	drain(resp)
+	cancel(nil)
+	if ctx.Err() != nil {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return nil, err
+	}
+	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: ErrAttemptTimeout}
+}
+
+// callError is the *Error of a call that ended with the attempts' last outcome: resp with
+// its (bounded, already read) body, or the transport error err; v is the last verdict.
+// Any copy of the API key in what the server sent is redacted.
+func (c *Client) callError(op *operation, attempts int, resp *http.Response, body []byte, err error, v verdict) *Error {
+	e := &Error{Operation: op.id, endpoint: op.endpoint, Attempts: attempts, RetryAfter: v.retryAfter, waitExceeded: v.waitExceeded}
+	switch {
+	case err != nil && v.reason != nil:
+		e.Err = fmt.Errorf("%w: %w", v.reason, c.key.scrub(err))
+	case err != nil:
+		e.Err = c.key.scrub(err)
+	default:
+		e.Err = v.reason
+	}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+		e.RequestID = c.key.redact(requestID(resp.Header))
+		e.Body = []byte(c.key.redact(string(body)))
+		e.parseErrorBody(e.Body)
+		e.Type, e.Key, e.Description = c.key.redact(e.Type), c.key.redact(e.Key), c.key.redact(e.Description)
+	}
+	return e
+}
+
+// retryEvent describes, for the retry hook, the retry of attempt after waiting wait.
+func (c *Client) retryEvent(op *operation, req *http.Request, resp *http.Response, err error, attempt int, wait time.Duration) RetryEvent {
+	ev := RetryEvent{Operation: op.id, Method: req.Method, Path: req.URL.Path, Attempt: attempt, Wait: wait}
+	if resp != nil {
+		ev.StatusCode = resp.StatusCode
+	} else {
+		ev.Err = c.key.scrub(err)
+	}
+	return ev
+}
+
+// maxDrain bounds how much of a discarded response body is read so its connection can be
+// reused; a longer body is closed instead.
+const maxDrain = 64 << 10
+
+// readErrorBody reads at most maxErrorBody bytes of a response that is not returned to the
+// caller and closes it; nil for no response.
+func readErrorBody(resp *http.Response) ([]byte, error) {
+	if resp == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_ = resp.Body.Close()
+	return body, err
+}
+
+// drain reads a bounded part of a discarded body and closes it, so that the connection can
+// be reused.
+func drain(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
+}
+
+// cancelOnClose releases an attempt's context when the response body is closed, so the
+// per-attempt timeout covers the headers but not the reading of the body.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelCauseFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel(nil)
 	return err
 }
 
-// redactedError is an error whose text had the API key removed. Unwrap gives the original,
-// so that errors.Is and errors.As still work on its chain.
-type redactedError struct {
-	msg string
-	err error
+// deadlineWithin reports whether ctx ends within d from now.
+func deadlineWithin(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) <= d
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// log writes one Debug record per attempt: metadata only, never header values or bodies.
+func (c *Client) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, v verdict, took time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("status", 0),
+		slog.Int("attempt", attempt),
+		slog.Bool("retry", v.retry),
+		slog.Duration("wait", v.wait),
+		slog.Duration("duration", took),
+	}
+	if resp != nil {
+		attrs[2] = slog.Int("status", resp.StatusCode)
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.key.redact(err.Error())))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt", attrs...)
+}

@@ -7,8 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
-
-	"github.com/writerfiles/writer-go/api"
+	"time"
 )
 
 // Client calls Writer's File API. Create one with NewClient and share it: it is safe for
@@ -17,10 +16,18 @@ type Client struct {
 	// Files is the File API: the operations under /v1/files and the workflow built on them.
 	Files *FilesService
 
-	api     *api.Client
+	hc      *http.Client // the caller's copy; its CheckRedirect keeps the key on the API
 	baseURL *url.URL
-	auth    *authTransport
-	common  service
+	server  string // baseURL with a trailing slash, as the generated request builders want it
+	key     *apiKey
+
+	maxRetries     int
+	policy         RetryPolicy // defaults filled in
+	requestTimeout time.Duration
+	logger         *slog.Logger     // nil: silent
+	hook           func(RetryEvent) // nil: none
+
+	common service
 }
 
 // service is embedded by each resource service; it points back at the Client.
@@ -28,8 +35,8 @@ type service struct{ client *Client }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it reads the key from
 // WRITER_API_KEY; without WithBaseURL, the base URL from WRITER_BASE_URL, else
-// https://api.writer.com. It returns an error wrapping ErrInvalidInput when no key is
-// found or an option is invalid; it never panics.
+// https://api.writer.com. It returns an *InputError (ErrInvalidInput) when no key is found
+// or an option is invalid; it never panics.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:     defaultMaxRetries,
@@ -59,36 +66,29 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.baseURL == "" {
 		cfg.baseURL = defaultBaseURL
 	}
-	base, err := parseBaseURL(cfg.baseURL, cfg.allowHTTP)
+	base, err := parseBaseURL(cfg.baseURL, cfg.allowHTTP, cfg.apiKey)
 	if err != nil {
 		return nil, err
 	}
-	cfg.policy = withPolicyDefaults(cfg.policy)
 
 	hc := &http.Client{Transport: newTransport()}
 	if cfg.httpClient != nil {
 		copied := *cfg.httpClient
 		hc = &copied
-		if hc.Transport == nil {
-			hc.Transport = http.DefaultTransport
-		}
 	}
-	auth := newAuthTransport(hc.Transport, base, cfg.apiKey)
-	hc.Transport = auth
-
-	doer := &retryDoer{
+	key := newAPIKey(base, cfg.apiKey)
+	hc.CheckRedirect = key.redirectPolicy(hc.CheckRedirect)
+	c := &Client{
 		hc:             hc,
+		baseURL:        base,
+		server:         base.String() + "/",
+		key:            key,
 		maxRetries:     cfg.maxRetries,
-		policy:         cfg.policy,
+		policy:         withPolicyDefaults(cfg.policy),
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
 		hook:           cfg.retryHook,
 	}
-	raw, err := api.NewClient(base.String(), api.WithHTTPClient(doer), api.WithRequestEditorFn(auth.identify))
-	if err != nil {
-		return nil, inputErr("base URL", -1, base.Redacted(), err.Error())
-	}
-	c := &Client{api: raw, baseURL: base, auth: auth}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)
 	return c, nil

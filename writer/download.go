@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/writerfiles/writer-go/api"
 )
 
 // Download is a file's content as GET /v1/files/{file_id}/download returns it. Its Body
@@ -36,35 +38,28 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return nil, err
 	}
-	cl := &call{op: opDownload}
-	//nolint:bodyclose // the body is handed to the caller in Download.Body, who closes it
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayDownloadFile(ctx, fileID, acceptOctetStream)
-	})
+	r, err := s.client.do(ctx, &operation{id: opDownload, request: func(int) (*http.Request, error) {
+		req, err := api.NewGatewayDownloadFileRequest(s.client.server, fileID)
+		if err == nil {
+			// The raw bytes, as Writer's SDKs ask for them.
+			req.Header.Set("Accept", "application/octet-stream")
+		}
+		return req, err
+	}})
 	if err != nil {
 		return nil, err
 	}
+	resp := r.resp
 	size := resp.ContentLength
 	if size < 0 {
 		size = -1
 	}
-	body := &checkedBody{rc: resp.Body, want: size, err: Error{
-		Operation:  opDownload,
-		StatusCode: resp.StatusCode,
-		RequestID:  cl.auth.redact(requestID(resp.Header)),
-		Attempts:   cl.attempts,
-	}}
+	body := &checkedBody{rc: resp.Body, want: size, err: *r.fail(nil), key: r.key}
 	contentType := resp.Header.Get("Content-Type")
 	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
 	return &Download{Body: body, Size: size, ContentType: contentType}, nil
-}
-
-// acceptOctetStream asks for the raw bytes, as Writer's SDKs do.
-func acceptOctetStream(_ context.Context, req *http.Request) error {
-	req.Header.Set("Accept", "application/octet-stream")
-	return nil
 }
 
 // checkedBody counts the bytes read and turns an early end, or any read error, into an
@@ -74,6 +69,7 @@ type checkedBody struct {
 	want int64 // Content-Length, or -1
 	got  int64
 	err  Error // template of the errors returned
+	key  *apiKey
 }
 
 func (b *checkedBody) Read(p []byte) (int, error) {
@@ -92,6 +88,7 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 		what = "body ended"
 	}
 	e := b.err
+	err = b.key.scrub(err)
 	if b.want >= 0 {
 		e.Err = fmt.Errorf("%s after %d of %d bytes: %w", what, b.got, b.want, err)
 	} else {

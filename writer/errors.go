@@ -103,6 +103,9 @@ type Error struct {
 
 	// waitExceeded: the call stopped because the server asked to wait longer than allowed.
 	waitExceeded bool
+	// endpoint is "METHOD /path" of an operation called through Client.Do; "" for the
+	// operations of endpoints.
+	endpoint string
 }
 
 // Error returns one bounded line: the operation's method and path template with its
@@ -117,8 +120,12 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("writer: ")
 	if e.Operation != "" {
-		if endpoint, ok := endpoints[e.Operation]; ok {
-			b.WriteString(endpoint + " (" + e.Operation + ")")
+		endpoint, ok := endpoints[e.Operation]
+		if e.endpoint != "" {
+			endpoint, ok = oneLine(e.endpoint, 200), true
+		}
+		if ok {
+			b.WriteString(endpoint + " (" + oneLine(e.Operation, 64) + ")")
 		} else {
 			b.WriteString(oneLine(e.Operation, 64))
 		}

@@ -1,10 +1,11 @@
 package writer
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/writerfiles/writer-go/api"
@@ -74,79 +75,114 @@ func fileFrom(r api.FileResponse) File {
 // Get returns one file's metadata and status: GET /v1/files/{file_id} (operationId
 // gatewayGetFile).
 //
-// fileID is checked before any request: an empty id, "." or "..", or one containing '/',
-// '\', '?', '#', '%', a control character or invalid UTF-8 returns an error matching
-// ErrInvalidInput naming file_id. Ids need not be UUIDs (the spec declares a string).
-// Failures return *Error: ErrNotFound for an unknown id, ErrGone for a deleted or expired
-// file, and the other status sentinels. The call is retried as the client's policy allows.
+// fileID is checked first: an empty id, "." or "..", or one containing '/', '\', '?', '#',
+// '%', a control character or invalid UTF-8 is an *InputError for file_id. Ids need not be
+// UUIDs (the spec declares a string). Failures return *Error: ErrNotFound for an unknown id,
+// ErrGone for a deleted or expired file, ErrInvalidResponse for an answer that is not a
+// file_response about fileID, and the other status sentinels.
 func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return File{}, err
 	}
-	return s.sendFile(ctx, &call{op: opGet}, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayGetFile(ctx, fileID)
-	})
-}
-
-// sendFile runs an operation whose 200 body is file_response and converts the body to a File.
-func (s *FilesService) sendFile(ctx context.Context, cl *call, fn func(context.Context) (*http.Response, error)) (File, error) {
-	resp, err := s.client.send(ctx, cl, fn)
+	r, err := s.client.do(ctx, &operation{id: opGet, request: func(int) (*http.Request, error) {
+		return api.NewGatewayGetFileRequest(s.client.server, fileID)
+	}})
 	if err != nil {
 		return File{}, err
 	}
+	f, err := r.file()
+	if err == nil && !sameID(f.ID, fileID) {
+		return File{}, r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(f.ID), 80)))
+	}
+	return f, err
+}
+
+// file decodes the answer as a file_response, whose required properties must be present.
+func (r *reply) file() (File, error) {
 	var out api.FileResponse
-	if err := decodeJSON(resp, cl, &out); err != nil {
+	if err := r.decode(&out); err != nil {
 		return File{}, err
+	}
+	if missing := missingFileProperty(out); missing != "" {
+		return File{}, r.fail(fmt.Errorf("%w: file_response without %s", ErrInvalidResponse, missing))
 	}
 	return fileFrom(out), nil
 }
 
+// missingFileProperty names the first required property of file_response that f lacks
+// (id, status and created_at count as missing when empty, graph_ids when absent or null),
+// or returns "". A missing name reads as "".
+func missingFileProperty(f api.FileResponse) string {
+	switch {
+	case f.Id == "":
+		return "id"
+	case f.Status == "":
+		return "status"
+	case f.CreatedAt.IsZero():
+		return "created_at"
+	case f.GraphIds == nil:
+		return "graph_ids"
+	}
+	return ""
+}
+
+// sameID reports whether an answer's id names the file asked for: equal, or the same UUID
+// in another case.
+func sameID(got, asked string) bool {
+	return got == asked || (len(got) == 36 && strings.EqualFold(got, asked))
+}
+
 // Delete removes a file permanently: DELETE /v1/files/{file_id} (operationId
-// gatewayDeleteFile), answered by delete_file_response {id, deleted}.
+// gatewayDeleteFile). Success is 204 No Content, or 200 with delete_file_response
+// {"id": fileID, "deleted": true}.
 //
 // fileID is checked as in Get. Failures return *Error matching the status sentinels
-// (ErrNotFound for an unknown id); a 200 with "deleted": false returns *Error matching
-// ErrNotDeleted. DELETE is idempotent and is retried as the client's policy allows: if an
-// attempt deleted the file but its answer was lost, the retry answers 404, so ErrNotFound
-// with Error.Attempts > 1 means the file is gone all the same.
+// (ErrNotFound for an unknown id), ErrNotDeleted for "deleted": false, and
+// ErrInvalidResponse for a body without id or deleted, or about another id. DELETE is
+// retried as the client's policy allows: ErrNotFound with Error.Attempts > 1 means an
+// earlier attempt may have deleted the file.
 func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
-	cl := &call{op: opDelete}
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayDeleteFile(ctx, fileID)
-	})
+	r, err := s.client.do(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
+		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
+	}})
 	if err != nil {
 		return err
 	}
-	var out api.DeleteFileResponse
-	if err := decodeJSON(resp, cl, &out); err != nil {
+	if r.empty() {
+		return nil
+	}
+	// Deleted is a pointer, shadowing the generated field, to tell absent from false.
+	var out struct {
+		api.DeleteFileResponse
+		Deleted *bool `json:"deleted"`
+	}
+	if err := r.decode(&out); err != nil {
 		return err
 	}
-	if !out.Deleted {
-		e := responseError(cl, resp, nil)
-		e.Err = ErrNotDeleted
-		return e
+	switch {
+	case out.Id == "" || out.Deleted == nil:
+		return r.fail(fmt.Errorf("%w: delete_file_response without id or deleted", ErrInvalidResponse))
+	case !sameID(out.Id, fileID):
+		return r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(out.Id), 80)))
+	case !*out.Deleted:
+		return r.fail(ErrNotDeleted)
 	}
 	return nil
 }
 
 // Retry asks Writer to process the given failed files again: one POST /v1/files/retry
-// (operationId gatewayRetryFailedFiles) with body retry_files_request {"file_ids": [...]}.
+// (operationId gatewayRetryFailedFiles) with retry_files_request {"file_ids": [...]}.
 //
-// fileIDs are file ids as UUIDs (8-4-4-4-12 hexadecimal digits). They are checked before
-// any request is sent: an empty list, or an id that is not a UUID, returns an error matching
-// ErrInvalidInput that names the position and the value. A repeated id is sent once (the
-// published example repeats one id; processing a file twice at once has no use).
-//
-// Retrying is asynchronous: nil means Writer accepted the request (status 200) and the files
-// are queued; poll their status with Get or WaitProcessed. The response field "success" is
-// optional in the spec: when absent, the 200 alone counts as accepted; "success": false
-// returns an *Error with StatusCode 200 matching ErrRetryNotAccepted. Other failures return
-// *Error matching the status sentinels (ErrUnauthorized, ErrNotFound, ErrRateLimited,
-// ErrServer, ...). The call is retried as the client's retry policy allows: queueing a file
-// again is harmless. To retry every failed file, use RetryFailed.
+// fileIDs must be UUIDs (8-4-4-4-12 hexadecimal digits); an empty list or another id is an
+// *InputError for file_ids naming the position. A repeated id is sent once. nil means
+// Writer accepted the request (200, or 204 No Content) and queued the files: poll them with
+// Get or WaitProcessed. "success": false is an *Error matching ErrRetryNotAccepted; other
+// failures return *Error matching the status sentinels. Queueing a file twice is harmless,
+// so the call is retried as the client's policy allows. To retry every failed file, use
+// RetryFailed.
 func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 	ids, err := checkUUIDs("file_ids", fileIDs)
 	if err != nil {
@@ -155,25 +191,35 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 	return s.retry(ctx, ids)
 }
 
-// retry sends one POST /v1/files/retry with ids, UUIDs in canonical form that checkUUIDs or
-// parseUUID accepted. The request body is written by retryFilesBody (see jsonbody.go).
+// retry sends one POST /v1/files/retry with ids, UUIDs that checkUUIDs or parseUUID accepted,
+// in lower case as uuid.UUID.String writes them.
 func (s *FilesService) retry(ctx context.Context, ids []string) error {
-	body := retryFilesBody(ids)
-	cl := &call{op: opRetry}
-	resp, err := s.client.send(ctx, cl, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayRetryFailedFilesWithBody(ctx, "application/json", bytes.NewReader(body))
-	})
+	body := api.RetryFilesRequest{FileIds: make([]string, len(ids))}
+	for i, id := range ids {
+		body.FileIds[i] = strings.ToLower(id)
+	}
+	r, err := s.client.do(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
+		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
+	}})
 	if err != nil {
 		return err
 	}
-	var out retryFilesResponse
-	if err := decodeJSON(resp, cl, &out); err != nil {
+	if r.empty() {
+		return nil
+	}
+	var out api.RetryFilesResponse
+	if err := r.decode(&out); err != nil {
 		return err
 	}
 	if out.Success != nil && !*out.Success {
-		e := responseError(cl, resp, nil)
-		e.Err = ErrRetryNotAccepted
-		return e
+		return r.fail(ErrRetryNotAccepted)
 	}
 	return nil
+}
+
+// CheckRetryIDs returns the *InputError that Retry returns for fileIDs, or nil, without
+// sending anything: to check ids a user typed before a Client exists.
+func CheckRetryIDs(fileIDs []string) error {
+	_, err := checkUUIDs("file_ids", fileIDs)
+	return err
 }

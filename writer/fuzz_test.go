@@ -32,8 +32,8 @@ func FuzzErrorBody(f *testing.F) {
 			key = "sk-TEST-SECRET-1234"
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Request-Id": {string(body)}}}
-		cl := &call{op: opRetry, attempts: 3, auth: newAuthTransport(nil, &url.URL{}, key)}
-		e := responseError(cl, resp, body)
+		c := &Client{key: newAPIKey(&url.URL{}, key)}
+		e := c.callError(&operation{id: opRetry}, 3, resp, body, nil, verdict{})
 		e.RetryAfter = 1500 * time.Millisecond
 		e.Err = ErrAttemptTimeout
 		for name, s := range map[string]string{"Body": string(e.Body), "Type": e.Type, "Key": e.Key, "Description": e.Description, "RequestID": e.RequestID} {

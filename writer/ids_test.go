@@ -10,10 +10,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// TestCheckUUIDsDropsRepeats covers lists checked on the stack and longer ones, with repeats
-// near and far from their first occurrence, and a repeat that differs only in case.
+// TestCheckUUIDsDropsRepeats covers short and long lists, with repeats near and far from
+// their first occurrence, and a repeat that differs only in case.
 func TestCheckUUIDsDropsRepeats(t *testing.T) {
-	for _, n := range []int{2, 3, foldedOnStack, foldedOnStack + 1, 300} {
+	for _, n := range []int{2, 3, 128, 129, 300} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var in, want []string
 			for i := range n {
@@ -48,7 +48,7 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 
 // TestCheckUUIDsWithoutRepeats returns the ids as given, in their order.
 func TestCheckUUIDsWithoutRepeats(t *testing.T) {
-	for _, n := range []int{1, 2, foldedOnStack + 1} {
+	for _, n := range []int{1, 2, 129} {
 		in := make([]string, n)
 		for i := range in {
 			in[i] = fmt.Sprintf("3C90C3CC-0D44-4B50-8888-%012x", n-i)
@@ -64,7 +64,7 @@ func TestCheckUUIDsWithoutRepeats(t *testing.T) {
 }
 
 // TestCheckUUIDsFoldCollision: two different UUIDs whose 64-bit halves XOR to the same word
-// pass the quick repeat check, and the exact check keeps both, returning the ids as given.
+// are both kept, and the ids are returned as given.
 func TestCheckUUIDsFoldCollision(t *testing.T) {
 	in := []string{
 		"00000000-0000-0001-0000-000000000001",
@@ -77,11 +77,6 @@ func TestCheckUUIDsFoldCollision(t *testing.T) {
 	}
 	if !slices.Equal(got, in) {
 		t.Errorf("checkUUIDs(%v) = %v, want the ids unchanged", in, got)
-	}
-	a, _ := parseUUID(in[0])
-	b, _ := parseUUID(in[2])
-	if !hasRepeats([]uint64{fold(a), fold(b)}) {
-		t.Errorf("%s and %s do not fold to one word; the test is wrong", in[0], in[2])
 	}
 }
 

@@ -80,9 +80,10 @@ func WithInsecureHTTP() Option {
 }
 
 // WithHTTPClient sets the *http.Client whose transport, redirect policy, jar and timeout the
-// client uses. It is copied, never modified: the client wraps a copy's transport with its own
-// RoundTripper, which keeps the API key from any host but the API's. Default: a client whose
-// transport opens at most 32 connections per host and keeps them all alive between calls.
+// client uses. It is copied, never modified; the copy's CheckRedirect also drops the
+// Authorization header on a redirect to any other scheme, host or port than the base URL's,
+// and stops after 10 redirects. Default: a client whose transport opens at most 32
+// connections per host and keeps them all alive between calls.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -209,23 +210,29 @@ func checkAPIKey(key string) error {
 	return nil
 }
 
-// parseBaseURL checks a base URL. Its errors quote the URL without user information.
-func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
+// parseBaseURL checks a base URL. Its errors never show user information or the API key.
+func parseBaseURL(raw string, allowHTTP bool, key string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
+		reason := "is not a URL"
 		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
+		if errors.As(err, &ue) && !strings.Contains(raw, "@") && !strings.Contains(ue.Err.Error(), key) {
+			reason = ue.Err.Error()
 		}
-		return nil, inputErr("base URL", -1, "", err.Error())
+		return nil, inputErr("base URL", -1, "", reason)
 	}
+	hasUser := u.User != nil
+	u.User = nil
 	shown := u.Redacted()
+	if strings.Contains(shown, key) {
+		shown = ""
+	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, inputErr("base URL", -1, shown, "must start with https:// (or http:// for a loopback host)")
 	case u.Host == "":
 		return nil, inputErr("base URL", -1, shown, "has no host")
-	case u.User != nil:
+	case hasUser:
 		return nil, inputErr("base URL", -1, shown, "must not carry user information; use WithAPIKey")
 	case u.RawQuery != "" || u.Fragment != "":
 		return nil, inputErr("base URL", -1, shown, "must not have a query or fragment")

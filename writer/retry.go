@@ -1,216 +1,129 @@
 package writer
 
 import (
-	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// call is the state of one library call shared between package writer and the retry loop
-// through the request context: which operation it is, whether it may be replayed, and what
-// the loop did.
-type call struct {
-	op   string
-	auth *authTransport // set by Client.send: redacts the API key from what servers send
-	// unsafe marks a request that must not be sent twice once it may have been processed (a
-	// POST upload): it is retried only when it cannot have been, or the server says so.
-	unsafe bool
-
-	attempts     int
-	retryAfter   time.Duration // the server's wait hint on the last response
-	waitExceeded bool          // the call stopped because the hint was too long
-	// stop says why the last response was returned although its status is retryable (a rule
-	// stopped the loop, or the caller's context ended during backoff); nil otherwise.
-	stop error
+// verdict is the retry rule's decision on one attempt's outcome.
+type verdict struct {
+	retry        bool
+	wait         time.Duration // before the next attempt, when retry
+	retryAfter   time.Duration // the server's wait hint on the response, if any
+	waitExceeded bool          // not retried because the hint is longer than allowed
+	// reason says why an outcome that is otherwise retried was not (a rule, the caller's
+	// context ending during the wait); nil otherwise.
+	reason error
 }
 
-type callKey struct{}
-
-func withCall(ctx context.Context, c *call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
-}
-
-func callFrom(ctx context.Context) *call {
-	if c, ok := ctx.Value(callKey{}).(*call); ok {
-		return c
-	}
-	return &call{}
-}
-
-// maxDrain bounds how much of a discarded response body is read so its connection can be
-// reused; a longer body is closed instead.
-const maxDrain = 64 << 10
-
-// retryDoer is the api.HttpRequestDoer: the one retry loop. It sends each attempt through
-// hc (whose transport adds authentication), classifies the outcome, waits with backoff or the
-// server's hint, and replays the body through GetBody.
-type retryDoer struct {
-	hc             *http.Client
-	maxRetries     int
-	policy         RetryPolicy // defaults filled in
-	requestTimeout time.Duration
-	logger         *slog.Logger     // nil: silent
-	hook           func(RetryEvent) // nil: none
-}
-
-// Do sends req, retrying as the policy allows. It returns the last response (the caller
-// reads its status; c.stop says why a retryable one was returned) or the last transport
-// error; an HTTP status is never an error here.
-func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	c := callFrom(ctx)
-	r := req
-	for attempt := 1; ; attempt++ {
-		c.attempts = attempt
-		start := time.Now()
-		resp, err := d.send(r)
-		wait, retry := d.decide(c, r, resp, err, attempt)
-		d.log(ctx, r, resp, err, attempt, wait, time.Since(start), retry)
-		if !retry {
-			if err != nil && c.stop != nil {
-				err = fmt.Errorf("%w: %w", c.stop, err)
-			}
-			return resp, err
-		}
-		// Keep the body (bounded) for the error the call returns if the wait is cut
-		// short; reading it also frees the connection for the next attempt.
-		resp = keepBody(resp)
-		if d.hook != nil {
-			ev := RetryEvent{Operation: c.op, Method: r.Method, Path: r.URL.Path, Attempt: attempt, Wait: wait}
-			if resp != nil {
-				ev.StatusCode = resp.StatusCode
-			} else {
-				ev.Err = redactErr(c.auth, err)
-			}
-			d.hook(ev)
-		}
-		if stop := sleep(ctx, wait); stop != nil {
-			if resp != nil {
-				c.stop = stop
-				return resp, nil
-			}
-			return nil, fmt.Errorf("%w; last attempt: %w", stop, err)
-		}
-		if r, err = rewind(req); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// send makes one attempt. With a request timeout, the attempt's context is cancelled if the
-// response headers do not arrive in time; after they arrive, closing the body releases it,
-// so the timeout never cuts the reading of a body.
-func (d *retryDoer) send(req *http.Request) (*http.Response, error) {
-	if d.requestTimeout <= 0 || deadlineWithin(req.Context(), d.requestTimeout) {
-		// No per-attempt bound, or the caller's deadline comes first and bounds the
-		// attempt: no timer and no context of the attempt's own.
-		return d.hc.Do(req)
-	}
-	ctx, cancel := context.WithCancelCause(req.Context())
-	timer := time.AfterFunc(d.requestTimeout, func() { cancel(ErrAttemptTimeout) })
-	resp, err := d.hc.Do(req.WithContext(ctx))
-	if timer.Stop() {
-		if err != nil {
-			cancel(nil)
-			return nil, err
-		}
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-		return resp, nil
-	}
-	// The timer fired: whatever arrived is cut off.
-	drain(resp)
-	cancel(nil)
-	if req.Context().Err() != nil {
-		if err == nil {
-			err = req.Context().Err()
-		}
-		return nil, err
-	}
-	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: ErrAttemptTimeout}
-}
-
-// decide reports whether the outcome of an attempt is retried and after what wait, and
-// records on c what the caller's error needs.
-func (d *retryDoer) decide(c *call, req *http.Request, resp *http.Response, err error, attempt int) (time.Duration, bool) {
-	ctx := req.Context()
-	c.retryAfter, c.waitExceeded, c.stop = 0, false, nil
+// decide applies the retry rules to attempt number attempt of op, which ended with resp or
+// err (see docs/retries.md).
+func (c *Client) decide(ctx context.Context, op *operation, resp *http.Response, err error, attempt int) verdict {
+	var v verdict
 	if ctx.Err() != nil {
-		return 0, false
+		return v
 	}
 	if resp != nil {
-		c.retryAfter = retryAfter(resp.Header, time.Now())
+		v.retryAfter = retryAfter(resp.Header, time.Now())
 	}
-	if !d.retryable(c, resp, err) {
-		return 0, false
+	retry, reason := retryable(op, resp, err)
+	if !retry {
+		v.reason = reason
+		return v
 	}
-	if attempt > d.maxRetries {
-		return 0, false
+	switch {
+	case attempt > c.maxRetries:
+		return v
+	case op.once:
+		v.reason = errors.New("not retried: the request body cannot be replayed (it is not an io.ReaderAt and io.Seeker)")
+		return v
 	}
-	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		c.stop = errors.New("not retried: the request body cannot be replayed (it is not an io.ReaderAt and io.Seeker)")
-		return 0, false
+	wait := c.backoff(attempt)
+	if v.retryAfter > 0 {
+		wait = v.retryAfter
 	}
-	wait := d.backoff(attempt)
-	if c.retryAfter > 0 {
-		wait = c.retryAfter
-	}
-	if c.retryAfter > d.policy.MaxRetryAfter {
-		c.waitExceeded = true
-		c.stop = fmt.Errorf("not retried: the wait is longer than the %s allowed", d.policy.MaxRetryAfter)
-		return 0, false
+	if v.retryAfter > c.policy.MaxRetryAfter {
+		v.waitExceeded = true
+		v.reason = fmt.Errorf("not retried: the wait is longer than the %s allowed", c.policy.MaxRetryAfter)
+		return v
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-		c.waitExceeded = c.retryAfter > 0
-		c.stop = fmt.Errorf("not retried: the next attempt, %s away, would start after the context's deadline", wait.Round(time.Millisecond))
-		return 0, false
+		v.waitExceeded = v.retryAfter > 0
+		v.reason = fmt.Errorf("not retried: the next attempt, %s away, would start after the context's deadline", wait.Round(time.Millisecond))
+		return v
 	}
-	return wait, true
+	v.retry, v.wait = true, wait
+	return v
 }
 
-// retryable is the retry rule for one outcome: connection errors and timeouts, and the
-// statuses 408, 409, 429 and 5xx, with x-should-retry: true|false on an error status
-// overriding the status rule. An unsafe request (an upload) is retried only when it cannot
-// have been processed: the connection failed before it was sent, the status is 429, or the
-// server says x-should-retry: true.
-func (d *retryDoer) retryable(c *call, resp *http.Response, err error) bool {
+// retryable is the retry rule for one outcome, with the reason when a rule, not the status,
+// says no: transport errors that are not permanent, and the statuses 408, 409, 429 and 5xx,
+// with x-should-retry: true|false on an error status overriding the status rule. An unsafe
+// operation (an upload) is retried only when it cannot have been processed: the connection
+// failed before it was sent, the status is 429, or the server says x-should-retry: true.
+func retryable(op *operation, resp *http.Response, err error) (bool, error) {
 	if err != nil {
-		if c.unsafe && !notSent(err) {
-			c.stop = errors.New("not retried: the upload may have reached the server")
-			return false
+		if reason := permanent(err); reason != nil {
+			return false, reason
 		}
-		return true
+		if op.unsafe && !notSent(err) {
+			return false, errors.New("not retried: the upload may have reached the server")
+		}
+		return true, nil
 	}
 	code := resp.StatusCode
 	if code < 400 {
-		return false
+		return false, nil
 	}
 	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("X-Should-Retry"))) {
 	case "true":
-		return true
+		return true, nil
 	case "false":
-		return false
+		return false, nil
 	}
-	if c.unsafe && retryableStatus(code) && code != http.StatusTooManyRequests {
-		c.stop = errors.New("not retried: the upload may have been processed")
-		return false
+	if op.unsafe && retryableStatus(code) && code != http.StatusTooManyRequests {
+		return false, errors.New("not retried: the upload may have been processed")
 	}
-	return retryableStatus(code)
+	return retryableStatus(code), nil
 }
 
 // retryableStatus is the status rule: 408, 409, 429 and every 5xx.
 func retryableStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusConflict ||
 		code == http.StatusTooManyRequests || code >= http.StatusInternalServerError
+}
+
+// permanent returns why a transport error cannot succeed on another attempt, or nil: a
+// redirect chain that does not end, a certificate that does not verify, a TLS handshake with
+// a server that does not speak TLS, or a URL scheme the transport does not support.
+func permanent(err error) error {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		invalid  x509.CertificateInvalidError
+		hostname x509.HostnameError
+		record   tls.RecordHeaderError
+	)
+	switch {
+	case errors.Is(err, errTooManyRedirects):
+		return errors.New("not retried: the redirects do not end")
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &hostname):
+		return errors.New("not retried: the server's certificate does not verify")
+	case errors.As(err, &record):
+		return errors.New("not retried: the server does not speak TLS")
+	case strings.Contains(err.Error(), "unsupported protocol scheme"):
+		return errors.New("not retried: the URL's scheme is not supported")
+	}
+	return nil
 }
 
 // notSent reports whether err shows that a request never left this machine: the connection
@@ -222,10 +135,10 @@ func notSent(err error) bool {
 
 // backoff is the wait before retry number attempt (1-based): BaseDelay*2^(attempt-1), capped
 // at MaxDelay, less up to 25% jitter.
-func (d *retryDoer) backoff(attempt int) time.Duration {
-	step := d.policy.MaxDelay
+func (c *Client) backoff(attempt int) time.Duration {
+	step := c.policy.MaxDelay
 	if shift := attempt - 1; shift < 32 {
-		if s := d.policy.BaseDelay << shift; s > 0 && s < step {
+		if s := c.policy.BaseDelay << shift; s > 0 && s < step {
 			step = s
 		}
 	}
@@ -271,42 +184,6 @@ func scaled(v string, unit time.Duration) (time.Duration, bool) {
 
 func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 
-// rewind returns a copy of req with a fresh body from GetBody, for the next attempt.
-func rewind(req *http.Request) (*http.Request, error) {
-	if req.GetBody == nil {
-		return req, nil
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, fmt.Errorf("replay request body: %w", err)
-	}
-	r := req.WithContext(req.Context())
-	r.Body = body
-	return r, nil
-}
-
-// keepBody replaces a discarded response's body by a copy of its first maxErrorBody bytes,
-// closing the original so that its connection can be reused.
-func keepBody(resp *http.Response) *http.Response {
-	if resp == nil {
-		return nil
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return resp
-}
-
-// drain reads a bounded part of a discarded body and closes it, so that the connection can
-// be reused.
-func drain(resp *http.Response) {
-	if resp == nil || resp.Body == nil {
-		return
-	}
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
-	_ = resp.Body.Close()
-}
-
 // sleep waits d, or until ctx is done, whichever is first. It returns nil after a full
 // wait, else the context's error (Canceled or DeadlineExceeded, with its cause when the
 // context was cancelled with one).
@@ -323,46 +200,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 		err = fmt.Errorf("%w (%w)", err, cause)
 	}
 	return err
-}
-
-// cancelOnClose releases an attempt's context when the response body is closed, so the
-// per-attempt timeout covers the headers but not the reading of the body.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelCauseFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel(nil)
-	return err
-}
-
-// log writes one Debug record per attempt: metadata only, never header values or bodies.
-func (d *retryDoer) log(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, wait, took time.Duration, retry bool) {
-	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Int("status", 0),
-		slog.Int("attempt", attempt),
-		slog.Bool("retry", retry),
-		slog.Duration("wait", wait),
-		slog.Duration("duration", took),
-	}
-	if resp != nil {
-		attrs[2] = slog.Int("status", resp.StatusCode)
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", callFrom(ctx).auth.redact(err.Error())))
-	}
-	d.logger.LogAttrs(ctx, slog.LevelDebug, "writer: http attempt", attrs...)
-}
-
-// deadlineWithin reports whether ctx ends within d from now.
-func deadlineWithin(ctx context.Context, d time.Duration) bool {
-	deadline, ok := ctx.Deadline()
-	return ok && time.Until(deadline) <= d
 }

@@ -1,7 +1,7 @@
 package writer
 
 import (
-	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,58 +13,41 @@ import (
 // userAgent is sent on every request: writer-go/<version> (<GOOS>; <GOARCH>) go/<version>.
 var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + runtime.Version()
 
-// authTransport identifies the client and keeps its key on the API's host. Its identify
-// method, an api.RequestEditorFn, sets User-Agent and "Authorization: Bearer <key>" on each
-// request the generated client builds: a new request of ours, so it is set in place, where a
-// RoundTripper would have to copy the request and its header map on every call. As the
-// RoundTripper, it sends a request for any other scheme or host (a redirect) without
-// Authorization, so the key never leaves the API.
-type authTransport struct {
-	base    http.RoundTripper
+// apiKey holds the API key and where it may be sent. The key is behind closures, not in
+// string fields, so that no printing of any value, not even one that walks unexported
+// fields, can show it.
+type apiKey struct {
 	scheme  string
 	host    string // canonical host:port of the base URL
 	rawHost string // the base URL's host as given: the common case, compared first
-	// key returns the API key, bearer "Bearer <key>". They are closures, not string fields,
-	// so that no printing of any value, not even one that walks unexported fields, can show
-	// the key.
+	// key returns the API key, bearer "Bearer <key>".
 	key, bearer func() string
 }
 
-func newAuthTransport(base http.RoundTripper, baseURL *url.URL, key string) *authTransport {
+func newAPIKey(baseURL *url.URL, key string) *apiKey {
 	bearer := "Bearer " + key
-	return &authTransport{base: base, scheme: baseURL.Scheme, host: canonicalHost(baseURL), rawHost: baseURL.Host,
+	return &apiKey{scheme: baseURL.Scheme, host: canonicalHost(baseURL), rawHost: baseURL.Host,
 		key: func() string { return key }, bearer: func() string { return bearer }}
 }
 
-// identify sets the identifying headers on a request that package api just built.
-func (t *authTransport) identify(_ context.Context, req *http.Request) error {
-	values := []string{userAgent, t.bearer()} // one allocation for both
+// authenticate sets User-Agent and Authorization on req, a request of the loop's own that
+// the generated request builder just made.
+func (k *apiKey) authenticate(req *http.Request) {
+	values := []string{userAgent, k.bearer()} // one allocation for both
 	req.Header["User-Agent"] = values[0:1:1]
 	req.Header["Authorization"] = values[1:2:2]
-	return nil
 }
 
-// RoundTrip passes a request for the API's scheme and host on as it is. Any other request that
-// carries Authorization is sent as a copy without it: req is never modified, as the
-// RoundTripper contract asks.
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	onAPI := req.URL.Scheme == t.scheme && (req.URL.Host == t.rawHost || canonicalHost(req.URL) == t.host)
-	if onAPI || req.Header.Get("Authorization") == "" {
-		return t.base.RoundTrip(req)
-	}
-	r := req.Clone(req.Context())
-	r.Header.Del("Authorization")
-	return t.base.RoundTrip(r)
+// onAPI reports whether u has the base URL's scheme, host and port: the only place the key
+// is sent.
+func (k *apiKey) onAPI(u *url.URL) bool {
+	return u.Scheme == k.scheme && (u.Host == k.rawHost || canonicalHost(u) == k.host)
 }
 
 // redact replaces every copy of the API key in s by "[redacted]", for text a server sent
 // back. When the replacement forms the key again (an odd key such as "]x"), it returns "".
-// It is safe on a nil *authTransport (no key known), which returns s.
-func (t *authTransport) redact(s string) string {
-	if t == nil {
-		return s
-	}
-	key := t.key()
+func (k *apiKey) redact(s string) string {
+	key := k.key()
 	if key == "" || !strings.Contains(s, key) {
 		return s
 	}
@@ -72,6 +55,79 @@ func (t *authTransport) redact(s string) string {
 		return ""
 	}
 	return s
+}
+
+// scrub returns err, or when the text of any error in its chain holds the key, an error
+// whose text is err's with the key redacted and whose chain holds none of the originals:
+// errors.Is and Timeout() still answer as err does, errors.As finds nothing that holds the key.
+func (k *apiKey) scrub(err error) error {
+	if err == nil || !k.inChain(err) {
+		return err
+	}
+	return &redactedError{msg: k.redact(err.Error()), orig: err}
+}
+
+// inChain reports whether the text of err or of any error it wraps holds the key.
+func (k *apiKey) inChain(err error) bool {
+	if err == nil {
+		return false
+	}
+	if key := k.key(); key != "" && strings.Contains(err.Error(), key) {
+		return true
+	}
+	switch u := err.(type) { //nolint:errorlint // walking the chain by hand, one link at a time
+	case interface{ Unwrap() error }:
+		return k.inChain(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if k.inChain(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// redactedError stands for an error whose chain held the API key. It does not unwrap: Is
+// and Timeout consult the original, so sentinels such as context.DeadlineExceeded or
+// ErrAttemptTimeout still match.
+type redactedError struct {
+	msg  string
+	orig error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+func (e *redactedError) Timeout() bool        { return isTimeout(e.orig) }
+
+// isTimeout reports whether an error in err's chain reports Timeout() true.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// maxRedirects is how many redirects one attempt follows before it fails for good.
+const maxRedirects = 10
+
+// errTooManyRedirects ends an attempt whose redirects do not end: not retried.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// redirectPolicy wraps a client's CheckRedirect (nil: Go's default): a redirect to any other
+// scheme, host or port than the API's carries no Authorization header, and the eleventh
+// redirect of an attempt ends it with errTooManyRedirects.
+func (k *apiKey) redirectPolicy(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return errTooManyRedirects
+		}
+		if !k.onAPI(req.URL) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
 }
 
 // canonicalHost is u's host in lower case with its port, the scheme's default when absent.
@@ -83,15 +139,11 @@ func canonicalHost(u *url.URL) string {
 	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// maxConnsPerHost caps the default transport's connections to one host. Writer allows 400
-// requests per minute per account: more simultaneous requests would only meet 429s.
+// maxConnsPerHost caps the default transport's connections to one host (see docs/performance.md).
 const maxConnsPerHost = 32
 
 // newTransport returns the transport used when the caller gives no *http.Client: Go's
-// defaults, with at most maxConnsPerHost connections per host, all of which stay idle between
-// calls (Go keeps only 2 idle connections per host, which forces new TCP and TLS handshakes
-// under load). Without the cap, a call that waits for a dial but is handed a released
-// connection leaves its dial to add one more: 32 concurrent calls opened up to 61.
+// defaults, with at most maxConnsPerHost connections per host, all kept idle between calls.
 func newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,

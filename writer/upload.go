@@ -78,9 +78,31 @@ func (s *FilesService) Upload(ctx context.Context, name, contentType string, bod
 	params.ContentType = contentType
 	params.ContentLength = src.size
 
-	return s.sendFile(ctx, &call{op: opUpload, unsafe: true}, func(ctx context.Context) (*http.Response, error) {
-		return s.client.api.GatewayUploadFileWithBody(ctx, &params, contentType, src.body, src.edit)
-	})
+	r, err := s.client.do(ctx, s.uploadOperation(&params, contentType, src))
+	if err != nil {
+		return File{}, err
+	}
+	return r.file()
+}
+
+// uploadOperation is the POST /v1/files of a checked upload. Each attempt after the first
+// reads the body again from src.getBody; without it, the upload gets one attempt.
+func (s *FilesService) uploadOperation(params *api.GatewayUploadFileParams, contentType string, src uploadSource) *operation {
+	return &operation{id: opUpload, unsafe: true, once: src.getBody == nil, request: func(n int) (*http.Request, error) {
+		body := src.body
+		if n > 1 {
+			b, err := src.getBody()
+			if err != nil {
+				return nil, fmt.Errorf("replay request body: %w", err)
+			}
+			body = b
+		}
+		req, err := api.NewGatewayUploadFileRequestWithBody(s.client.server, params, contentType, body)
+		if err == nil {
+			src.frame(req)
+		}
+		return req, err
+	}}
 }
 
 // uploadSource is a checked upload body: what to send and how to frame it.
@@ -151,16 +173,13 @@ func emptySource() uploadSource {
 	return uploadSource{body: http.NoBody, getBody: func() (io.ReadCloser, error) { return http.NoBody, nil }}
 }
 
-// edit frames the request: net/http ignores the generated Content-Length header parameter
-// and reads ContentLength instead (0 with a body would send it chunked), and replays the
-// body on retry through GetBody, which is set only when the body can be replayed.
-func (src uploadSource) edit(_ context.Context, req *http.Request) error {
+// frame sets the request's length: net/http ignores the generated Content-Length header
+// parameter and reads ContentLength instead (0 with a body would send it chunked).
+func (src uploadSource) frame(req *http.Request) {
 	req.ContentLength = src.size
-	req.GetBody = src.getBody
 	if src.size < 0 {
 		req.Header.Del("Content-Length")
 	}
-	return nil
 }
 
 // checkFileName refuses names that cannot be sent in a header or are empty.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,9 @@ func (s *Server) routes() http.Handler {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "no operation at "+r.Method+" "+r.URL.Path)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.delay(r) {
+			return
+		}
 		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
 		if s.fault(w, r, authorized) {
 			return
@@ -73,17 +77,23 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, http.StatusBadRequest, "fail.badRequest", "fail.badRequest.invalidParameters", "file_ids must not be empty")
 		return
 	}
+	for _, id := range req.FileIds {
+		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+			writeFail(w, http.StatusBadRequest, "fail.badRequest", "fail.badRequest.invalidParameters", "file_ids: "+strconv.Quote(id)+" is not a UUID")
+			return
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range req.FileIds {
-		if _, ok := s.files[fileKey(id.String())]; !ok {
-			writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file "+id.String()+" not found")
+		if _, ok := s.files[fileKey(id)]; !ok {
+			writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file "+id+" not found")
 			return
 		}
 	}
 	now := time.Now()
 	for _, id := range req.FileIds {
-		f := s.files[fileKey(id.String())]
+		f := s.files[fileKey(id)]
 		f.RetryRequests++
 		if s.snapshot(f, now).Status != StatusFailed {
 			continue

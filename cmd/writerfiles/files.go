@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/writerfiles/writer-go/writer"
 )
 
@@ -33,25 +31,6 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	if len(rest) > 0 {
 		return a.usageErr("takes no arguments, only flags")
 	}
-	switch writer.Status(*status) {
-	case "", writer.StatusInProgress, writer.StatusCompleted, writer.StatusFailed:
-	default:
-		return usageError{fmt.Sprintf("list: --status %s is not in_progress, completed or failed", *status)}
-	}
-	switch writer.Order(*order) {
-	case "", writer.OrderAsc, writer.OrderDesc:
-	default:
-		return usageError{fmt.Sprintf("list: --order %s is not asc or desc", *order)}
-	}
-	if *pageSize != 0 && (*pageSize < 1 || *pageSize > 100) {
-		return usageError{fmt.Sprintf("list: --page-size %d is out of range 1..100", *pageSize)}
-	}
-	if err := checkTypes("list", *types); err != nil {
-		return err
-	}
-	if err := checkGraph("list", *graph); err != nil {
-		return err
-	}
 	if err := a.connect(); err != nil {
 		return err
 	}
@@ -59,36 +38,10 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 		Order: writer.Order(*order), Limit: *pageSize}
 	n, err := a.printFiles(ctx, opts)
 	if err != nil {
-		return err
+		return a.flagError(fs, err)
 	}
 	if !a.global.json {
 		fmt.Fprintf(a.out, "%d file(s)\n", n)
-	}
-	return nil
-}
-
-// checkGraph checks the value of the command's --graph: "" or a UUID.
-func checkGraph(cmd, graph string) error {
-	if graph != "" && !isUUID(graph) {
-		return usageError{fmt.Sprintf("%s: --graph %q is not a UUID (8-4-4-4-12 hexadecimal digits)", cmd, graph)}
-	}
-	return nil
-}
-
-// isUUID reports whether s is a UUID in canonical form (8-4-4-4-12 hexadecimal digits, either
-// case), the form the library accepts.
-func isUUID(s string) bool {
-	_, err := uuid.Parse(s)
-	return err == nil && len(s) == 36
-}
-
-// checkTypes checks the value of the command's --types: "" or extensions without dot or
-// space, separated by commas.
-func checkTypes(cmd, types string) error {
-	for i, t := range splitTypes(types) {
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r <= ' ' || r == '.' || r == 0x7f }) {
-			return usageError{fmt.Sprintf("%s: --types %q: entry %d (%q) is not an extension such as pdf (no dot, no space)", cmd, types, i+1, t)}
-		}
 	}
 	return nil
 }
@@ -244,9 +197,6 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 		return a.usageErr("takes one path")
 	}
 	path := rest[0]
-	if err := checkGraph("upload", *graph); err != nil {
-		return err
-	}
 	// Stat before opening: opening a named pipe would block.
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -282,7 +232,7 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	// streamed, and the upload may be replayed.
 	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
 	if err != nil {
-		return err
+		return a.flagError(fs, err)
 	}
 	a.showFile(file)
 	return nil

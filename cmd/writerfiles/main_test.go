@@ -671,3 +671,12 @@ func TestClientErrorsSpeakToTheShell(t *testing.T) {
 		}
 	}
 }
+
+func TestDebugLogGoesToStderr(t *testing.T) {
+	newServer(t)
+	t.Setenv("WRITER_LOG", "debug")
+	code, _, stderr := runCLI(t, "get", doneC)
+	if code != exitOK || !strings.Contains(stderr, "writer: http attempt") || !strings.Contains(stderr, "status=200") {
+		t.Errorf("with WRITER_LOG=debug: exit %d, stderr %q; want the attempt's record", code, stderr)
+	}
+}

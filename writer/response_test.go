@@ -29,7 +29,7 @@ func TestReadBody(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := &http.Response{ContentLength: tc.contentLength, Body: io.NopCloser(tc.body)}
-			got, err := readBody(resp)
+			got, err := readBody(resp, maxResponseBody)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("readBody error = %v, want error %v", err, tc.wantErr)
 			}
@@ -40,5 +40,20 @@ func TestReadBody(t *testing.T) {
 				t.Errorf("readBody: cap %d, want %d (sized from Content-Length)", cap(got), len(text)+1)
 			}
 		})
+	}
+}
+
+func TestReadBodyStopsAtTheLimit(t *testing.T) {
+	const text = `{"success":true}`
+	for _, n := range []int64{int64(len(text)), -1, 4} {
+		resp := &http.Response{ContentLength: n, Body: io.NopCloser(strings.NewReader(text))}
+		got, err := readBody(resp, 5)
+		if !errors.Is(err, errBodyTooLarge) || len(got) != 5 {
+			t.Errorf("Content-Length %d, limit 5: %d bytes, %v; want 5 bytes and errBodyTooLarge", n, len(got), err)
+		}
+		resp = &http.Response{ContentLength: n, Body: io.NopCloser(strings.NewReader(text))}
+		if got, err := readBody(resp, int64(len(text))); err != nil || string(got) != text {
+			t.Errorf("Content-Length %d, limit = length: %q, %v; want the body", n, got, err)
+		}
 	}
 }

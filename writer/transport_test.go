@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -10,44 +11,39 @@ import (
 	"testing"
 )
 
-// recordingTransport keeps the request it was given and answers 204.
-type recordingTransport struct{ got *http.Request }
-
-func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rt.got = req
-	return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Request: req}, nil
-}
-
-// TestAuthTransportKeepsKeyOnAPIHost: a request for the API's scheme and host goes on as it
-// is; any other loses Authorization, on a copy, the caller's request unchanged.
-func TestAuthTransportKeepsKeyOnAPIHost(t *testing.T) {
+// TestRedirectKeepsKeyOnAPIHost: a redirect to the API's scheme and host keeps the
+// Authorization header; one to any other loses it, and the request that was redirected is
+// not changed.
+func TestRedirectKeepsKeyOnAPIHost(t *testing.T) {
 	for _, tc := range []struct {
 		url      string
 		wantAuth string
 	}{
 		{"https://api.writer.com/v1/files/retry", "Bearer k"},
+		{"https://API.writer.com:443/v1/files/retry", "Bearer k"},
 		{"https://other.example/v1/files/retry", ""},
 		{"https://api.writer.com:8443/v1/files/retry", ""},
 		{"http://api.writer.com/v1/files/retry", ""},
 	} {
-		base := &recordingTransport{}
-		tr := newAuthTransport(base, &url.URL{Scheme: "https", Host: "api.writer.com"}, "k")
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, tc.url, http.NoBody)
+		key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k")
+		first, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "https://api.writer.com/v1/files/retry", http.NoBody)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header.Set("Content-Type", "application/json")
-		if err := tr.identify(context.Background(), req); err != nil {
+		first.Header.Set("Content-Type", "application/json")
+		key.authenticate(first)
+		before := first.Header.Clone()
+		// What net/http does for a redirect: a new request with the first one's header.
+		next, err := http.NewRequestWithContext(t.Context(), http.MethodPost, tc.url, http.NoBody)
+		if err != nil {
 			t.Fatal(err)
 		}
-		before := req.Header.Clone()
+		next.Header = first.Header.Clone()
 
-		resp, err := tr.RoundTrip(req)
-		if err != nil {
+		if err := key.redirectPolicy(nil)(next, []*http.Request{first}); err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
-		sent := base.got.Header
+		sent := next.Header
 		if got := sent.Get("Authorization"); got != tc.wantAuth {
 			t.Errorf("%s: Authorization sent = %q, want %q", tc.url, got, tc.wantAuth)
 		}
@@ -57,9 +53,23 @@ func TestAuthTransportKeepsKeyOnAPIHost(t *testing.T) {
 		if got := sent.Get("Content-Type"); got != "application/json" {
 			t.Errorf("%s: Content-Type sent = %q, want application/json", tc.url, got)
 		}
-		if !maps.EqualFunc(req.Header, before, slices.Equal) {
-			t.Errorf("%s: caller's header changed to %v, was %v", tc.url, req.Header, before)
+		if !maps.EqualFunc(first.Header, before, slices.Equal) {
+			t.Errorf("%s: the redirected request's header changed to %v, was %v", tc.url, first.Header, before)
 		}
+	}
+}
+
+// TestRedirectPolicyKeepsTheCallersAndStopsLoops: the caller's CheckRedirect still runs, and
+// the eleventh redirect of an attempt fails with errTooManyRedirects.
+func TestRedirectPolicyKeepsTheCallersAndStopsLoops(t *testing.T) {
+	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k")
+	mine := errors.New("mine")
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.writer.com/", nil)
+	if err := key.redirectPolicy(func(*http.Request, []*http.Request) error { return mine })(req, []*http.Request{req}); !errors.Is(err, mine) {
+		t.Errorf("with the caller's policy: %v, want its error", err)
+	}
+	if err := key.redirectPolicy(nil)(req, make([]*http.Request, maxRedirects)); !errors.Is(err, errTooManyRedirects) {
+		t.Errorf("after %d redirects: %v, want errTooManyRedirects", maxRedirects, err)
 	}
 }
 

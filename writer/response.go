@@ -1,0 +1,90 @@
+package writer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// maxResponseBody caps the bytes of a 2xx JSON body that the client reads, after any
+// decompression: a real page of 100 files is about 30 KB. A longer body is ErrInvalidResponse.
+const maxResponseBody = 16 << 20
+
+// maxPresized bounds the buffer readBody allocates up front from a Content-Length, so that a
+// false length cannot make the client allocate at will.
+const maxPresized = 8 << 20
+
+// errBodyTooLarge: a 2xx body longer than maxResponseBody.
+var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
+
+// decode reads the answer's JSON body, at most maxResponseBody bytes, into v (a generated
+// type) and closes it. A body that is too long, cut short or does not parse is an *Error
+// matching ErrInvalidResponse.
+func (r *reply) decode(v any) error {
+	defer r.resp.Body.Close()
+	body, err := readBody(r.resp, maxResponseBody)
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		return r.invalid(body[:min(len(body), maxErrorBody)], err)
+	}
+	return nil
+}
+
+// invalid is the *Error for an answer whose body (an excerpt of which is body) does not
+// match the spec for the reason err.
+func (r *reply) invalid(body []byte, err error) *Error {
+	e := r.fail(fmt.Errorf("%w: %w", ErrInvalidResponse, r.key.scrub(err)))
+	e.Body = []byte(r.key.redact(string(body)))
+	return e
+}
+
+// fail is the *Error for the answer with the cause err, such as ErrNotDeleted.
+func (r *reply) fail(err error) *Error {
+	return &Error{
+		Operation:  r.op.id,
+		endpoint:   r.op.endpoint,
+		StatusCode: r.resp.StatusCode,
+		RequestID:  r.key.redact(requestID(r.resp.Header)),
+		Attempts:   r.attempts,
+		Err:        err,
+	}
+}
+
+// empty reports whether the answer is 204 No Content, whose body is discarded.
+func (r *reply) empty() bool {
+	if r.resp.StatusCode != http.StatusNoContent {
+		return false
+	}
+	drain(r.resp)
+	return true
+}
+
+// readBody reads a response body to its end, failing with errBodyTooLarge past limit bytes.
+// When the server announced the length, the buffer is allocated once at that size, plus
+// one byte to see the end without growing.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	src := io.LimitReader(resp.Body, limit+1)
+	var b []byte
+	if n := resp.ContentLength; n >= 0 && n <= min(maxPresized, limit) {
+		b = make([]byte, 0, n+1)
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := src.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		switch {
+		case int64(len(b)) > limit:
+			return b[:limit], errBodyTooLarge
+		case errors.Is(err, io.EOF):
+			return b, nil
+		case err != nil:
+			return b, err
+		}
+	}
+}
