@@ -173,7 +173,8 @@ func (s *FilesService) ListPage(ctx context.Context, opts *ListOptions, cur Curs
 // The iterator yields a non-nil error at most once, and then stops: an error matching
 // ErrInvalidInput for bad options (before any request), *Error for a failed page (status
 // sentinels as in ListPage), or *Error matching ErrInvalidResponse when a page's last id
-// is empty or does not move the cursor forward (which would page forever).
+// is empty, repeats the cursor, or is a cursor used before (A, B, A, ...), any of which
+// would page for ever. It keeps every cursor of the listing: one id per page.
 //
 //	for f, err := range client.Files.List(ctx, &writer.ListOptions{Status: writer.StatusFailed}) {
 //		if err != nil {
@@ -189,6 +190,7 @@ func (s *FilesService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Fi
 			return
 		}
 		var after string
+		cursors := map[string]struct{}{}
 		for {
 			page, err := s.listPage(ctx, q, Cursor{After: after})
 			if err != nil {
@@ -203,7 +205,7 @@ func (s *FilesService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Fi
 			if !page.HasMore || len(page.Files) == 0 {
 				return
 			}
-			if after, err = nextCursor(page, after); err != nil {
+			if after, err = nextCursor(page, after, cursors); err != nil {
 				yield(File{}, err)
 				return
 			}
@@ -211,17 +213,27 @@ func (s *FilesService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Fi
 	}
 }
 
-// errStuckCursor: a page's last id would not move the cursor.
-var errStuckCursor = errors.New("page's last file id is empty or repeats the cursor: paging would not advance")
+// Why paging stops with ErrInvalidResponse: a page's last id would not move the cursor, or
+// would move it to one used before, which would repeat pages for ever.
+var (
+	errStuckCursor = errors.New("page's last file id is empty or repeats the cursor: paging would not advance")
+	errCursorCycle = errors.New("page's last file id is a cursor used before: paging would cycle")
+)
 
 // nextCursor returns the after cursor that follows page: its last file's id, as Writer's
-// SDKs do (first_id and last_id are optional in the spec).
-func nextCursor(page Page, after string) (string, error) {
+// SDKs do (first_id and last_id are optional in the spec). used holds every cursor of the
+// listing so far; nextCursor adds the new one.
+func nextCursor(page Page, after string, used map[string]struct{}) (string, error) {
 	next := page.Files[len(page.Files)-1].ID
-	if next == "" || next == after {
-		return "", &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errStuckCursor)}
+	cause := errStuckCursor
+	if next != "" && next != after {
+		if _, cycle := used[next]; !cycle {
+			used[next] = struct{}{}
+			return next, nil
+		}
+		cause = errCursorCycle
 	}
-	return next, nil
+	return "", &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, cause)}
 }
 
 // listPage sends one GET /v1/files with a checked query.

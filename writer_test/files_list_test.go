@@ -425,3 +425,29 @@ func TestListCursorWhoseFileLeftTheFilter(t *testing.T) {
 		})
 	}
 }
+
+func TestListEndsOnACursorCycle(t *testing.T) {
+	client, srv := setup(t, nil)
+	// Pages A, B, A, ...: the third page's last file is the cursor of the first.
+	a := listAnswer(true, fileID(0)+"@1", fileID(1)+"@2")
+	b := listAnswer(true, fileID(2)+"@3", fileID(3)+"@4")
+	srv.FailNext(1, a)
+	srv.FailNext(1, b)
+	srv.FailNext(1, a)
+	srv.FailNext(1, b)
+	var got []string
+	var err error
+	for f, e := range client.Files.List(context.Background(), nil) {
+		if e != nil {
+			err = e
+			break
+		}
+		got = append(got, f.ID)
+	}
+	if !errors.Is(err, writer.ErrInvalidResponse) || len(got) != 6 {
+		t.Fatalf("List = %d files, %v; want 6 files, then ErrInvalidResponse", len(got), err)
+	}
+	if n := len(srv.Requests()); n != 3 {
+		t.Errorf("sent %d list requests, want 3", n)
+	}
+}

@@ -29,6 +29,9 @@ func (s *Server) routes() http.Handler {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "no operation at "+r.Method+" "+r.URL.Path)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.delay(r) {
+			return
+		}
 		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
 		if s.fault(w, r, authorized) {
 			return

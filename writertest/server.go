@@ -128,6 +128,7 @@ type options struct {
 	rateN     int           // requests allowed per rateWindow; 0: no limit
 	rateEvery time.Duration // the rate limit's window
 	filtered  bool          // list cursors resolve only among matching files
+	latency   time.Duration // added before every answer
 }
 
 // WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.

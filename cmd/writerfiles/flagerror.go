@@ -27,6 +27,8 @@ var flagOf = map[string]struct {
 	"RetryFailedOptions.FileTypes":         {"types", true},
 	"RetryFailedOptions.BatchSize":         {"batch", false},
 	"RetryFailedOptions.RequestsPerMinute": {"rpm", false},
+	"RetryFailedOptions.Concurrency":       {"concurrency", false},
+	"RetryFailedOptions.PollInterval":      {"interval", false},
 	"WaitOptions.Interval":                 {"interval", false},
 	"WaitOptions.RequestsPerMinute":        {"rpm", false},
 }

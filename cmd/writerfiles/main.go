@@ -15,8 +15,9 @@
 //	                  when it is not a terminal (GET /v1/files/{file_id}/download)
 //	delete ID         delete a file for good (DELETE /v1/files/{file_id})
 //	retry ID...       ask Writer to process failed files again (POST /v1/files/retry)
-//	retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]
-//	                  retry every failed file, paced, and optionally wait until processed
+//	retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--concurrency N] [--wait] [--interval D]
+//	                  retry every failed file, paced, and optionally wait until processed,
+//	                  showing the files that failed again (Ctrl-C: the counts so far, exit 130)
 //	demo              with --fake: list failed files, retry them, wait, list again
 //
 // Global flags, before the command (or after it, among the command's flags):
@@ -57,6 +58,9 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the API, or reading or writing a local file
 	exitUsage   = 2
+	// exitInterrupted: Ctrl-C (SIGINT) ended the command, 128 + the signal's number, as
+	// shells report it.
+	exitInterrupted = 130
 )
 
 // command is one command: the usage's line for it, and its function.
@@ -80,8 +84,8 @@ var commands = []command{
 	{"download", "ID [--output PATH]", "save a file's content to PATH (-o for short; default: stdout,\nif not a terminal)", cmdDownload},
 	{"delete", "ID", "delete a file for good", cmdDelete},
 	{"retry", "ID...", "ask Writer to process failed files again", cmdRetry},
-	{"retry-failed", "[--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--wait] [--interval D]",
-		"retry every failed file (paced at --rpm requests per minute,\ndefault 400, 0 = unpaced); --wait polls until they are processed", cmdRetryFailed},
+	{"retry-failed", "[--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--concurrency N] [--wait] [--interval D]",
+		"retry every failed file (paced at --rpm requests per minute,\ndefault 400, 0 = unpaced); --wait waits until they are processed\nand prints those that failed again (Ctrl-C: the counts so far, exit 130)", cmdRetryFailed},
 	{"demo", "", "with --fake: list failed files, retry them, wait, list again", cmdDemo},
 }
 
@@ -277,8 +281,11 @@ func fail(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "writerfiles: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, writer.ErrInvalidInput) {
+	switch {
+	case errors.As(err, &ue) || errors.Is(err, writer.ErrInvalidInput):
 		return exitUsage
+	case errors.Is(err, context.Canceled): // only Ctrl-C cancels the command's context
+		return exitInterrupted
 	}
 	return exitFailure
 }

@@ -6,15 +6,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
@@ -668,125 +675,220 @@ func retryFailedHeapGrowth(t *testing.T, n int) heapGrowth {
 	return g
 }
 
-func TestWaitProcessedReturnsFinalStatuses(t *testing.T) {
-	client, srv := setup(t, []writertest.Option{
-		writertest.WithProcessingDelay(30 * time.Millisecond),
-		writertest.WithRetryOutcome(func(id string) writer.Status {
-			if id == idB {
-				return writertest.StatusFailed
+// scriptedList is a server whose GET /v1/files answers pages in turn (the last one again
+// once they run out) and whose POST /v1/files/retry accepts any ids, counting how many times
+// each was carried. It returns a client of it and the counts.
+func scriptedList(t *testing.T, pages ...writertest.Fault) (*writer.Client, func() map[string]int) {
+	t.Helper()
+	var mu sync.Mutex
+	next, retried := 0, map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			var body struct {
+				FileIDs []string `json:"file_ids"`
 			}
-			return writertest.StatusCompleted
-		}),
-	})
-	seedFailed(srv)
-	ctx := context.Background()
-	if err := client.Files.Retry(ctx, []string{idA, idB}); err != nil {
-		t.Fatal(err)
-	}
-	files, err := client.Files.WaitProcessed(ctx, []string{idB, idA, idC, idA}, &writer.WaitOptions{Interval: 5 * time.Millisecond, RequestsPerMinute: writer.NoRateLimit})
+			if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+				t.Errorf("retry body: %v", err)
+			}
+			for _, id := range body.FileIDs {
+				retried[id]++
+			}
+			_, _ = io.WriteString(w, `{"success":true}`)
+			return
+		}
+		_, _ = io.WriteString(w, pages[min(next, len(pages)-1)].Body)
+		next++
+	}))
+	t.Cleanup(srv.Close)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries)
 	if err != nil {
-		t.Fatalf("WaitProcessed: %v", err)
-	}
-	got := make([]string, len(files))
-	for i, f := range files {
-		got[i] = f.ID + "=" + string(f.Status)
-	}
-	want := []string{idB + "=failed", idA + "=completed", idC + "=completed"}
-	if !slices.Equal(got, want) {
-		t.Errorf("WaitProcessed = %v, want %v", got, want)
-	}
-	gets := map[string]int{}
-	for _, r := range srv.Requests() {
-		if r.Method == http.MethodGet {
-			gets[strings.TrimPrefix(r.Path, "/v1/files/")]++
-		}
-	}
-	if gets[idC] != 1 || gets[idA] < 2 {
-		t.Errorf("GETs per file = %v, want one for the settled file and several for the retried ones", gets)
-	}
-}
-
-func TestWaitProcessedEndsWithTheContext(t *testing.T) {
-	client, srv := setup(t, []writertest.Option{writertest.WithProcessingDelay(1 << 40)})
-	seedFailed(srv)
-	if err := client.Files.Retry(context.Background(), []string{idA}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	files, err := client.Files.WaitProcessed(ctx, []string{idA}, &writer.WaitOptions{Interval: 5 * time.Millisecond})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("WaitProcessed = %v, want context.DeadlineExceeded", err)
-	}
-	if len(files) != 1 || files[0].Status != writer.StatusInProgress {
-		t.Errorf("files = %+v, want the last status seen, in_progress", files)
+	return client, func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(retried)
 	}
 }
 
-func TestWaitProcessedUnknownFileIsNotFound(t *testing.T) {
-	client, srv := setup(t, nil)
-	seedFailed(srv)
-	_, err := client.Files.WaitProcessed(context.Background(), []string{idA, "9c4e5f6a-7b8c-4d9e-8fa0-1b2c3d4e5f60"}, nil)
-	if !errors.Is(err, writer.ErrNotFound) {
-		t.Fatalf("WaitProcessed = %v, want ErrNotFound", err)
+func TestRetryFailedEndsOnACursorCycle(t *testing.T) {
+	f := []string{fileID(0), fileID(1), fileID(2), fileID(3)}
+	// Every file was created in the same second, so no page moves the cursor back in time:
+	// only the cursor that comes again (f1, after f3) shows the cycle.
+	a := listAnswer(true, f[0]+"@1", f[1]+"@1")
+	b := listAnswer(true, f[2]+"@1", f[3]+"@1")
+	client, retried := scriptedList(t, a, b, a, b, a, b)
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 1, RequestsPerMinute: writer.NoRateLimit})
+	if !errors.Is(err, writer.ErrInvalidResponse) || rep.Pages != 3 {
+		t.Fatalf("RetryFailed = pages %d, %v; want ErrInvalidResponse on the third page", rep.Pages, err)
 	}
+	checkRetriedAtMostOnce(t, retried())
 }
 
-func TestWaitProcessedNothingToWaitFor(t *testing.T) {
-	client, srv := setup(t, nil)
-	files, err := client.Files.WaitProcessed(context.Background(), nil, nil)
-	if err != nil || files != nil || len(srv.Requests()) != 0 {
-		t.Fatalf("WaitProcessed(nil) = %v, %v after %d requests", files, err, len(srv.Requests()))
+func TestRetryFailedNeverRetriesAFileTwice(t *testing.T) {
+	var f []string
+	for i := range 7 {
+		f = append(f, fileID(i))
 	}
-	_, err = client.Files.WaitProcessed(context.Background(), []string{idA}, &writer.WaitOptions{Interval: -time.Second})
-	if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), "WaitOptions.Interval") {
-		t.Errorf("negative interval = %v, want ErrInvalidInput", err)
+	// Files come back two and three pages later with their own created_at (all in one
+	// second), and twice within one page; the batch of 3 could carry a repeat.
+	pages := []writertest.Fault{
+		listAnswer(true, f[0]+"@1", f[1]+"@1"),
+		listAnswer(true, f[2]+"@1", f[3]+"@1"),
+		listAnswer(true, f[0]+"@1", f[4]+"@1", f[4]+"@1"),
+		listAnswer(true, f[1]+"@1", f[5]+"@1", f[2]+"@1"),
+		listAnswer(false, f[3]+"@1", f[6]+"@1", f[0]+"@1"),
 	}
+	client, retried := scriptedList(t, pages...)
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 3, RequestsPerMinute: writer.NoRateLimit})
+	if err != nil || rep.Found != 7 || rep.Retried != 7 {
+		t.Fatalf("RetryFailed = found %d retried %d, %v; want 7 7", rep.Found, rep.Retried, err)
+	}
+	if got := retried(); len(got) != 7 {
+		t.Errorf("retried %d distinct files, want 7", len(got))
+	}
+	checkRetriedAtMostOnce(t, retried())
 }
 
-// TestRetryFailedThenWait is the whole workflow: retry every failed file, wait for the
-// retried ones, and list again.
-func TestRetryFailedThenWait(t *testing.T) {
-	client, srv := setup(t, []writertest.Option{
-		writertest.WithProcessingDelay(20 * time.Millisecond),
-		writertest.WithRetryOutcome(failEveryThird),
-	})
-	failed := seedWorkflow(srv, 30, 10)
-	ctx := context.Background()
-	var retried []string
-	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 7, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
-		if p.BatchErr == nil {
-			retried = append(retried, p.Batch...)
+// checkRetriedAtMostOnce fails the test if a file was carried by more than one retry request.
+func checkRetriedAtMostOnce(t *testing.T, retried map[string]int) {
+	t.Helper()
+	for id, n := range retried {
+		if n > 1 {
+			t.Errorf("%s was retried %d times", id, n)
 		}
-	}})
-	if err != nil || rep.Retried != 30 {
+	}
+}
+
+// unavailable is a 503 as a proxy sends it during an outage.
+var unavailable = writertest.Fault{Status: http.StatusServiceUnavailable}
+
+func TestRetryFailedResendsThroughAnOutage(t *testing.T) {
+	// The client tries each request 5 times (4 retries); 12 answers of 503 in a row are
+	// an outage that outlasts two of its calls.
+	client, srv := setup(t, nil)
+	failed := seedWorkflow(srv, 250, 0)
+	outage := false
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, ResendWait: time.Millisecond,
+		Progress: func(p writer.RetryFailedProgress) {
+			if p.Pages == 2 && !outage { // the second page was read: the first batch goes next
+				outage = true
+				srv.FailNext(12, unavailable)
+			}
+		}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if err != nil || rep.Retried != 250 || rep.Batches != 3 || rep.FailedBatches != 0 || rep.Resent != 2 {
+		t.Fatalf("RetryFailed = retried %d batches %d failed %d resent %d, %v; want 250 3 0 2", rep.Retried, rep.Batches, rep.FailedBatches, rep.Resent, err)
+	}
+	checkRetriedOnce(t, srv, failed, 250)
+}
+
+func TestRetryFailedCountsABatchFailedAfterItsResends(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedWorkflow(srv, 3, 0)
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Resends: 2, ResendWait: time.Millisecond,
+		Progress: func(p writer.RetryFailedProgress) {
+			if p.Batch == nil {
+				srv.FailNext(100, unavailable)
+			}
+		}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if !errors.Is(err, writer.ErrServer) || rep.Batches != 1 || rep.FailedBatches != 1 || rep.Resent != 2 {
+		t.Fatalf("RetryFailed = batches %d failed %d resent %d, %v; want 1 1 2 and ErrServer", rep.Batches, rep.FailedBatches, rep.Resent, err)
+	}
+	if got := len(retryBodies(t, srv)); got != 15 {
+		t.Errorf("sent %d retry requests, want 3 calls of 5 attempts", got)
+	}
+}
+
+// countingLimiter lets every request go at once and counts them.
+type countingLimiter struct{ waits atomic.Int64 }
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.waits.Add(1)
+	return ctx.Err()
+}
+
+func TestRetryFailedWaitsForTheCallersLimiter(t *testing.T) {
+	client, srv := setup(t, nil)
+	failed := seedWorkflow(srv, 450, 30)
+	var lim countingLimiter
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{Limiter: &lim})
+	if err != nil || rep.Retried != 450 {
 		t.Fatalf("RetryFailed = %+v, %v", rep, err)
 	}
-	slices.Sort(retried)
-	if want := slices.Sorted(slices.Values(failed)); !slices.Equal(retried, want) {
-		t.Fatalf("Progress reported %d retried ids, want the %d failed ones", len(retried), len(want))
+	if got, want := lim.waits.Load(), int64(len(srv.Requests())); got != want || want != 5+5 {
+		t.Errorf("limiter waited %d times for %d requests, want one wait per request, 10", got, want)
 	}
-	files, err := client.Files.WaitProcessed(ctx, retried, &writer.WaitOptions{Interval: 5 * time.Millisecond, RequestsPerMinute: writer.NoRateLimit})
+	checkRetriedOnce(t, srv, failed, 480)
+	limited := rate.NewLimiter(rate.Inf, 1) // *rate.Limiter is a Limiter
+	if _, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{Limiter: limited}); err != nil {
+		t.Errorf("RetryFailed with a *rate.Limiter: %v", err)
+	}
+}
+
+// inFlight counts the requests in flight through it and keeps the most seen at once.
+type inFlight struct {
+	next      http.RoundTripper
+	now, most atomic.Int64
+}
+
+func (c *inFlight) RoundTrip(req *http.Request) (*http.Response, error) {
+	n := c.now.Add(1)
+	defer c.now.Add(-1)
+	for {
+		if m := c.most.Load(); n <= m || c.most.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	return c.next.RoundTrip(req)
+}
+
+func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
+	// A latency of 30 ms at 100 requests per second is 3 requests in flight.
+	srv := writertest.NewServer(t, writertest.WithLatency(30*time.Millisecond))
+	failed := seedWorkflow(srv, 1500, 0)
+	counter := &inFlight{next: &http.Transport{}}
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
 	if err != nil {
-		t.Fatalf("WaitProcessed: %v", err)
+		t.Fatal(err)
 	}
-	wantFailed := 0
-	for _, f := range files {
-		if f.Status != failEveryThird(f.ID) {
-			t.Errorf("%s is %s, want %s", f.ID, f.Status, failEveryThird(f.ID))
-		}
-		if f.Status == writer.StatusFailed {
-			wantFailed++
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
+	if err != nil || rep.Retried != 1500 {
+		t.Fatalf("RetryFailed = %+v, %v", rep, err)
+	}
+	if most := counter.most.Load(); most < 2 {
+		t.Errorf("at most %d request in flight, want a retry request beside the next page", most)
+	}
+	checkRetriedOnce(t, srv, failed, 1500)
+}
+
+func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
+	client, srv := setup(t, nil)
+	for _, tt := range []struct {
+		opts writer.RetryFailedOptions
+		want string
+	}{
+		{writer.RetryFailedOptions{Concurrency: -1}, "RetryFailedOptions.Concurrency"},
+		{writer.RetryFailedOptions{Resends: -2}, "RetryFailedOptions.Resends"},
+		{writer.RetryFailedOptions{ResendWait: -time.Second}, "RetryFailedOptions.ResendWait"},
+		{writer.RetryFailedOptions{ResendWait: time.Hour}, "RetryFailedOptions.ResendWait"},
+		{writer.RetryFailedOptions{PollInterval: -time.Second}, "RetryFailedOptions.PollInterval"},
+		{writer.RetryFailedOptions{RequestsPerMinute: 60, Limiter: &countingLimiter{}}, "RetryFailedOptions.RequestsPerMinute"},
+	} {
+		for name, run := range map[string]func(context.Context, *writer.RetryFailedOptions) (writer.RetryFailedReport, error){
+			"RetryFailed": client.Files.RetryFailed, "RetryFailedAndWait": client.Files.RetryFailedAndWait,
+		} {
+			_, err := run(context.Background(), &tt.opts)
+			if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s(%+v) = %v, want ErrInvalidInput naming %s", name, tt.opts, err, tt.want)
+			}
 		}
 	}
-	n := 0
-	for _, err := range client.Files.List(ctx, &writer.ListOptions{Status: writer.StatusFailed}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-	}
-	if n != wantFailed {
-		t.Errorf("listed %d failed files after the run, want the %d that failed again", n, wantFailed)
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("server received %d requests, want none", n)
 	}
 }

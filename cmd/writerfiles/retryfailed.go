@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/writerfiles/writer-go/writer"
+)
+
+// retryFailedFlags are the options of retry-failed.
+type retryFailedFlags struct {
+	graph, types string
+	batch, rpm   int
+	concurrency  int
+	wait         bool
+	interval     time.Duration
+}
+
+// cmdRetryFailed: writerfiles retry-failed [flags] retries every failed file, with a
+// progress line, a summary and, with --wait, the outcome of processing.
+func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet()
+	var f retryFailedFlags
+	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (UUID)")
+	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (pdf,docx)")
+	fs.IntVar(&f.batch, "batch", 100, "file ids per retry request")
+	fs.IntVar(&f.rpm, "rpm", 400, "requests per minute; 0 = unpaced (the library's RequestsPerMinute 0 is its default, 400)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "requests in flight at once; 0 = 8, or 1 when unpaced")
+	fs.BoolVar(&f.wait, "wait", false, "then wait until the retried files are processed (Ctrl-C: the counts so far, exit 130)")
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: time between two rounds of status reads, more than 0")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return a.usageErr("takes no arguments, only flags")
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if err := a.connect(); err != nil {
+		return err
+	}
+	return a.flagError(fs, a.retryFailed(ctx, f))
+}
+
+// check refuses flag values whose meaning in the command differs from the library's: 0 is
+// refused where the library would take its default, a negative --rpm where -1 would turn
+// pacing off. Other values are checked by the library before any request (see flagError).
+func (f retryFailedFlags) check() error {
+	switch {
+	case f.batch < 1:
+		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
+	case f.rpm < 0:
+		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
+	case f.wait && f.interval <= 0:
+		// Refused rather than taken as the library's default: 0 would read as "no pause".
+		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
+	}
+	return nil
+}
+
+// retryFailed runs RetryFailed, or with f.wait RetryFailedAndWait, with flags that check
+// accepted, and prints what it did: text for people, or JSON lines with --json.
+func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
+	rpm := f.rpm
+	if rpm == 0 {
+		rpm = writer.NoRateLimit
+	}
+	out := &runOutput{w: a.out, errOut: a.errOut, json: a.global.json, prog: newProgress(a.out, a.errOut)}
+	opts := &writer.RetryFailedOptions{
+		GraphID: f.graph, FileTypes: splitTypes(f.types), BatchSize: f.batch, RequestsPerMinute: rpm,
+		Concurrency: f.concurrency, PollInterval: f.interval, Progress: out.update,
+	}
+	run := a.client.Files.RetryFailed
+	if f.wait {
+		run = a.client.Files.RetryFailedAndWait
+	}
+	rep, err := run(ctx, opts)
+	if errors.Is(err, writer.ErrInvalidInput) {
+		return err
+	}
+	out.finish(rep, f.wait, err)
+	return err
+}
+
+// runOutput prints a retry-failed run as it goes and its summary at the end.
+type runOutput struct {
+	w, errOut io.Writer
+	json      bool
+	prog      *progress
+	waiting   bool      // the wait has started
+	lastWait  time.Time // when the last wait line was printed (not on a terminal)
+	lastLine  string
+}
+
+// jsonEvent is a JSON line of retry-failed: a request that failed, a file that failed again,
+// or the summary that ends the output.
+type jsonEvent struct {
+	Type   string   `json:"type"`              // "request_failed", "failed_again" or "summary"
+	FileID string   `json:"file_id,omitempty"` // failed_again
+	IDs    []string `json:"file_ids,omitempty"`
+	Error  string   `json:"error,omitempty"`
+	*jsonSummary
+}
+
+// jsonSummary is the summary object: the report's counts, and with --wait the outcome.
+type jsonSummary struct {
+	Found          int      `json:"found"`
+	Pages          int      `json:"pages"`
+	Retried        int      `json:"retried"`
+	Requests       int      `json:"requests"`
+	FailedRequests int      `json:"failed_requests"`
+	Resent         int      `json:"resent"`
+	Skipped        int      `json:"skipped"`
+	Completed      *int     `json:"completed,omitempty"`
+	FailedAgain    *int     `json:"failed_again,omitempty"`
+	InProgress     *int     `json:"still_in_progress,omitempty"`
+	FailedAgainIDs []string `json:"failed_again_ids,omitempty"` // the report's first 100
+	Interrupted    bool     `json:"interrupted,omitempty"`
+}
+
+func (o *runOutput) emit(e jsonEvent) { _ = json.NewEncoder(o.w).Encode(e) }
+
+// update is the run's Progress callback.
+func (o *runOutput) update(p writer.RetryFailedProgress) {
+	if o.json {
+		if p.BatchErr != nil {
+			o.emit(jsonEvent{Type: "request_failed", IDs: p.Batch, Error: p.BatchErr.Error()})
+		}
+		for _, id := range p.FailedAgainIDs {
+			o.emit(jsonEvent{Type: "failed_again", FileID: id})
+		}
+		return
+	}
+	if !p.Waiting {
+		o.prog.update(p)
+		return
+	}
+	if !o.waiting {
+		o.waiting = true
+		o.prog.done()
+		o.printRetried(p.Found, p.Pages, p.Retried, p.Batches, p.FailedBatches, p.Skipped, p.SlowDowns)
+		fmt.Fprintf(o.w, "Waiting for %d file(s) to be processed...\n", p.Retried)
+	}
+	for _, id := range p.FailedAgainIDs {
+		o.prog.done()
+		fmt.Fprintf(o.w, "Failed again: %s\n", id)
+	}
+	line := fmt.Sprintf("%d completed, %d failed again, %d still in progress", p.Completed, p.FailedAgain, p.InProgress+p.Settled)
+	switch {
+	case line == o.lastLine:
+	case o.prog.terminal:
+		fmt.Fprintf(o.w, "\r\033[K%s", line)
+		o.prog.shown = true
+	case time.Since(o.lastWait) >= time.Second:
+		fmt.Fprintln(o.w, line+".")
+		o.lastWait = time.Now()
+	}
+	o.lastLine = line
+}
+
+// printRetried prints the summary line of the retry requests.
+func (o *runOutput) printRetried(found, pages, retried, batches, failed, skipped, slowDowns int) {
+	fmt.Fprintf(o.w, "Found %d failed file(s) in %d page(s); Writer accepted the retry of %d in %d request(s)", found, pages, retried, batches)
+	if failed > 0 {
+		fmt.Fprintf(o.w, "; %d request(s) failed", failed)
+	}
+	if skipped > 0 {
+		fmt.Fprintf(o.w, "; %d skipped (ids that are not UUIDs)", skipped)
+	}
+	if slowDowns > 0 {
+		fmt.Fprintf(o.w, "; slowed down %d time(s) after 429", slowDowns)
+	}
+	fmt.Fprintln(o.w, ".")
+}
+
+// finish prints the summary of a run that ended with err (nil, or why it stopped).
+func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
+	interrupted := errors.Is(err, context.Canceled)
+	if o.json {
+		s := &jsonSummary{Found: rep.Found, Pages: rep.Pages, Retried: rep.Retried, Requests: rep.Batches, FailedRequests: rep.FailedBatches,
+			Resent: rep.Resent, Skipped: rep.Skipped, Interrupted: interrupted}
+		if wait {
+			still := rep.InProgress + rep.Settled
+			s.Completed, s.FailedAgain, s.InProgress, s.FailedAgainIDs = &rep.Completed, &rep.FailedAgain, &still, rep.FailedAgainIDs
+		}
+		o.emit(jsonEvent{Type: "summary", jsonSummary: s})
+		return
+	}
+	o.prog.done()
+	switch {
+	case rep.Found == 0 && err == nil:
+		fmt.Fprintln(o.w, "No failed files found.")
+		return
+	case !o.waiting:
+		o.printRetried(rep.Found, rep.Pages, rep.Retried, rep.Batches, rep.FailedBatches, rep.Skipped, rep.SlowDowns)
+	}
+	if interrupted {
+		fmt.Fprintf(o.w, "Interrupted: %d found, %d accepted in %d request(s), %d request(s) failed", rep.Found, rep.Retried, rep.Batches, rep.FailedBatches)
+		if o.waiting {
+			fmt.Fprintf(o.w, "; %d completed, %d failed again, %d still in progress", rep.Completed, rep.FailedAgain, rep.InProgress+rep.Settled)
+		}
+		fmt.Fprintln(o.w, ".")
+		return
+	}
+	if o.waiting && err == nil {
+		fmt.Fprintf(o.w, "Processed: %d completed, %d failed again.\n", rep.Completed, rep.FailedAgain)
+	}
+}
+
+// progress shows a RetryFailed run as it goes: one line rewritten in place on a terminal;
+// otherwise plain lines, one per retry request and one when the listing ends. Each failed
+// retry request is also reported on errOut, with its first id and its error.
+type progress struct {
+	w, errOut io.Writer
+	terminal  bool
+	shown     bool // a line is on screen without its newline
+}
+
+func newProgress(w, errOut io.Writer) *progress {
+	return &progress{w: w, errOut: errOut, terminal: isTerminal(w)}
+}
+
+func (p *progress) update(r writer.RetryFailedProgress) {
+	if r.BatchErr != nil {
+		p.done()
+		fmt.Fprintf(p.errOut, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(r.Batch), r.Batch[0], r.BatchErr)
+	}
+	soFar := " so far"
+	if r.ListingDone {
+		soFar = ""
+	}
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\033[KFound %d failed file(s) in %d page(s)%s; %d accepted in %d request(s)",
+			r.Found, r.Pages, soFar, r.Retried, r.Batches)
+		if r.FailedBatches > 0 {
+			fmt.Fprintf(p.w, ", %d failed", r.FailedBatches)
+		}
+		p.shown = true
+		return
+	}
+	switch {
+	case r.Batch != nil && r.BatchErr == nil:
+		fmt.Fprintf(p.w, "Request %d: %d file(s) accepted; %d retried of %d found%s.\n", r.Batches, len(r.Batch), r.Retried, r.Found, soFar)
+	case r.Batch != nil:
+		fmt.Fprintf(p.w, "Request %d: %d file(s) not accepted.\n", r.Batches, len(r.Batch))
+	case r.ListingDone:
+		fmt.Fprintf(p.w, "Listing done: %d failed file(s) in %d page(s).\n", r.Found, r.Pages)
+	}
+}
+
+// done ends the progress line.
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+		p.shown = false
+	}
+}
