@@ -1,6 +1,7 @@
 package writer_test
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -43,6 +44,8 @@ type hostileCase struct {
 	maxRequests int64
 	// opts are added to the suite's client options.
 	opts []writer.Option
+	// deadline bounds the call (0: 5 s).
+	deadline time.Duration
 }
 
 const (
@@ -103,24 +106,33 @@ func endless(status int, prefix string, limit int64) http.HandlerFunc {
 	}
 }
 
-// gzipBomb sends a gzip-compressed body of prefix then size zero bytes: about 1 MiB on the
-// wire per GiB.
+// gzipBomb sends a gzip-compressed body of prefix then size zero bytes, about 1 KiB on the
+// wire per MiB: one gzip member of 1 MiB of zeros, repeated (a gzip stream may hold many).
 func gzipBomb(status int, prefix string, size int64) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Encoding", "gzip")
 		w.WriteHeader(status)
-		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+		zw := gzip.NewWriter(w)
 		_, _ = io.WriteString(zw, prefix)
-		zeros := make([]byte, 1<<20)
-		for sent := int64(0); sent < size; sent += int64(len(zeros)) {
-			if _, err := zw.Write(zeros); err != nil {
+		_ = zw.Close()
+		member := zeroMember()
+		for sent := int64(0); sent < size; sent += 1 << 20 {
+			if _, err := w.Write(member); err != nil {
 				return
 			}
 		}
-		_ = zw.Close()
 	}
 }
+
+// zeroMember is a gzip member of 1 MiB of zero bytes.
+var zeroMember = sync.OnceValue(func() []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	_, _ = zw.Write(make([]byte, 1<<20))
+	_ = zw.Close()
+	return b.Bytes()
+})
 
 // pageOfFiles is a files_response of n files, about 130 bytes each.
 func pageOfFiles(n int) string {
@@ -215,9 +227,9 @@ func hostileCases() []hostileCase {
 		// Truncated, slow, of the wrong type or shape.
 		{name: "200 truncated", handler: raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" + fileJSON(askedID)[:40]), call: getFile, want: io.ErrUnexpectedEOF, maxRequests: 1},
 		{name: "200 cut JSON", handler: jsonAnswer(200, `{"id":`), call: getFile, want: invalid, maxRequests: 1},
-		{name: "200 drips a byte every 50ms", handler: drip(50 * time.Millisecond), call: getFile, want: context.DeadlineExceeded, maxRequests: 1},
+		{name: "200 drips a byte every 50ms", handler: drip(50 * time.Millisecond), call: getFile, want: context.DeadlineExceeded, maxRequests: 1, deadline: time.Second},
 		{name: "headers never come", handler: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
-			call: getFile, want: context.DeadlineExceeded, opts: []writer.Option{writer.WithRequestTimeout(100 * time.Millisecond)}},
+			call: getFile, want: context.DeadlineExceeded, opts: []writer.Option{writer.WithRequestTimeout(100 * time.Millisecond)}, deadline: time.Second},
 		{name: "200 null file", handler: jsonAnswer(200, `null`), call: getFile, want: invalid, maxRequests: 1},
 		{name: "200 empty object file", handler: jsonAnswer(200, `{}`), call: getFile, want: invalid, maxRequests: 1},
 		{name: "200 array for a file", handler: jsonAnswer(200, `[]`), call: getFile, want: invalid, maxRequests: 1},
@@ -318,7 +330,11 @@ func callHostile(t *testing.T, url string, tc hostileCase) (uint64, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	deadline := tc.deadline
+	if deadline == 0 {
+		deadline = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), deadline)
 	defer cancel()
 	heap := watchHeap()
 	err = tc.call(ctx, client)
