@@ -585,7 +585,9 @@ func TestJSONOnEveryCommand(t *testing.T) {
 		{args: []string{"download", sampleFailed}, refused: true},
 		{args: []string{"delete", sampleFailed}},
 		{args: []string{"retry", sampleFailed, strings.ToUpper(sampleFailed)}},
-		{args: []string{"demo"}, refused: true},
+		{args: []string{"retry-failed", "--rpm", "0"}},
+		{args: []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "10ms"}},
+		{args: []string{"demo"}},
 	} {
 		args := append([]string{"--fake", "--json"}, tt.args...)
 		code, stdout, stderr := runCLI(t, args...)
