@@ -141,7 +141,7 @@ func TestPropertyCheckNamesANewProperty(t *testing.T) {
 // files_response and fail_response set reaches the Go field each row names.
 func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 	doc := loadSpec(t, "http://127.0.0.1")
-	file := sample(doc, "file_response").(map[string]any)
+	file := sample(doc, "file_response")
 	file["id"] = idA // Get checks that the answer is about the file it asked for
 	list := sample(doc, "files_response")
 	fail := sample(doc, "fail_response")
@@ -232,10 +232,11 @@ func TestWritertestFieldsReachTheAnswer(t *testing.T) {
 	}
 }
 
-// sample is a JSON value of schema name of doc with every property set, to a value that
+// sample is a JSON object of schema name of doc with every property set, to a value that
 // its type and format allow and that is not the zero value.
-func sample(doc *openapi3.T, name string) any {
-	return sampleOf(doc.Components.Schemas[name].Value, name)
+func sample(doc *openapi3.T, name string) map[string]any {
+	v, _ := sampleOf(doc.Components.Schemas[name].Value, name).(map[string]any)
+	return v
 }
 
 func sampleOf(s *openapi3.Schema, name string) any {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,17 +124,22 @@ func TestSpecSyncNamesEveryPlace(t *testing.T) {
 		t.Fatalf("make spec-sync: %v\n%s", err, out)
 	}
 	failures := map[string][]string{}
+	place := regexp.MustCompile(`\b(writer|writertest|writer_test)/[\w/]*\.go\b`)
 	for _, dir := range []string{copyDir, filepath.Join(copyDir, "writer_test")} {
 		cmd := exec.CommandContext(t.Context(), "go", "test", "-json", "-count=1", "./...")
 		cmd.Dir = dir
 		out, _ := cmd.Output()
-		maps.Copy(failures, failedTests(t, out))
-	}
-	place := regexp.MustCompile(`\b(writer|writertest|writer_test)/[\w/]*\.go\b`)
-	for name, msgs := range failures {
-		for _, m := range msgs {
-			if !place.MatchString(m) {
-				t.Errorf("after make spec-sync, %s fails without naming a file to change: %s", name, m)
+		for f, msgs := range failedTests(t, out) {
+			failures[f.test] = msgs
+			if slices.ContainsFunc(msgs, func(m string) bool { return !place.MatchString(m) }) && !failsAgain(t, dir, f) {
+				// Not the new document's doing: a timing-sensitive test on a busy machine.
+				t.Logf("after make spec-sync, %s failed once and passed alone: %q", f.test, msgs)
+				continue
+			}
+			for _, m := range msgs {
+				if !place.MatchString(m) {
+					t.Errorf("after make spec-sync, %s fails without naming a file to change: %s", f.test, m)
+				}
 			}
 		}
 	}
@@ -150,39 +154,55 @@ func TestSpecSyncNamesEveryPlace(t *testing.T) {
 	}
 }
 
+// A failure is a failed test of a package, or a package that does not build (test "").
+type failure struct{ pkg, test string }
+
+// failsAgain runs the failed test alone in dir and reports whether it fails again.
+func failsAgain(t *testing.T, dir string, f failure) bool {
+	t.Helper()
+	if f.test == "" {
+		return true
+	}
+	run := "^" + strings.ReplaceAll(regexp.QuoteMeta(f.test), "/", "$/^") + "$"
+	cmd := exec.CommandContext(t.Context(), "go", "test", "-count=1", "-run", run, f.pkg)
+	cmd.Dir = dir
+	return cmd.Run() != nil
+}
+
 // failedTests reads `go test -json` output and returns, for each failed test, the first line
 // of each of its error messages; a package that does not build counts as a failure that
 // names nothing. A test whose only failures are its subtests' is left out.
-func failedTests(t *testing.T, out []byte) map[string][]string {
+func failedTests(t *testing.T, out []byte) map[failure][]string {
 	t.Helper()
 	type event struct{ Action, Package, Test, Output, FailedBuild string }
-	msgs := map[string][]string{}
-	var failed []string
+	msgs := map[failure][]string{}
+	var failed []failure
 	message := regexp.MustCompile(`^\s+\w+_test\.go:\d+: (.*)`)
 	for line := range strings.Lines(string(out)) {
 		var e event
 		if json.Unmarshal([]byte(line), &e) != nil {
 			continue
 		}
+		f := failure{e.Package, e.Test}
 		switch {
 		case e.Action == "output" && e.Test != "":
 			if m := message.FindStringSubmatch(e.Output); m != nil {
-				msgs[e.Test] = append(msgs[e.Test], m[1])
+				msgs[f] = append(msgs[f], m[1])
 			}
 		case e.Action == "fail" && e.Test != "":
-			failed = append(failed, e.Test)
+			failed = append(failed, f)
 		case e.Action == "fail" && e.FailedBuild != "":
-			failed = append(failed, e.Package)
-			msgs[e.Package] = append(msgs[e.Package], "package "+e.FailedBuild+" does not build")
+			failed = append(failed, f)
+			msgs[f] = append(msgs[f], "package "+e.FailedBuild+" does not build")
 		}
 	}
-	result := map[string][]string{}
-	for _, name := range failed {
+	result := map[failure][]string{}
+	for _, f := range failed {
 		switch {
-		case len(msgs[name]) > 0:
-			result[name] = msgs[name]
-		case !slices.ContainsFunc(failed, func(k string) bool { return strings.HasPrefix(k, name+"/") }):
-			result[name] = []string{"fails without a message"}
+		case len(msgs[f]) > 0:
+			result[f] = msgs[f]
+		case !slices.ContainsFunc(failed, func(k failure) bool { return k.pkg == f.pkg && strings.HasPrefix(k.test, f.test+"/") }):
+			result[f] = []string{"fails without a message"}
 		}
 	}
 	return result
