@@ -672,6 +672,13 @@ func TestClientErrorsSpeakToTheShell(t *testing.T) {
 			t.Errorf("writerfiles %v: stderr %q names a library option", tt.args, stderr)
 		}
 	}
+	t.Setenv("WRITER_BASE_URL", "")
+	for _, cmd := range []string{"get", "delete", "download"} {
+		code, _, stderr := runCLI(t, cmd, "../etc")
+		if want := cmd + `: file id "../etc"`; code != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "file_id") {
+			t.Errorf("%s ../etc: exit %d, stderr %q; want 2 and %s", cmd, code, stderr, want)
+		}
+	}
 }
 
 func TestDebugLogGoesToStderr(t *testing.T) {
