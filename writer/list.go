@@ -260,8 +260,11 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	if err := r.decode(&out); err != nil {
 		return Page{}, err
 	}
-	if out.Data == nil || out.HasMore == nil {
+	switch {
+	case out.Data == nil || out.HasMore == nil:
 		return Page{}, r.fail(fmt.Errorf("%w: files_response without data or has_more", ErrInvalidResponse))
+	case len(out.Data) > maxPageSize:
+		return Page{}, r.fail(fmt.Errorf("%w: a page of %d files, more than the %d allowed", ErrInvalidResponse, len(out.Data), maxPageSize))
 	}
 	for i, f := range out.Data {
 		if missing := missingFileProperty(f); missing != "" {

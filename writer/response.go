@@ -10,7 +10,7 @@ import (
 
 // maxResponseBody caps the bytes of a 2xx JSON body that the client reads, after any
 // decompression: a real page of 100 files is about 30 KB. A longer body is ErrInvalidResponse.
-const maxResponseBody = 16 << 20
+const maxResponseBody = 8 << 20
 
 // maxPresized bounds the buffer readBody allocates up front from a Content-Length, so that a
 // false length cannot make the client allocate at will.

@@ -118,7 +118,8 @@ func permanent(err error) error {
 		return errors.New("not retried: the redirects do not end")
 	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &hostname):
 		return errors.New("not retried: the server's certificate does not verify")
-	case errors.As(err, &record):
+	case errors.As(err, &record), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http reports a tls.RecordHeaderError by this text alone.
 		return errors.New("not retried: the server does not speak TLS")
 	case strings.Contains(err.Error(), "unsupported protocol scheme"):
 		return errors.New("not retried: the URL's scheme is not supported")

@@ -142,8 +142,12 @@ func canonicalHost(u *url.URL) string {
 // maxConnsPerHost caps the default transport's connections to one host (see docs/performance.md).
 const maxConnsPerHost = 32
 
+// maxHeaderBytes caps the response header the default transport reads (Go's default: 10 MiB).
+const maxHeaderBytes = 1 << 20
+
 // newTransport returns the transport used when the caller gives no *http.Client: Go's
-// defaults, with at most maxConnsPerHost connections per host, all kept idle between calls.
+// defaults, with at most maxConnsPerHost connections per host, all kept idle between calls,
+// and response headers of at most maxHeaderBytes.
 func newTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -151,12 +155,13 @@ func newTransport() *http.Transport {
 			Timeout:   30 * time.Second,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxConnsPerHost:       maxConnsPerHost,
-		MaxIdleConnsPerHost:   maxConnsPerHost,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           100,
+		MaxConnsPerHost:        maxConnsPerHost,
+		MaxIdleConnsPerHost:    maxConnsPerHost,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ExpectContinueTimeout:  1 * time.Second,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 	}
 }
