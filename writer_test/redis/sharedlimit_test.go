@@ -96,7 +96,7 @@ func worker() int {
 }
 
 type workerResult struct {
-	Start, End               time.Time
+	Start, End                time.Time
 	Retried, Failed, Requests int
 }
 
@@ -107,7 +107,7 @@ func TestTwoProcessesShareOneLimit(t *testing.T) {
 	cmds := make([]*exec.Cmd, 2)
 	outs := make([]strings.Builder, 2)
 	for w := range cmds {
-		cmds[w] = exec.Command(os.Args[0], "-test.run=^$")
+		cmds[w] = exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
 		cmds[w].Env = append(os.Environ(), "SHARED_WORKER=1", "SHARED_REDIS="+addr, "SHARED_API="+srv.URL, "SHARED_GRAPH="+graphs[w])
 		cmds[w].Stdout, cmds[w].Stderr = &outs[w], os.Stderr
 		if err := cmds[w].Start(); err != nil {
@@ -161,13 +161,13 @@ func startRedis(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("redis-server is not installed (apt-get install redis-server): %v", err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	port := l.Addr().(*net.TCPAddr).Port //nolint:errcheck,forcetypeassert // a TCP listener's address is a *net.TCPAddr
 	_ = l.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	cmd := exec.CommandContext(t.Context(), bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
