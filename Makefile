@@ -3,22 +3,23 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
 
-# Modules of this repository: the library, the end-to-end test module, the pinned tools.
+# Modules of this repository: the library, the end-to-end test module, the importers' drift
+# command and the pinned tools.
 TEST_MODULE := writer_test
-TOOL_MODULES := $(wildcard tools/*/go.mod)
+DRIFT_MODULE := cmd/writer-drift
+TOOL_MODULES := $(wildcard tools/*/go.mod) $(DRIFT_MODULE)/go.mod
 
 .PHONY: help generate spec-sync check-generated test
 help: ## list the targets (those of make/tools.mk too)
 	@{ grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'; \
 	  grep -hE '^## [a-z-]+: ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /\1\t/'; } | column -t -s "$$(printf '\t')"
 
-generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen
-	$(GO) generate ./...
+generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen; fails if api/ does not build
+	@GO="$(GO)" scripts/generate.sh
 
-spec-sync: ## take Writer's published document UPSTREAM=<file> into openapi.yaml and regenerate
+spec-sync: ## take Writer's published document UPSTREAM=<file> into openapi.yaml and regenerate (unchanged if it does not build)
 	@test -n "$(UPSTREAM)" || { echo "usage: make spec-sync UPSTREAM=<Writer's openapi.yaml>"; exit 2; }
-	$(GO) run -C tools/specsync . -in "$(abspath $(UPSTREAM))" -out "$(CURDIR)/openapi.yaml"
-	$(MAKE) generate
+	@GO="$(GO)" scripts/generate.sh "$(abspath $(UPSTREAM))"
 
 check-generated: generate ## fail if regeneration or go mod tidy would change any file
 	$(GO) mod tidy -diff
@@ -34,15 +35,15 @@ test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 
 include make/tools.mk
 
-# --- spec drift ---------------------------------------------------------------------------
+# --- spec drift (docs/spec-drift.md) -------------------------------------------------------
 .PHONY: drift drift-test
-drift: ## compare openapi.yaml with Writer's newer document UPSTREAM=<file or URL> (/v1/files only)
+drift: ## what Writer's newer document UPSTREAM=<file or URL> means for this client (/v1/files only)
 	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
 	@GO="$(GO)" scripts/drift.sh "$(UPSTREAM)"
 
-drift-test: ## tests of spec-sync and drift on the offline fixtures in testdata/
+drift-test: ## tests of spec-sync, make drift and the importers' writer-drift (module zip included), offline
 	cd tools/specsync && $(GO) test -count=1 ./...
-	cd tools/oasdiff && $(GO) test -count=1 ./...
+	cd $(DRIFT_MODULE) && $(GO) test -count=1 ./...
 
 # --- fuzzing -------------------------------------------------------------------------------
 FUZZTIME ?= 10s

@@ -26,6 +26,7 @@ type Client struct {
 	requestTimeout time.Duration
 	logger         *slog.Logger     // nil: silent
 	hook           func(RetryEvent) // nil: none
+	pace           int              // WithRequestsPerMinute; 0: the default
 
 	common service
 }
@@ -88,6 +89,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
 		hook:           cfg.retryHook,
+		pace:           cfg.pace,
 	}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)

@@ -120,6 +120,30 @@ func ExampleFilesService_RetryFailed() {
 	// notes.txt completed
 }
 
+func ExampleFilesService_RetryFailedAndWait() {
+	srv := writertest.Start(writertest.WithRetryOutcome(func(id string) writer.Status {
+		if id == notesID {
+			return writer.StatusFailed // as some files do
+		}
+		return writer.StatusCompleted
+	}))
+	defer srv.Close()
+	srv.AddFiles(
+		writertest.File{ID: handbookID, Name: "handbook.pdf", Status: writer.StatusFailed},
+		writertest.File{ID: notesID, Name: "notes.txt", Status: writer.StatusFailed},
+	)
+	client := srv.Client()
+
+	// Retry every failed file, then wait until Writer has processed them all.
+	rep, err := client.Files.RetryFailedAndWait(context.Background(), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("retried %d: %d completed, %d failed again %v\n", rep.Retried, rep.Completed, rep.FailedAgain, rep.FailedAgainIDs)
+	// Output: retried 2: 1 completed, 1 failed again [2c3d9e5f-7b1a-4e4c-8d8b-3a4b5c6d7e8f]
+}
+
 func ExampleError() {
 	srv := fakeWriter()
 	defer srv.Close()

@@ -39,6 +39,7 @@ type config struct {
 	requestTimeout time.Duration
 	logger         *slog.Logger
 	retryHook      func(RetryEvent)
+	pace           int // requests per minute of workflow runs; 0: defaultRequestsPerMinute
 }
 
 // An Option configures a Client in NewClient. Options validate their arguments: NewClient
@@ -145,6 +146,19 @@ func WithRequestTimeout(d time.Duration) Option {
 			return inputErr("WithRequestTimeout", -1, d.String(), "is negative")
 		}
 		c.requestTimeout = d
+		return nil
+	}
+}
+
+// WithRequestsPerMinute sets the pace of the workflow runs (RetryFailed, RetryFailedAndWait,
+// WaitProcessed) whose options set neither RequestsPerMinute nor Limiter. Default 400,
+// Writer's limit per account; NoRateLimit turns their pacing off (as in tests against a fake).
+func WithRequestsPerMinute(n int) Option {
+	return func(c *config) error {
+		if n < NoRateLimit {
+			return inputErr("WithRequestsPerMinute", -1, fmt.Sprint(n), "is negative (use writer.NoRateLimit to turn pacing off)")
+		}
+		c.pace = n
 		return nil
 	}
 }

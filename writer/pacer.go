@@ -60,6 +60,15 @@ func newPacer(field string, rpm int) (*pacer, error) {
 	return &pacer{lim: rate.NewLimiter(pace, 1), pace: pace}, nil
 }
 
+// runPace is the RequestsPerMinute of a run whose options give rpm and lim: the client's
+// (WithRequestsPerMinute) when they set neither.
+func (c *Client) runPace(rpm int, lim Limiter) int {
+	if rpm == 0 && lim == nil {
+		return c.pace
+	}
+	return rpm
+}
+
 // newRunPacer is the pacer of a run with options of struct of: lim when set (rpm must then
 // be 0), else rpm as newPacer takes it.
 func newRunPacer(of string, rpm int, lim Limiter) (*pacer, error) {

@@ -44,7 +44,7 @@ func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailed
 	err = r.run(ctx)
 	if err == nil && r.rep.Retried > 0 {
 		tick := defaultPollInterval
-		if opts.PollInterval > 0 {
+		if opts != nil && opts.PollInterval > 0 {
 			tick = opts.PollInterval
 		}
 		w := &waitRun{failedRun: r, o: &o, tick: tick / probesPerInterval}

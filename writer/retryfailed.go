@@ -41,8 +41,9 @@ type RetryFailedOptions struct {
 	// does not document a maximum.
 	BatchSize int
 	// RequestsPerMinute paces every HTTP call of the run with a token bucket of burst 1
-	// (golang.org/x/time/rate). 0 means 400, Writer's documented limit per account; other
-	// clients of the account share it. NoRateLimit turns pacing off.
+	// (golang.org/x/time/rate). 0 means the client's (WithRequestsPerMinute), by default 400,
+	// Writer's documented limit per account; other clients of the account share it.
+	// NoRateLimit turns pacing off.
 	RequestsPerMinute int
 	// Limiter, when set, paces the run instead of RequestsPerMinute (which must then be 0):
 	// one Wait per request. Use it to share one account's limit between processes.
@@ -294,7 +295,8 @@ func (s *FilesService) newFailedRun(opts *RetryFailedOptions) (*failedRun, error
 	case batchSize == 0:
 		batchSize = defaultBatchSize
 	}
-	cfg, err := checkRunConfig("RetryFailedOptions", opts.RequestsPerMinute, opts.Limiter, opts.Concurrency, opts.Resends, opts.ResendWait)
+	rpm := s.client.runPace(opts.RequestsPerMinute, opts.Limiter)
+	cfg, err := checkRunConfig("RetryFailedOptions", rpm, opts.Limiter, opts.Concurrency, opts.Resends, opts.ResendWait)
 	if err != nil {
 		return nil, err
 	}

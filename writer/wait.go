@@ -15,8 +15,9 @@ type WaitOptions struct {
 	// next. 0 means 2 s.
 	Interval time.Duration
 	// RequestsPerMinute, Limiter and Concurrency pace the GET requests as in
-	// RetryFailedOptions: 0 means 400 per minute and 8 in flight; NoRateLimit turns pacing
-	// off (and then sends one request at a time).
+	// RetryFailedOptions: 0 means the client's pace (WithRequestsPerMinute, default 400 per
+	// minute) and 8 in flight; NoRateLimit turns pacing off (and then sends one request at a
+	// time).
 	RequestsPerMinute int
 	Limiter           Limiter
 	Concurrency       int
@@ -59,7 +60,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 	case interval == 0:
 		interval = defaultPollInterval
 	}
-	cfg, err := checkRunConfig("WaitOptions", opts.RequestsPerMinute, opts.Limiter, opts.Concurrency, NoResend, 0)
+	cfg, err := checkRunConfig("WaitOptions", s.client.runPace(opts.RequestsPerMinute, opts.Limiter), opts.Limiter, opts.Concurrency, NoResend, 0)
 	if err != nil {
 		return nil, err
 	}

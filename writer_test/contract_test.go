@@ -58,7 +58,7 @@ type contractCase struct {
 	// ownType, if set, is the Content-Type download must answer: the file's own media type
 	// (writertest.File.ContentType) where the spec declares only application/octet-stream.
 	// This is the fake's one documented departure from openapi.yaml: what Writer sends is
-	// not documented (UNKNOWN), and package writer handles both. The answer must be valid
+	// not documented (docs/unknowns.md), and package writer handles both. The answer must be valid
 	// in every other respect.
 	ownType string
 }

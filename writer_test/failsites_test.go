@@ -104,7 +104,7 @@ func readFailSites(t *testing.T, doc *openapi3.T) []failSite {
 	}
 	for _, id := range all {
 		if !served[id] {
-			t.Errorf("openapi.yaml declares %s, which writertest does not serve", id)
+			t.Errorf("openapi.yaml declares %s, which writertest does not serve: add its route and handler in writertest/handlers.go", id)
 		}
 	}
 
@@ -199,7 +199,7 @@ func uncovered(ops []specOp, sites []failSite, answers []answer) []string {
 	var problems []string
 	for _, op := range ops {
 		if !slices.ContainsFunc(answers, func(a answer) bool { return a.op == op.ID && a.status >= 200 && a.status <= 299 }) {
-			problems = append(problems, fmt.Sprintf("operation %s: no contract case answers it with success", op))
+			problems = append(problems, fmt.Sprintf("operation %s: no contract case answers it with success: add one to contractSuccesses in writer_test/contract_test.go", op))
 		}
 	}
 	for _, s := range sites {
@@ -213,7 +213,7 @@ func uncovered(ops []specOp, sites []failSite, answers []answer) []string {
 			if op == "" {
 				name = "a request that is no operation"
 			}
-			problems = append(problems, fmt.Sprintf("%s: no contract case produces its %d %q for %s: add one", s.pos, s.status, s.description, name))
+			problems = append(problems, fmt.Sprintf("%s: no contract case produces its %d %q for %s: add one to writer_test/contract_test.go", s.pos, s.status, s.description, name))
 		}
 	}
 	return problems
@@ -233,9 +233,9 @@ func TestUncoveredNamesWhatNoCaseProduces(t *testing.T) {
 	answers = []answer{{"gatewayGetFile", 404, "no operation at GET /v1"}, {"gatewayDeleteFile", 200, ""}}
 	got := uncovered(ops, sites, answers)
 	want := []string{
-		"operation gatewayGetFile (GET /v1/files/{file_id}): no contract case answers it with success",
-		`writertest/handlers.go:10: no contract case produces its 404 "file not found" for gatewayGetFile: add one`,
-		`writertest/handlers.go:20: no contract case produces its 404 "no operation at " for a request that is no operation: add one`,
+		"operation gatewayGetFile (GET /v1/files/{file_id}): no contract case answers it with success: add one to contractSuccesses in writer_test/contract_test.go",
+		`writertest/handlers.go:10: no contract case produces its 404 "file not found" for gatewayGetFile: add one to writer_test/contract_test.go`,
+		`writertest/handlers.go:20: no contract case produces its 404 "no operation at " for a request that is no operation: add one to writer_test/contract_test.go`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems %q\nwant %q", got, want)

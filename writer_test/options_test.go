@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
@@ -66,5 +67,40 @@ func TestInputErrorNamesFieldIndexAndValue(t *testing.T) {
 	_, err = writer.NewClient(writer.WithAPIKey("k"), writer.WithMaxRetries(-1))
 	if !errors.As(err, &ie) || ie.Field != "WithMaxRetries" || ie.Index != -1 {
 		t.Errorf("NewClient(WithMaxRetries(-1)): %v, want *InputError naming WithMaxRetries", err)
+	}
+}
+
+// TestRequestsPerMinutePacesRunsThatSetNone: a run whose options set no pace takes the
+// client's. At 1 request per minute, the retry request after the first list page is due
+// after a 5 s deadline, so the run stops before sending it; turned off, the same run ends.
+func TestRequestsPerMinutePacesRunsThatSetNone(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		pace     int
+		opts     *writer.RetryFailedOptions
+		wantSent bool
+	}{
+		{"client at 1/min", 1, nil, false},
+		{"client off", writer.NoRateLimit, nil, true},
+		{"options override the client", 1, &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			client, srv := setup(t, nil, writer.WithRequestsPerMinute(tt.pace))
+			seedFailed(srv)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			rep, err := client.Files.RetryFailed(ctx, tt.opts)
+			if sent := rep.Batches > 0; sent != tt.wantSent || (err == nil) != tt.wantSent {
+				t.Errorf("RetryFailed = %+v, %v; want a retry request sent: %v", rep, err, tt.wantSent)
+			}
+			if !tt.wantSent && !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("err = %v, want context.DeadlineExceeded", err)
+			}
+		})
+	}
+	_, err := writer.NewClient(writer.WithAPIKey("k"), writer.WithRequestsPerMinute(-2))
+	var in *writer.InputError
+	if !errors.As(err, &in) || in.Field != "WithRequestsPerMinute" {
+		t.Errorf("WithRequestsPerMinute(-2): %v, want an InputError naming it", err)
 	}
 }

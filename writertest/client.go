@@ -6,9 +6,11 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// Client returns a writer.Client for the Server: its URL and API key, and backoff steps of
-// 1 ms doubling to 10 ms, so that a test of injected faults does not wait seconds. Server wait
-// hints (Retry-After) are honoured as usual. opts come after these and may change any of them.
+// Client returns a writer.Client for the Server: its URL and API key, workflow runs unpaced
+// (WithRequestsPerMinute(NoRateLimit): the Server has no limit unless WithRateLimit sets one)
+// and backoff steps of 1 ms doubling to 10 ms, so that a test does not wait seconds. Server
+// wait hints (Retry-After) are honoured as usual. opts come after these and may change any
+// of them.
 //
 // With a Server from NewServer, an option that NewClient refuses fails the test; with a Server
 // from Start, it panics.
@@ -17,6 +19,7 @@ func (s *Server) Client(opts ...writer.Option) *writer.Client {
 		writer.WithBaseURL(s.URL),
 		writer.WithAPIKey(s.APIKey),
 		writer.WithRetryPolicy(writer.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond}),
+		writer.WithRequestsPerMinute(writer.NoRateLimit),
 	}, opts...)
 	c, err := writer.NewClient(all...)
 	if err != nil {

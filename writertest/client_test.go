@@ -1,11 +1,13 @@
 package writertest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/writerfiles/writer-go/writer"
 )
@@ -59,4 +61,28 @@ func TestClientRefusedOption(t *testing.T) {
 		}
 	}()
 	started.Client(writer.WithMaxRetries(-1))
+}
+
+// TestClientRunsUnpaced: a workflow run of the Server's Client sends its requests without
+// waiting for a pace. Paced at 6 per minute, the retry request is due 10 s after the list
+// page, past the deadline, and the run stops before sending it.
+func TestClientRunsUnpaced(t *testing.T) {
+	srv := NewServer(t)
+	srv.AddFiles(File{ID: "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f", Name: "a.pdf", Status: writer.StatusFailed})
+	for _, tt := range []struct {
+		name   string
+		client *writer.Client
+		want   int
+	}{
+		{"Client", srv.Client(), 1},
+		{"paced at 6 per minute", srv.Client(writer.WithRequestsPerMinute(6)), 0},
+	} {
+		srv.AddFiles(File{ID: "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f", Name: "a.pdf", Status: writer.StatusFailed})
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		rep, _ := tt.client.Files.RetryFailed(ctx, nil)
+		cancel()
+		if rep.Batches != tt.want {
+			t.Errorf("%s: %d retry requests sent within 5 s, want %d", tt.name, rep.Batches, tt.want)
+		}
+	}
 }

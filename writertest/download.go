@@ -10,7 +10,7 @@ import (
 // download handles GET /v1/files/{file_id}/download: the stored bytes with the stored
 // Content-Type (application/octet-stream when none) and Content-Length. A file whose
 // content was not kept (see WithMaxStoredBytes) answers 500. The spec declares only
-// application/octet-stream, but Writer may send the file's own type (UNKNOWN): serving the
+// application/octet-stream, but Writer may send the file's own type: serving the
 // stored type is the fake's one deliberate departure from openapi.yaml, so that clients
 // are tested against both.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {

@@ -25,7 +25,7 @@ const (
 // files that match the request's filters (status, graph_id, file_types): a cursor whose file
 // no longer matches them, for example a failed file that was retried since the previous
 // page, gets 400 fail.badRequest.invalidParameters. Writer does not document which way it
-// works (UNKNOWN); this is the stricter of the two plausible ways. By default a cursor marks
+// works; this is the stricter of the two plausible ways. By default a cursor marks
 // its file's place among all files, whatever the file's status now.
 func WithFilteredCursors() Option { return func(o *options) { o.filtered = true } }
 
@@ -38,7 +38,7 @@ func WithFilteredCursors() Option { return func(o *options) { o.filtered = true 
 // beyond the page in that direction. By default the cursor is the position of the named
 // file among all files, whatever its current status: a cursor file that has since left the
 // filter (for example a failed file that was retried) still marks its place. Under
-// WithFilteredCursors such a cursor is refused. Choices where Writer is silent (UNKNOWN): an
+// WithFilteredCursors such a cursor is refused. Choices where Writer is silent: an
 // unknown cursor id, both cursors, or any parameter out of range is a 400
 // fail.badRequest.invalidParameters.
 func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {

@@ -11,7 +11,7 @@ import (
 // Writer's fail.tooManyRequests.quotaExceeded error, Retry-After (whole seconds, rounded up)
 // and retry-after-ms (milliseconds) until the window ends. A window starts with the first
 // request after the previous one ended. Whether Writer sends these headers is not
-// documented (UNKNOWN); the fake sends both, as Writer's SDKs read them. Default: no limit.
+// documented; the fake sends both, as Writer's SDKs read them. Default: no limit.
 func WithRateLimit(n int, every time.Duration) Option {
 	return func(o *options) { o.rateN, o.rateEvery = n, every }
 }

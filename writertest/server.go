@@ -7,12 +7,14 @@
 //
 //	srv := writertest.NewServer(t) // closed when the test ends
 //	srv.AddFiles(writertest.File{ID: id, Name: "a.pdf", Status: writer.StatusFailed})
-//	client := srv.Client()         // a *writer.Client for srv, with fast retries
+//	client := srv.Client()         // a *writer.Client for srv: unpaced, fast retries
 //
 // Its defaults keep a test fast: a retried file reaches its outcome (StatusCompleted unless
-// WithRetryOutcome says otherwise) at once, so the first poll of WaitProcessed sees it
-// settled; WithProcessingDelay keeps files in_progress for a while. FailNext injects faults,
-// WithRateLimit answers 429 past a rate, and Requests tells what the client sent.
+// WithRetryOutcome says otherwise) at once, so the first status read of RetryFailedAndWait
+// or WaitProcessed sees it settled, and Client's workflow runs do not wait for a pace.
+// WithProcessingDelay keeps files in_progress for a while and WithLatency delays every
+// answer. FailNext injects faults, WithRateLimit answers 429 past a rate, and Requests tells
+// what the client sent.
 //
 // Where Writer's behaviour is not documented, the fake makes a documented choice: see each
 // handler.

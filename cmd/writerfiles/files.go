@@ -125,7 +125,7 @@ func cmdGet(ctx context.Context, a *app, args []string) error {
 	}
 	f, err := a.client.Files.Get(ctx, id)
 	if err != nil {
-		return err
+		return a.flagError(nil, err)
 	}
 	a.showFile(f)
 	return nil
@@ -151,7 +151,7 @@ func cmdDelete(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if err := a.client.Files.Delete(ctx, id); err != nil {
-		return err
+		return a.flagError(nil, err)
 	}
 	if a.global.json {
 		return json.NewEncoder(a.out).Encode(jsonDeleted{ID: id, Deleted: true})
@@ -261,7 +261,7 @@ func cmdDownload(ctx context.Context, a *app, args []string) error {
 	}
 	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
-		return err
+		return a.flagError(nil, err)
 	}
 	defer d.Body.Close()
 	_, err = io.Copy(a.out, d.Body)
@@ -303,7 +303,7 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	}
 	d, err := a.client.Files.Download(ctx, id)
 	if err != nil {
-		return err
+		return a.flagError(nil, err)
 	}
 	defer d.Body.Close()
 	n, err := io.Copy(tmp, d.Body)

@@ -41,8 +41,11 @@ func (a *app) flagError(fs *flag.FlagSet, err error) error {
 	if !errors.As(err, &ie) {
 		return err
 	}
-	if ie.Field == "file_ids" && ie.Index >= 0 {
+	switch {
+	case ie.Field == "file_ids" && ie.Index >= 0:
 		return usageError{fmt.Sprintf("%s: file id %d (%q) %s", a.cmd.name, ie.Index+1, ie.Value, ie.Reason)}
+	case ie.Field == "file_id":
+		return usageError{fmt.Sprintf("%s: file id %q %s", a.cmd.name, ie.Value, ie.Reason)}
 	}
 	spec, ok := flagOf[ie.Field]
 	if !ok || fs == nil || fs.Lookup(spec.name) == nil {

@@ -585,7 +585,9 @@ func TestJSONOnEveryCommand(t *testing.T) {
 		{args: []string{"download", sampleFailed}, refused: true},
 		{args: []string{"delete", sampleFailed}},
 		{args: []string{"retry", sampleFailed, strings.ToUpper(sampleFailed)}},
-		{args: []string{"demo"}, refused: true},
+		{args: []string{"retry-failed", "--rpm", "0"}},
+		{args: []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "10ms"}},
+		{args: []string{"demo"}},
 	} {
 		args := append([]string{"--fake", "--json"}, tt.args...)
 		code, stdout, stderr := runCLI(t, args...)
@@ -668,6 +670,13 @@ func TestClientErrorsSpeakToTheShell(t *testing.T) {
 		}
 		if strings.Contains(stderr, "With") {
 			t.Errorf("writerfiles %v: stderr %q names a library option", tt.args, stderr)
+		}
+	}
+	t.Setenv("WRITER_BASE_URL", "")
+	for _, cmd := range []string{"get", "delete", "download"} {
+		code, _, stderr := runCLI(t, cmd, "../etc")
+		if want := cmd + `: file id "../etc"`; code != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "file_id") {
+			t.Errorf("%s ../etc: exit %d, stderr %q; want 2 and %s", cmd, code, stderr, want)
 		}
 	}
 }

@@ -4,7 +4,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"os"
 
 	"github.com/writerfiles/writer-go/writer"
 )
@@ -14,27 +16,14 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	files, err := retryAll(context.Background(), client)
-	for _, f := range files {
-		fmt.Println(f.ID, f.Status)
-	}
-	if err != nil {
+	if err := retryAll(context.Background(), client, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// retryAll retries every failed file and returns each one as it ended.
-func retryAll(ctx context.Context, client *writer.Client) ([]writer.File, error) {
-	var ids []string
-	_, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{
-		Progress: func(p writer.RetryFailedProgress) {
-			if p.BatchErr == nil {
-				ids = append(ids, p.Batch...)
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return client.Files.WaitProcessed(ctx, ids, nil)
+// retryAll retries every failed file, waits until Writer has processed them, and says how.
+func retryAll(ctx context.Context, client *writer.Client, w io.Writer) error {
+	rep, err := client.Files.RetryFailedAndWait(ctx, nil)
+	fmt.Fprintf(w, "%d retried: %d completed, %d failed again %v\n", rep.Retried, rep.Completed, rep.FailedAgain, rep.FailedAgainIDs)
+	return err
 }

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// makeDrift runs scripts/drift.sh (`make drift`) on upstream from a scratch folder, as a
+// fork's CI does, and returns its exit status and output.
+func makeDrift(t *testing.T, upstream string) (int, string) {
+	t.Helper()
+	script, err := filepath.Abs(filepath.Join(repoRoot, "scripts", "drift.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), "bash", script, upstream)
+	cmd.Dir = t.TempDir() // the script must not depend on the caller's folder
+	out, err := cmd.CombinedOutput()
+	if exit, ok := errors.AsType[*exec.ExitError](err); ok {
+		return exit.ExitCode(), string(out)
+	} else if err != nil {
+		t.Fatalf("run %s: %v", script, err)
+	}
+	return 0, string(out)
+}
+
+// TestMakeDriftVariants: `make drift` gives each variant its verdict, and leaves the tree as
+// it was (the generation is tried in a copy).
+func TestMakeDriftVariants(t *testing.T) {
+	before := treeState(t)
+	t.Run("variants", func(t *testing.T) {
+		for _, v := range variants {
+			t.Run(v.name, func(t *testing.T) {
+				t.Parallel()
+				checkMakeDrift(t, v)
+			})
+		}
+	})
+	if after := treeState(t); after != before {
+		t.Errorf("make drift changed the tree:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// checkMakeDrift runs make drift on v and checks its verdict and exit status.
+func checkMakeDrift(t *testing.T, v variant) {
+	t.Helper()
+	status, out := makeDrift(t, writeVariant(t, v))
+	wantLastLine(t, out, v.fork)
+	want := map[string]int{"drift: BREAKING: ": 1, "drift: WOULD NOT COMPILE: ": 1}[v.fork]
+	if status != want {
+		t.Errorf("exit status %d, want %d; output:\n%s", status, want, out)
+	}
+}
+
+func TestMakeDriftNamesTheClash(t *testing.T) {
+	status, out := makeDrift(t, writeVariant(t, variants[indexOf(t, "operation-name-clashes")]))
+	if status != 1 || !strings.Contains(lastLine(out), "RetryFilesResponse redeclared") {
+		t.Errorf("exit status %d, last line %q: want 1, naming RetryFilesResponse redeclared", status, lastLine(out))
+	}
+}
+
+func TestMakeDriftBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, upstream, line string }{
+		{"missing file", filepath.Join(dir, "nowhere.yaml"), "drift: BAD INPUT: cannot read " + filepath.Join(dir, "nowhere.yaml")},
+		{"no argument", "", "usage: make drift UPSTREAM="},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := makeDrift(t, tt.upstream)
+			if status != exitUsage {
+				t.Errorf("exit status %d, want 2; output:\n%s", status, out)
+			}
+			wantLastLine(t, out, tt.line)
+		})
+	}
+}
+
+// treeState is `git status --porcelain` and the diff of the repository.
+func treeState(t *testing.T) string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), "git", "-C", repoRoot, "status", "--porcelain").CombinedOutput()
+	if err != nil {
+		t.Fatalf("git status: %v: %s", err, out)
+	}
+	diff, err := exec.CommandContext(t.Context(), "git", "-C", repoRoot, "diff").CombinedOutput()
+	if err != nil {
+		t.Fatalf("git diff: %v: %s", err, diff)
+	}
+	return string(out) + string(diff)
+}
+
+// TestSpecSyncNamesEveryPlace takes the source-url-and-archive variant into a copy of the
+// repository with `make spec-sync`, runs every test there, and checks that each failure
+// names a file to change, and that the property and coverage checks name what was added.
+func TestSpecSyncNamesEveryPlace(t *testing.T) {
+	t.Parallel()
+	copyDir := t.TempDir()
+	for _, name := range repoFiles(t, repoRoot) {
+		src, err := os.ReadFile(filepath.Join(repoRoot, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Stat(filepath.Join(repoRoot, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(copyDir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, src, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := writeVariant(t, variants[indexOf(t, "source-url-and-archive")])
+	if out, err := exec.CommandContext(t.Context(), "make", "-C", copyDir, "spec-sync", "UPSTREAM="+doc).CombinedOutput(); err != nil {
+		t.Fatalf("make spec-sync: %v\n%s", err, out)
+	}
+	failures := map[string][]string{}
+	place := regexp.MustCompile(`\b(writer|writertest|writer_test)/[\w/]*\.go\b`)
+	for _, dir := range []string{copyDir, filepath.Join(copyDir, "writer_test")} {
+		cmd := exec.CommandContext(t.Context(), "go", "test", "-json", "-count=1", "./...")
+		cmd.Dir = dir
+		out, _ := cmd.Output()
+		for f, msgs := range failedTests(t, out) {
+			failures[f.test] = msgs
+			if slices.ContainsFunc(msgs, func(m string) bool { return !place.MatchString(m) }) && !failsAgain(t, dir, f) {
+				// Not the new document's doing: a timing-sensitive test on a busy machine.
+				t.Logf("after make spec-sync, %s failed once and passed alone: %q", f.test, msgs)
+				continue
+			}
+			for _, m := range msgs {
+				if !place.MatchString(m) {
+					t.Errorf("after make spec-sync, %s fails without naming a file to change: %s", f.test, m)
+				}
+			}
+		}
+	}
+	for name, want := range map[string]string{
+		"TestWriterConvertsEveryProperty":     "file_response.source_url: package writer neither converts nor leaves out this property: convert it in writer/files.go",
+		"TestWritertestConvertsEveryProperty": "file_response.source_url: writertest neither converts nor leaves out this property",
+		"TestEveryOperationHasAWriterMethod":  "operation gatewayArchiveFile (POST /v1/files/{file_id}/archive) has no writer method",
+	} {
+		if !slices.ContainsFunc(failures[name], func(m string) bool { return strings.Contains(m, want) }) {
+			t.Errorf("after make spec-sync, %s does not fail naming %q; failures: %q", name, want, failures[name])
+		}
+	}
+}
+
+// A failure is a failed test of a package, or a package that does not build (test "").
+type failure struct{ pkg, test string }
+
+// failsAgain runs the failed test alone in dir and reports whether it fails again.
+func failsAgain(t *testing.T, dir string, f failure) bool {
+	t.Helper()
+	if f.test == "" {
+		return true
+	}
+	run := "^" + strings.ReplaceAll(regexp.QuoteMeta(f.test), "/", "$/^") + "$"
+	cmd := exec.CommandContext(t.Context(), "go", "test", "-count=1", "-run", run, f.pkg)
+	cmd.Dir = dir
+	return cmd.Run() != nil
+}
+
+// failedTests reads `go test -json` output and returns, for each failed test, the first line
+// of each of its error messages; a package that does not build counts as a failure that
+// names nothing. A test whose only failures are its subtests' is left out.
+func failedTests(t *testing.T, out []byte) map[failure][]string {
+	t.Helper()
+	type event struct{ Action, Package, Test, Output, FailedBuild string }
+	msgs := map[failure][]string{}
+	var failed []failure
+	message := regexp.MustCompile(`^\s+\w+_test\.go:\d+: (.*)`)
+	for line := range strings.Lines(string(out)) {
+		var e event
+		if json.Unmarshal([]byte(line), &e) != nil {
+			continue
+		}
+		f := failure{e.Package, e.Test}
+		switch {
+		case e.Action == "output" && e.Test != "":
+			if m := message.FindStringSubmatch(e.Output); m != nil {
+				msgs[f] = append(msgs[f], m[1])
+			}
+		case e.Action == "fail" && e.Test != "":
+			failed = append(failed, f)
+		case e.Action == "fail" && e.FailedBuild != "":
+			failed = append(failed, f)
+			msgs[f] = append(msgs[f], "package "+e.FailedBuild+" does not build")
+		}
+	}
+	result := map[failure][]string{}
+	for _, f := range failed {
+		switch {
+		case len(msgs[f]) > 0:
+			result[f] = msgs[f]
+		case !slices.ContainsFunc(failed, func(k failure) bool { return k.pkg == f.pkg && strings.HasPrefix(k.test, f.test+"/") }):
+			result[f] = []string{"fails without a message"}
+		}
+	}
+	return result
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// modulePath is the library whose openapi.yaml is compared by default.
+const modulePath = "github.com/writerfiles/writer-go"
+
+// maxDocument bounds a fetched document; Writer's whole document is about 160 KB.
+const maxDocument = 32 << 20
+
+// base is the File API a client was generated from.
+type base struct {
+	doc     *openapi3.T
+	label   string // "writer-go v1.2.0" or the -spec path, for messages
+	version string // the writer-go version, "" with -spec
+}
+
+// loadBase reads specPath, or without it the openapi.yaml of the writer-go version that the
+// module in the current folder requires.
+func loadBase(specPath string) (base, error) {
+	if specPath != "" {
+		src, err := os.ReadFile(specPath)
+		if err != nil {
+			return base{}, &inputError{fmt.Sprintf("cannot read -spec %s: %v", specPath, err)}
+		}
+		doc, err := parseDocument(specPath, src)
+		return base{doc: doc, label: specPath}, err
+	}
+	mod, err := requiredModule()
+	if err != nil {
+		return base{}, err
+	}
+	path := filepath.Join(mod.Dir, "openapi.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return base{}, fmt.Errorf("%s %s has no openapi.yaml: %w", modulePath, mod.Version, err)
+	}
+	doc, err := parseDocument(path, src)
+	if err != nil {
+		return base{}, fmt.Errorf("%s %s: %w", modulePath, mod.Version, err)
+	}
+	return base{doc: doc, label: "writer-go " + mod.Version, version: mod.Version}, nil
+}
+
+// requiredModule finds (and downloads, if need be) the version of writer-go that the module
+// in the current folder builds with.
+func requiredModule() (struct{ Version, Dir string }, error) {
+	var mod struct{ Version, Dir, Error string }
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modulePath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if jerr := json.Unmarshal(out, &mod); jerr != nil || mod.Dir == "" {
+		msg := strings.TrimSpace(mod.Error + " " + stderr.String())
+		if msg == "" && err != nil {
+			msg = err.Error()
+		}
+		return struct{ Version, Dir string }{}, &inputError{fmt.Sprintf(
+			"cannot find the %s version this module requires (run writer-drift in the folder of a module that requires it, or pass -spec): %s",
+			modulePath, msg)}
+	}
+	return struct{ Version, Dir string }{mod.Version, mod.Dir}, nil
+}
+
+// readDocument reads a file, or fetches an http(s) URL.
+func readDocument(where string) ([]byte, error) {
+	if !strings.HasPrefix(where, "http://") && !strings.HasPrefix(where, "https://") {
+		src, err := os.ReadFile(where)
+		if err != nil {
+			return nil, &inputError{fmt.Sprintf("cannot read %s: %v", where, err)}
+		}
+		return src, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
+	if err != nil {
+		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &inputError{fmt.Sprintf("cannot fetch %s: status %d", where, resp.StatusCode)}
+	}
+	src, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
+	if err != nil {
+		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
+	}
+	return src, nil
+}
+
+// parseDocument parses an OpenAPI document; its references must be internal.
+func parseDocument(where string, src []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	doc, err := loader.LoadFromData(src)
+	if err != nil {
+		return nil, &inputError{fmt.Sprintf("%s is not an OpenAPI document: %v", where, err)}
+	}
+	if doc.Paths == nil || doc.Components == nil {
+		return nil, &inputError{fmt.Sprintf("%s is not an OpenAPI document: no paths or no components", where)}
+	}
+	return doc, nil
+}

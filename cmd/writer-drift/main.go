@@ -1,0 +1,86 @@
+// Command writer-drift tells a project that depends on writer-go whether Writer's current
+// OpenAPI document still matches the File API its version of writer-go was generated from.
+//
+// Run it in the folder of a module that requires github.com/writerfiles/writer-go; it reads
+// openapi.yaml from the version that module builds with (`go mod download -json`):
+//
+//	writer-drift <Writer's OpenAPI document: a file or an http(s) URL>
+//
+// With -spec, it compares that file instead: `make drift` passes a fork's own openapi.yaml.
+// Only paths under /v1/files count. The last line of output is the verdict.
+//
+// Exit status: 0 nothing changed or compatible, 1 breaking for this version, 2 bad usage or
+// an unreadable document, 3 the check itself failed.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitBreaking = 1
+	exitUsage    = 2
+	exitFailed   = 3
+)
+
+const usage = "usage: writer-drift [-spec openapi.yaml] <Writer's OpenAPI document: a file or an http(s) URL>"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is the command: it writes the report and the verdict to stdout, errors to stderr, and
+// returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("writer-drift", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	specPath := fs.String("spec", "", "compare with this openapi.yaml instead of the one of the writer-go version this module requires")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || fs.Arg(0) == "" {
+		fmt.Fprintln(stderr, usage)
+		return exitUsage
+	}
+	upstream := fs.Arg(0)
+
+	base, err := loadBase(*specPath)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	src, err := readDocument(upstream)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	rev, err := parseDocument(upstream, src)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	d, err := compare(base.doc, rev)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "writer-drift: %s -> %s (paths under %s)\n\n", base.label, upstream, pathPrefix)
+	if report := d.report(); report != "" {
+		fmt.Fprintln(stdout, report)
+	}
+	line, status := d.verdict(base, upstream)
+	fmt.Fprintln(stdout, line)
+	return status
+}
+
+// inputError is an error of the caller: bad usage, or a document that cannot be read.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+
+// fail writes err as the verdict line: BAD INPUT (exit 2) or FAILED (exit 3).
+func fail(stderr io.Writer, err error) int {
+	if _, ok := errors.AsType[*inputError](err); ok {
+		fmt.Fprintf(stderr, "writer-drift: BAD INPUT: %v; no verdict.\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "writer-drift: FAILED: %v; no verdict.\n", err)
+	return exitFailed
+}

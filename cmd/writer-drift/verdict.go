@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The first words of each verdict line; scripts/drift.sh reads them.
+const (
+	verdictNothing    = "writer-drift: NOTHING CHANGED: "
+	verdictCompatible = "writer-drift: COMPATIBLE: "
+	verdictAdded      = "writer-drift: COMPATIBLE, NOT WRAPPED: "
+	verdictBreaking   = "writer-drift: BREAKING: "
+)
+
+// verdict is the last line of the output and the exit status.
+func (d *drift) verdict(b base, upstream string) (string, int) {
+	fork := b.version == ""
+	switch {
+	case d.breaking():
+		if fork {
+			return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): after " +
+				"make spec-sync UPSTREAM=" + upstream + ", package writer must change with the generated code.", exitBreaking
+		}
+		return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): calls of " +
+			b.label + " that use them can fail; upgrade writer-go when a release follows the change.", exitBreaking
+	case len(d.added) > 0:
+		var items []string
+		for _, a := range d.added {
+			if fork {
+				items = append(items, a.what+": "+a.where)
+			} else {
+				items = append(items, a.what)
+			}
+		}
+		if fork {
+			return verdictAdded + "package writer must wrap what Writer added: " + strings.Join(items, "; ") + ".", exitOK
+		}
+		return verdictAdded + fmt.Sprintf("%s keeps working, but does not wrap what Writer added: %s. "+
+			"Until a release does, send an operation with writer's call for any operation and read new fields from a File's raw body.",
+			b.label, strings.Join(items, "; ")), exitOK
+	case len(d.changes) > 0:
+		if fork {
+			return verdictCompatible + "no breaking change in /v1/files, but the changes above are not in openapi.yaml: " +
+				"regeneration is due (make spec-sync UPSTREAM=" + upstream + ").", exitOK
+		}
+		return verdictCompatible + b.label + " keeps working with the changes above: nothing to do.", exitOK
+	}
+	return verdictNothing + "no change to the operations or schemas of /v1/files since " + b.label + ": nothing to do.", exitOK
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# generate.sh is `make generate`: it regenerates api/ from openapi.yaml with the pinned
+# oapi-codegen and fails, saying so, when the generated package does not build. With an
+# argument it is `make spec-sync`: it first takes the File API of Writer's document into
+# openapi.yaml, and when the result does not build it puts openapi.yaml and api/ back.
+#
+# Usage: scripts/generate.sh [Writer's openapi.yaml]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+go=${GO:-go}
+upstream=${1-}
+cd "$root"
+
+if [ -n "$upstream" ]; then
+	backup=$(mktemp -d "${TMPDIR:-/tmp}/writer-spec-sync.XXXXXX")
+	trap 'rm -rf "$backup"' EXIT
+	cp -R openapi.yaml api "$backup"/
+	restore() { rm -rf api && cp -R "$backup/api" api && cp "$backup/openapi.yaml" openapi.yaml; }
+	if ! "$go" run -C tools/specsync . -in "$upstream" -out "$root/openapi.yaml"; then
+		restore
+		echo "spec-sync: FAILED: cannot extract the File API from $upstream (above); openapi.yaml is unchanged." >&2
+		exit 1
+	fi
+fi
+
+"$go" generate ./...
+if ! out=$("$go" build ./api/ 2>&1); then
+	echo "$out" | head -n 20 >&2
+	if [ -n "$upstream" ]; then
+		restore
+		echo "spec-sync: FAILED: the client generated from $upstream does not build (above);" \
+			"openapi.yaml and api/ are unchanged. Rename the clashing operation or schema in the" \
+			"generator's input (docs/spec-drift.md)." >&2
+	else
+		echo "generate: FAILED: api/ does not build (above): fix the generator's input" \
+			"(openapi.yaml, oapi-codegen.yaml and its Overlay), never api/ itself." >&2
+	fi
+	exit 1
+fi
