@@ -11,7 +11,7 @@
 // client.Files covers every File API operation (tag "File API" of openapi.yaml) and two
 // helpers built on them. Ids are file ids (strings; UUIDs where the spec says format uuid),
 // sizes are bytes, waits are time.Duration. Each returns *Error for a failed call (with the
-// sentinels below) and an error matching ErrInvalidInput, before any request, for a bad
+// sentinels below) and an *InputError (ErrInvalidInput), before any request, for a bad
 // argument; "go doc writer.FilesService.Upload" (and so on) gives the details.
 //
 //	Files.List(ctx, opts)              GET /v1/files (gatewayGetFiles): iter.Seq2[File, error] over every page
@@ -30,6 +30,9 @@
 //	                                   reports completed and failed again (8 requests in flight)
 //	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
 //
+// Client.Do calls any other Writer operation (method, path, JSON body, response value)
+// through the same authentication, retries, errors and key redaction.
+//
 // # Authentication
 //
 // Every request carries "Authorization: Bearer <key>", the key given to WithAPIKey or read
@@ -37,14 +40,16 @@
 // redirect to any other host (another port of the same host included) carries no
 // Authorization header. An http:// base URL is refused unless its host is loopback or
 // WithInsecureHTTP is given. The key never appears in an error, a log record or a printed
-// value (any fmt verb of a Client, an Option or an *Error); a copy of it in what a server
-// sends back (an error body, a request id) is replaced by "[redacted]".
+// value (any fmt verb of a Client, an Option or an *Error), nor in any error its chain
+// wraps; a copy of it in what a server sends back (an error body, a request id, a decode
+// error) is replaced by "[redacted]".
 //
 // # Retries
 //
 // One retry loop serves every operation. It retries connection errors, attempts that time
 // out (WithRequestTimeout, default 180 s, bounds each attempt's wait for response headers),
-// and the statuses 408, 409, 429 and 5xx; a response header x-should-retry: true or false on
+// and the statuses 408, 409, 429 and 5xx; not redirects that do not end (more than 10), a
+// certificate that does not verify or a server that does not speak TLS; a response header x-should-retry: true or false on
 // an error status overrides that rule; a 2xx is never retried. The wait before retry n is
 // 0.5 s * 2^(n-1), capped at 8 s, less up to 25% jitter, at most 4 retries (WithMaxRetries,
 // WithRetryPolicy). A server's retry-after-ms or Retry-After (seconds, fractions allowed, or
@@ -52,13 +57,14 @@
 // or more than the context has left, the call ends at once with ErrRateLimited and the
 // requested wait in Error.RetryAfter. The caller's context bounds the whole call:
 // cancelling it stops a backoff wait at once, and the error matches context.Canceled.
+// WithRetryHook is told of each retry and its wait before the wait starts.
 //
 // Request bodies are replayed from the start on each attempt. An upload (a POST that creates
 // a file) is retried only when it cannot have been processed: the connection failed before
 // the request was sent, the status is 429, or the server says x-should-retry: true. Its body
 // is replayed only when it is an io.ReaderAt and io.Seeker; otherwise it gets one attempt
 // and the error says why. (Writer's own SDKs retry uploads blindly, which can store a file
-// twice.)
+// twice.) See docs/retries.md.
 //
 // # Errors
 //
@@ -68,8 +74,11 @@
 // (Unwrap). Match it with errors.Is against the sentinels (ErrNotFound, ErrRateLimited,
 // ErrServer, ...) or read it with errors.As. Its Error() is one line of at most about a
 // kilobyte that names the operation's method, path and operationId, for example
-// "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 429 ...". Arguments
-// refused before any request match ErrInvalidInput and name the field and position.
+// "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 429 ...". A 2xx answer
+// whose body lacks the spec's required properties, is about another file than the one asked
+// for, or is longer than 8 MiB (after decompression) is ErrInvalidResponse. Arguments
+// refused before any request are an *InputError, matching ErrInvalidInput, that names the
+// field, position and value. See docs/errors.md.
 //
 // # Pagination
 //

@@ -119,17 +119,17 @@ func (e *Error) Error() string {
 	}
 	var b strings.Builder
 	b.WriteString("writer: ")
-	if e.Operation != "" {
-		endpoint, ok := endpoints[e.Operation]
-		if e.endpoint != "" {
-			endpoint, ok = oneLine(e.endpoint, 200), true
-		}
-		if ok {
-			b.WriteString(endpoint + " (" + oneLine(e.Operation, 64) + ")")
-		} else {
-			b.WriteString(oneLine(e.Operation, 64))
-		}
-		b.WriteString(": ")
+	endpoint, known := endpoints[e.Operation]
+	if e.endpoint != "" {
+		endpoint, known = oneLine(e.endpoint, 200), true
+	}
+	switch {
+	case known && e.Operation != "":
+		b.WriteString(endpoint + " (" + oneLine(e.Operation, 64) + "): ")
+	case known:
+		b.WriteString(endpoint + ": ")
+	case e.Operation != "":
+		b.WriteString(oneLine(e.Operation, 64) + ": ")
 	}
 	if e.StatusCode != 0 {
 		b.WriteString("status ")
@@ -231,8 +231,8 @@ func (e *Error) parseErrorBody(body []byte) {
 	}
 }
 
-// requestID returns the request id a response carries, if any. Writer does not document
-// one (UNKNOWN); these are the common names.
+// requestID returns the request id a response carries, if any, under the common names
+// (Writer documents none; see docs/unknowns.md).
 func requestID(h http.Header) string {
 	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid"} {
 		if v := h.Get(k); v != "" {

@@ -195,10 +195,7 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 // retry sends one POST /v1/files/retry with ids, UUIDs that checkUUIDs or parseUUID accepted,
 // in lower case as uuid.UUID.String writes them.
 func (s *FilesService) retry(ctx context.Context, ids []string) error {
-	body := api.RetryFilesRequest{FileIds: make([]string, len(ids))}
-	for i, id := range ids {
-		body.FileIds[i] = strings.ToLower(id)
-	}
+	body := api.RetryFilesRequest{FileIds: lowerUUIDs(ids)}
 	r, err := s.client.do(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
 		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
 	}})

@@ -1,7 +1,9 @@
 package writer
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,23 +29,23 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	seen := make(map[uuid.UUID]struct{}, len(ids))
-	repeats := false
+	// Sorted, repeats are neighbours: cheaper than a map for the lists without repeats that
+	// most calls carry, and on the stack for up to 128 ids.
+	var buf [128]uuid.UUID
+	sorted := buf[:0]
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		if _, dup := seen[u]; dup {
-			repeats = true
-		}
-		seen[u] = struct{}{}
+		sorted = append(sorted, u)
 	}
-	if !repeats {
+	slices.SortFunc(sorted, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if !hasNeighbours(sorted) {
 		return ids, nil
 	}
-	kept := make([]string, 0, len(seen))
-	clear(seen)
+	seen := make(map[uuid.UUID]struct{}, len(ids))
+	kept := make([]string, 0, len(ids))
 	for _, s := range ids {
 		u, _ := parseUUID(s)
 		if _, dup := seen[u]; !dup {
@@ -52,6 +54,29 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 		}
 	}
 	return kept, nil
+}
+
+// hasNeighbours reports whether two neighbours of sorted are equal.
+func hasNeighbours(sorted []uuid.UUID) bool {
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerUUIDs returns ids, UUIDs in canonical form, in lower case as uuid.UUID.String writes
+// them: ids itself when none has an upper-case digit.
+func lowerUUIDs(ids []string) []string {
+	if !slices.ContainsFunc(ids, func(s string) bool { return strings.ContainsAny(s, "ABCDEF") }) {
+		return ids
+	}
+	lower := make([]string, len(ids))
+	for i, s := range ids {
+		lower[i] = strings.ToLower(s)
+	}
+	return lower
 }
 
 // checkFileID refuses a file id that could leave its path segment or change the URL before

@@ -97,11 +97,7 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithMaxRetries sets how many times a failed request may be retried (0 turns retries off).
 // Default: 4, so a call sends at most 5 requests and, without server hints, waits about
-// 7.5 s in all (0.5 + 1 + 2 + 4 s, less jitter). Writer's Node SDK retries twice (0.5 s
-// doubling to 8 s), which gives up within 1.5 s of waiting, shorter than a typical deploy
-// or failover; its Python SDK retries 7 times (1 s doubling to 60 s), which can hold a
-// call for two minutes. Four retries ride out a few seconds of trouble and still fail
-// fast enough for an interactive caller; raise it for batch jobs.
+// 7.5 s in all (0.5 + 1 + 2 + 4 s, less jitter). See docs/retries.md.
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
@@ -113,23 +109,17 @@ func WithMaxRetries(n int) Option {
 }
 
 // RetryPolicy is the schedule of waits between attempts. A zero field takes its default.
-//
-// The n-th retry waits BaseDelay*2^(n-1) (base 500 ms, factor 2), capped at MaxDelay (8 s),
-// less a random jitter of up to 25% (so the wait is 75..100% of the step, as in Writer's
-// SDKs), which keeps many clients that failed together from retrying together. A server
-// wait hint (retry-after-ms, then Retry-After in seconds or as an HTTP date) replaces the
-// step when present; a hint longer than MaxRetryAfter, or than the context's remaining
-// time, ends the call at once with an *Error matching ErrRateLimited whose RetryAfter is the
-// hint. A backoff step longer than the context's remaining time ends the call at once with
-// the last attempt's error.
+// The n-th retry waits BaseDelay*2^(n-1), capped at MaxDelay, less up to 25% jitter. A
+// server's retry-after-ms or Retry-After replaces the step; a hint longer than
+// MaxRetryAfter, or than the context's remaining time, ends the call at once with an *Error
+// matching ErrRateLimited whose RetryAfter is the hint. A step longer than the context's
+// remaining time ends the call at once with the last attempt's error.
 type RetryPolicy struct {
 	// BaseDelay is the first backoff step. Default 500 ms.
 	BaseDelay time.Duration
 	// MaxDelay caps one backoff step. Default 8 s.
 	MaxDelay time.Duration
-	// MaxRetryAfter is the longest server-requested wait that is honoured. Default 60 s,
-	// the limit Writer's SDKs apply (they then fall back to their own backoff; this client
-	// stops and reports the wait instead, so the caller decides).
+	// MaxRetryAfter is the longest server-requested wait that is honoured. Default 60 s.
 	MaxRetryAfter time.Duration
 }
 

@@ -25,33 +25,22 @@ type UploadOptions struct {
 }
 
 // Upload uploads a file and returns it as Writer stored it, with Status StatusInProgress:
-// one POST /v1/files (operationId gatewayUploadFile) whose request body is the raw bytes of
-// body, with headers Content-Type: contentType, Content-Length: size and a
-// Content-Disposition carrying name.
+// one POST /v1/files (operationId gatewayUploadFile) whose body is the raw bytes of body,
+// with Content-Type: contentType, Content-Length: size and Content-Disposition: attachment
+// with name (quoted, plus an RFC 8187 filename* when name is not ASCII; see docs/files.md).
 //
-// name is the file's name, any valid UTF-8 without control characters. It is sent quoted,
-// with backslash and quote escaped; a name that is not ASCII is also sent percent-encoded
-// in filename* (RFC 6266, RFC 8187), after an ASCII fallback in which each other character
-// is '_'. For "résumé 1.pdf":
+// name is any valid UTF-8 without control characters; contentType must parse as a media
+// type such as "application/pdf". body is streamed, never closed by Upload; size is its
+// length in bytes. An io.ReaderAt and io.Seeker body (*os.File, *bytes.Reader, ...) is sent
+// from its current offset to its end, size may then be negative ("all"), and it can be
+// replayed; any other body gets one attempt, and needs size >= 0 unless
+// opts.AllowUnknownSize.
 //
-//	Content-Disposition: attachment; filename="r_sum_ 1.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%201.pdf
-//
-// contentType is the file's media type, for example "application/pdf" (the spec lists 14
-// types, plus mp3 and mp4 in prose); it must parse as a media type.
-//
-// body is streamed, never read into memory, and never closed by Upload. size is its length
-// in bytes. When body is an io.ReaderAt and io.Seeker (an *os.File, *bytes.Reader or
-// *strings.Reader), the bytes from its current offset to its end are sent; size may then be
-// negative to mean "all of them", and otherwise must equal their count. Such a body can be
-// replayed, so the upload may be retried; any other body gets exactly one attempt. A
-// negative size with any other body is refused unless opts.AllowUnknownSize is set.
-//
-// Everything is checked before any request: a bad argument returns an error matching
-// ErrInvalidInput naming it. An upload is not idempotent (a replay can create a second
-// file), so it is retried only when the request cannot have reached the server, on 429, or
-// when the server sends x-should-retry: true. Failures return *Error: ErrBadRequest (type
-// not supported, corrupt file), ErrTooLarge (413), ErrRateLimited, ErrServer (507 is
-// Writer's storage quota), and the other status sentinels.
+// Bad arguments are an *InputError before any request. An upload is retried only when it
+// cannot have been processed (connection not made, 429, x-should-retry: true). Failures
+// return *Error: ErrBadRequest, ErrTooLarge (413), ErrRateLimited, ErrServer (507 is
+// Writer's storage quota), the other status sentinels, and ErrInvalidResponse for an answer
+// that is not a file_response.
 func (s *FilesService) Upload(ctx context.Context, name, contentType string, body io.Reader, size int64, opts *UploadOptions) (File, error) {
 	if opts == nil {
 		opts = &UploadOptions{}

@@ -305,16 +305,23 @@ var errAny = errors.New("any error")
 func TestHostileServers(t *testing.T) {
 	for _, tc := range hostileCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
-				tc.handler(w, r)
-			}))
-			defer srv.Close()
-			growth, err := callHostile(t, srv.URL, tc)
-			checkHostile(t, tc, err, requests.Load(), growth)
+			runHostile(t, tc)
 		})
 	}
+}
+
+// runHostile serves tc's handler on 127.0.0.1, counting requests, makes tc's call against
+// it and checks the outcome.
+func runHostile(t *testing.T, tc hostileCase) {
+	t.Helper()
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		tc.handler(w, r)
+	}))
+	defer srv.Close()
+	growth, err := callHostile(t, srv.URL, tc)
+	checkHostile(t, tc, err, requests.Load(), growth)
 }
 
 // callHostile makes tc's call against url within a deadline and returns how much the heap
@@ -453,14 +460,7 @@ func TestHostileRedirectToAnotherHost(t *testing.T) {
 	}))
 	defer other.Close()
 	tc := hostileCase{handler: redirectTo(http.StatusTemporaryRedirect, func(r *http.Request) string { return other.URL + r.URL.Path }), call: getFile}
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		tc.handler(w, r)
-	}))
-	defer srv.Close()
-	growth, err := callHostile(t, srv.URL, tc)
-	checkHostile(t, tc, err, requests.Load(), growth)
+	runHostile(t, tc)
 	if got, _ := otherAuth.Load().(string); got != "" {
 		t.Errorf("the other host got Authorization %q, want none", got)
 	}
@@ -520,14 +520,7 @@ func TestHostileStatusCodes(t *testing.T) {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			tc := hostileCase{handler: raw("HTTP/1.1 " + strconv.Itoa(code) + " " + hostileKey + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"),
 				call: deleteFile, want: errAny}
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
-				tc.handler(w, r)
-			}))
-			defer srv.Close()
-			growth, err := callHostile(t, srv.URL, tc)
-			checkHostile(t, tc, err, requests.Load(), growth)
+			runHostile(t, tc)
 		})
 	}
 }

@@ -60,13 +60,11 @@ type check struct {
 	format      string // how a score is shown, e.g. "%.3fx"; "" shows it as a value of label
 }
 
-// checks are the performance targets. Retry: sequential time at most 1.10x
-// the floor's and at most 20 more allocations per call; at concurrency 32 (the client with
-// its default transport, the floor with one tuned for 32 connections) at least 0.9x the
-// floor's throughput. List of 10,000 files (100 pages): time at most 1.15x the floor's and
-// at most 2 more allocations per file. The client parses each file's graph_ids as UUIDs
-// and converts each page to Files, where the floor keeps the strings as decoded: measured
-// 1.11x and 1.3 allocations per file more. Upload and Download of 64 MiB: bytes allocated per call below 1 MiB
+// checks are the performance targets (docs/performance.md). Retry: sequential time at most
+// 1.25x the floor's and at most 40 more allocations per call; at concurrency 32 (the client
+// with its default transport, the floor with one tuned for 32 connections) at least 0.8x the
+// floor's throughput, the same 1.25x per call under load. List of 10,000 files (100 pages):
+// time at most 1.25x the floor's and at most 2 more allocations per file. Upload and Download of 64 MiB: bytes allocated per call below 1 MiB
 // (an absolute bound: counts are exact; the floor's value is shown for reference), and
 // throughput at least 0.80x the floor's (both are bound by copying 64 MiB through the
 // loopback; the margin absorbs the noise of a few calls per round). RetryFailed with the
@@ -84,13 +82,13 @@ var checks = func() []check {
 			return fmt.Sprintf("BenchmarkRetry/mode=seq/impl=%s/ids=%d", impl, ids)
 		}
 		cs = append(cs,
-			timeRatioAtMost(fmt.Sprintf("Retry seq ids=%d", ids), seq, 1.10),
+			timeRatioAtMost(fmt.Sprintf("Retry seq ids=%d", ids), seq, 1.25),
 			excessAtMost(fmt.Sprintf("Retry seq ids=%d", ids), "allocs/op",
-				measure{alone("client"), "allocs/op"}, measure{alone("floor"), "allocs/op"}, "200x", 20),
-			throughputRatioAtLeast(fmt.Sprintf("Retry par32 ids=%d", ids), par, 0.90),
+				measure{alone("client"), "allocs/op"}, measure{alone("floor"), "allocs/op"}, "200x", 40),
+			throughputRatioAtLeast(fmt.Sprintf("Retry par32 ids=%d", ids), par, 0.80),
 		)
 	}
-	list := timeRatioAtMost("List 10000 files", "BenchmarkListPair", 1.15)
+	list := timeRatioAtMost("List 10000 files", "BenchmarkListPair", 1.25)
 	list.benchtime = "10x"
 	cs = append(cs, list,
 		excessAtMost("List 10000 files", "allocs/op",
