@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/writerfiles/writer-go/api"
 )
 
@@ -114,7 +115,7 @@ func (w *waitRun) run(ctx context.Context) error {
 // when the newest file should have settled by then, and true. With no settled batch, or
 // none pending, it returns now and false.
 func (w *waitRun) learnDelay(ctx context.Context) (time.Time, bool, error) {
-	lo, hi := -1, len(w.marks)-1 // batch lo settled (-1: none known), batch hi pending
+	hi := len(w.marks) - 1 // the newest batch: pending, once probed; batch lo below is settled
 	delay := time.Duration(1<<63 - 1)
 	probe := func(b int) (bool, error) {
 		i := w.marks[b].end - 1
@@ -133,7 +134,7 @@ func (w *waitRun) learnDelay(ctx context.Context) (time.Time, bool, error) {
 	if settled, err := probe(0); err != nil || !settled {
 		return time.Now(), false, err
 	}
-	lo = 0
+	lo := 0
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
 		settled, err := probe(mid)
