@@ -101,24 +101,7 @@ func treeState(t *testing.T) string {
 // names a file to change, and that the property and coverage checks name what was added.
 func TestSpecSyncNamesEveryPlace(t *testing.T) {
 	t.Parallel()
-	copyDir := t.TempDir()
-	for _, name := range repoFiles(t, repoRoot) {
-		src, err := os.ReadFile(filepath.Join(repoRoot, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := os.Stat(filepath.Join(repoRoot, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := filepath.Join(copyDir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, src, info.Mode().Perm()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyDir := copyRepo(t)
 	doc := writeVariant(t, variants[indexOf(t, "source-url-and-archive")])
 	if out, err := exec.CommandContext(t.Context(), "make", "-C", copyDir, "spec-sync", "UPSTREAM="+doc).CombinedOutput(); err != nil {
 		t.Fatalf("make spec-sync: %v\n%s", err, out)
@@ -151,6 +134,62 @@ func TestSpecSyncNamesEveryPlace(t *testing.T) {
 		if !slices.ContainsFunc(failures[name], func(m string) bool { return strings.Contains(m, want) }) {
 			t.Errorf("after make spec-sync, %s does not fail naming %q; failures: %q", name, want, failures[name])
 		}
+	}
+}
+
+// copyRepo copies the repository's files (repoFiles) into a temporary folder and returns it.
+func copyRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range repoFiles(t, repoRoot) {
+		src, err := os.ReadFile(filepath.Join(repoRoot, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Stat(filepath.Join(repoRoot, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, src, info.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestGenerationThatDoesNotBuild: make spec-sync refuses a document whose client does not
+// build and puts openapi.yaml and api/ back; make generate says api/ does not build.
+func TestGenerationThatDoesNotBuild(t *testing.T) {
+	t.Parallel()
+	dir := copyRepo(t)
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	spec, gen := read("openapi.yaml"), read("api/api.gen.go")
+	doc := writeVariant(t, variants[indexOf(t, "operation-name-clashes")])
+	out, err := exec.CommandContext(t.Context(), "make", "-C", dir, "spec-sync", "UPSTREAM="+doc).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "RetryFilesResponse redeclared") ||
+		!strings.Contains(string(out), "spec-sync: FAILED: the client generated from "+doc+" does not build (above); openapi.yaml and api/ are unchanged.") {
+		t.Errorf("make spec-sync of a clash: err = %v, output:\n%s", err, out)
+	}
+	if read("openapi.yaml") != spec || read("api/api.gen.go") != gen {
+		t.Error("make spec-sync of a clash changed openapi.yaml or api/")
+	}
+
+	// An Overlay action that renames the retry operation to retryFiles makes the same clash.
+	overlay := read("oapi-overlay.yaml") + "  - target: $.paths['/v1/files/retry'].post\n    update:\n      operationId: retryFiles\n"
+	writeFile(t, filepath.Join(dir, "oapi-overlay.yaml"), overlay)
+	out, err = exec.CommandContext(t.Context(), "make", "-C", dir, "generate").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "generate: FAILED: api/ does not build (above)") {
+		t.Errorf("make generate of a clash: err = %v, output:\n%s", err, out)
 	}
 }
 

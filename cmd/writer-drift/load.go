@@ -56,9 +56,12 @@ func loadBase(specPath string) (base, error) {
 	return base{doc: doc, label: "writer-go " + mod.Version, version: mod.Version}, nil
 }
 
+// moduleVersion is a version of writer-go in the module cache.
+type moduleVersion struct{ Version, Dir string }
+
 // requiredModule finds (and downloads, if need be) the version of writer-go that the module
 // in the current folder builds with.
-func requiredModule() (struct{ Version, Dir string }, error) {
+func requiredModule() (moduleVersion, error) {
 	var mod struct{ Version, Dir, Error string }
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -71,11 +74,11 @@ func requiredModule() (struct{ Version, Dir string }, error) {
 		if msg == "" && err != nil {
 			msg = err.Error()
 		}
-		return struct{ Version, Dir string }{}, &inputError{fmt.Sprintf(
+		return moduleVersion{}, &inputError{fmt.Sprintf(
 			"cannot find the %s version this module requires (run writer-drift in the folder of a module that requires it, or pass -spec): %s",
 			modulePath, msg)}
 	}
-	return struct{ Version, Dir string }{mod.Version, mod.Dir}, nil
+	return moduleVersion{mod.Version, mod.Dir}, nil
 }
 
 // readDocument reads a file, or fetches an http(s) URL.
