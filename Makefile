@@ -6,6 +6,7 @@ GO ?= go
 # Modules of this repository: the library, the end-to-end test module, the importers' drift
 # command and the pinned tools.
 TEST_MODULE := writer_test
+REDIS_MODULE := writer_test/redis
 DRIFT_MODULE := cmd/writer-drift
 TOOL_MODULES := $(wildcard tools/*/go.mod) $(DRIFT_MODULE)/go.mod
 
@@ -24,6 +25,7 @@ spec-sync: ## take Writer's published document UPSTREAM=<file> into openapi.yaml
 check-generated: generate ## fail if regeneration or go mod tidy would change any file
 	$(GO) mod tidy -diff
 	cd $(TEST_MODULE) && $(GO) mod tidy -diff
+	cd $(REDIS_MODULE) && $(GO) mod tidy -diff
 	@for m in $(dir $(TOOL_MODULES)); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 	@out=$$(git status --porcelain); if [ -n "$$out" ]; then \
 		echo "check-generated: the tree differs from what is committed (regenerate and commit):"; \
@@ -32,6 +34,10 @@ check-generated: generate ## fail if regeneration or go mod tidy would change an
 test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
 	$(GO) test -race -count=1 ./...
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
+
+.PHONY: redis-test
+redis-test: ## two processes retrying at one limit shared through Redis; needs redis-server (apt-get install redis-server)
+	cd $(REDIS_MODULE) && $(GO) test -count=1 ./...
 
 include make/tools.mk
 

@@ -24,6 +24,10 @@
 //	Files.Retry(ctx, ids)              POST /v1/files/retry (gatewayRetryFailedFiles); ErrRetryNotAccepted
 //	Files.RetryFailed(ctx, opts)       lists failed files (GET /v1/files?status=failed) and retries them in
 //	                                   batches (POST /v1/files/retry), paced to 400 requests per minute
+//	Files.RetryFailedAndWait(ctx, opts) the whole job: RetryFailed, then waits for the accepted files
+//	                                   by list pages (GET /v1/files?status=in_progress, 100 files per
+//	                                   request) or a GET per file, whichever costs less each round;
+//	                                   reports completed and failed again (8 requests in flight)
 //	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
 //
 // Client.Do calls any other Writer operation (method, path, JSON body, response value)

@@ -26,8 +26,9 @@ import (
 //
 // The workflow built on them, paced by a client-side rate limiter:
 //
-//	RetryFailed     retry every failed file, page by page, in batches
-//	WaitProcessed   poll files until none is in_progress
+//	RetryFailed         retry every failed file, page by page, in batches
+//	RetryFailedAndWait  RetryFailed, then wait for the accepted files by list pages
+//	WaitProcessed       poll files until none is in_progress
 type FilesService service
 
 // File is a file stored by Writer: the spec's file_response.

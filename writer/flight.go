@@ -3,6 +3,7 @@ package writer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -52,9 +53,45 @@ func (f *flight) full() bool { return f.inflight >= f.n }
 // run's context is cancelled at once, so that no further request leaves. send returns the
 // pacer's error when the request was not sent.
 func (f *flight) send(call func(context.Context) error, stop func(error) bool, then func(error)) error {
-	if err := f.p.wait(f.ctx); err != nil {
+	if err := f.acquire(); err != nil {
 		return err
 	}
+	f.launch(call, stop, then)
+	return nil
+}
+
+// acquire waits for the pacer's next token. With the run's own limiter, outcomes that
+// arrive meanwhile are handed back at once, so that the caller can choose, token in hand,
+// the request that matters most by then.
+func (f *flight) acquire() error {
+	lim := f.p.lim
+	if lim == nil {
+		return f.p.wait(f.ctx)
+	}
+	now := time.Now()
+	res := lim.ReserveN(now, 1)
+	wait := res.DelayFrom(now)
+	if deadline, ok := f.ctx.Deadline(); ok && now.Add(wait).After(deadline) {
+		res.CancelAt(now)
+		return fmt.Errorf("%w: %w", errDueAfterDeadline, context.DeadlineExceeded)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			return nil
+		case <-f.ctx.Done():
+			res.Cancel()
+			return context.Cause(f.ctx)
+		case r := <-f.results:
+			f.handle(r)
+		}
+	}
+}
+
+// launch sends call at once (the token taken), as send does.
+func (f *flight) launch(call func(context.Context) error, stop func(error) bool, then func(error)) {
 	seq := f.issued
 	f.issued++
 	f.inflight++
@@ -68,7 +105,6 @@ func (f *flight) send(call func(context.Context) error, stop func(error) bool, t
 	if f.n == 1 {
 		f.receive(nil)
 	}
-	return nil
 }
 
 // receive waits for the next outcome, or until wake fires (nil: no timer), and hands back
@@ -76,10 +112,14 @@ func (f *flight) send(call func(context.Context) error, stop func(error) bool, t
 func (f *flight) receive(wake <-chan time.Time) {
 	select {
 	case r := <-f.results:
-		f.early[r.seq] = r
+		f.handle(r)
 	case <-wake:
-		return
 	}
+}
+
+// handle keeps outcome r and hands back, in order, every outcome that is due.
+func (f *flight) handle(r result) {
+	f.early[r.seq] = r
 	for {
 		r, ok := f.early[f.handled]
 		if !ok {

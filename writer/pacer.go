@@ -96,6 +96,15 @@ func (p *pacer) concurrency(n int) int {
 	return defaultConcurrency
 }
 
+// interval is the time between two tokens of the run's own limiter at its current pace; 0
+// for a caller's Limiter or no pacing.
+func (p *pacer) interval() time.Duration {
+	if p.lim == nil {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / float64(p.lim.Limit()))
+}
+
 // slowed returns how many times the run slowed down after a 429.
 func (p *pacer) slowed() int {
 	p.mu.Lock()

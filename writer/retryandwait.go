@@ -1,9 +1,12 @@
 package writer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/writerfiles/writer-go/api"
 )
@@ -18,36 +21,36 @@ const probesPerInterval = 4
 // RetryFailedAndWait is the whole job: it retries every failed file as RetryFailed does,
 // then waits until the files Writer accepted have left in_progress, and reports how many
 // completed and which failed again (the first 100 in the report, every one through
-// opts.Progress).
+// opts.Progress). Defaults: 400 requests per minute, 8 in flight, 100 ids per retry request.
 //
-// The wait reads one file's status, the newest retried file still in_progress, every
-// PollInterval/4 (default 0.5 s); once that file has settled, a round reads the status of
-// every file still waiting, at the cheaper of two costs, chosen each round from the last
-// one: list pages of GET /v1/files with status=in_progress and the run's filters (100 files
-// each; other files in progress cost pages but are otherwise ignored), or one GET
-// /v1/files/{file_id} per waiting file. At the end one pass over status=failed pages (or a
-// GET per file, when cheaper) tells the failed again from the completed. For n files that
-// all settle within the wait, the job costs about 2*ceil(n/100) requests plus the few of
-// the wait; docs/workflow.md gives the details.
+// The wait reads a few retried files one by one (GET /v1/files/{file_id}) to learn how long
+// processing takes, then the newest waiting file every PollInterval/4 (default 0.5 s). Once
+// that one has settled, a round reads every waiting file, at the cheaper of two costs, chosen
+// from the last round: list pages of GET /v1/files with status=in_progress and the run's
+// filters (100 files per request; other files in progress cost pages, nothing more), or one
+// GET per waiting file. One pass over status=failed pages (or a GET per file, when cheaper)
+// then tells the failed again from the completed. For n failed files that all settle, the
+// job costs about 2*ceil(n/100) requests and a few more (docs/workflow.md).
 //
-// It keeps 21 bytes per retried file. Errors are those of RetryFailed, and for the wait:
-// a status read that fails after its re-sends ends the run with its *Error (an answer about
-// another file with ErrInvalidResponse), as does the end of ctx. The report is valid in
-// every case: InProgress and Settled count the files whose outcome was not read.
+// It keeps 21 bytes per retried file. Errors are those of RetryFailed, and: a status read that
+// fails after its re-sends ends the run with its *Error (an answer about another file with
+// ErrInvalidResponse), as does the end of ctx. The report is valid in every case; InProgress
+// and Settled count the files whose outcome was not read.
 func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	r, err := s.newFailedRun(opts)
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
 	var o owned
-	r.accepted = o.add
+	var marks []acceptMark
+	r.accepted = func(ids []uuid.UUID) {
+		o.add(ids)
+		marks = append(marks, acceptMark{end: o.n, at: time.Now()})
+	}
 	err = r.run(ctx)
 	if err == nil && r.rep.Retried > 0 {
-		tick := defaultPollInterval
-		if opts != nil && opts.PollInterval > 0 {
-			tick = opts.PollInterval
-		}
-		w := &waitRun{failedRun: r, o: &o, tick: tick / probesPerInterval}
+		tick := cmp.Or(r.poll, defaultPollInterval)
+		w := &waitRun{failedRun: r, o: &o, marks: marks, tick: tick / probesPerInterval}
 		w.qProgress = withStatus(r.q, StatusInProgress)
 		w.pending = o.index()
 		err = w.run(ctx)
@@ -70,35 +73,81 @@ type waitRun struct {
 	others    int  // files not the run's in the last in_progress listing
 	noList    bool // a cursor page was refused: status reads by GET only
 	failed    []string
+	marks     []acceptMark // the accepted batches, in order
 }
 
-// run waits until no file is pending, then reads the outcome of the settled ones.
+// acceptMark is when the retry request whose files end before position end was accepted.
+type acceptMark struct {
+	end int
+	at  time.Time
+}
+
+// run waits until no file is pending, then reads the outcome of the settled ones. It first
+// learns how long processing takes, and so when the newest file should be done, from a few
+// single reads (see learnDelay); from then on it reads the newest pending file every tick,
+// and every file in a round once that one has settled.
 func (w *waitRun) run(ctx context.Context) error {
-	for w.pending > 0 {
-		i := w.newestPending()
-		if err := w.getEach(ctx, []int{i}); err != nil {
-			return err
-		}
-		if w.o.st[i] == stPending {
-			if err := sleep(ctx, w.tick); err != nil {
-				return err
-			}
-			continue
-		}
-		if w.pending == 0 {
+	next, learned, err := w.learnDelay(ctx)
+	for err == nil && w.pending > 0 {
+		if err = sleep(ctx, time.Until(next)); err != nil {
 			break
 		}
-		w.rep.Rounds++
-		if err := w.round(ctx); err != nil {
-			return err
-		}
-		if w.pending > 0 {
-			if err := sleep(ctx, w.tick); err != nil {
-				return err
+		next = time.Now().Add(w.tick)
+		if !learned { // the newest waiting file first: a round only once it has settled
+			i := w.newestPending()
+			if err = w.getEach(ctx, []int{i}); err != nil || w.o.st[i] == stPending || w.pending == 0 {
+				continue
 			}
 		}
+		learned = false
+		w.rep.Rounds++
+		err = w.round(ctx)
+	}
+	if err != nil {
+		return err
 	}
 	return w.classify(ctx)
+}
+
+// learnDelay reads the last file of a few accepted batches, halving the range between the
+// newest batch known settled and the oldest known pending; the least time from a batch's
+// acceptance to a read that found it settled bounds the processing delay, and it returns
+// when the newest file should have settled by then, and true. With no settled batch, or
+// none pending, it returns now and false.
+func (w *waitRun) learnDelay(ctx context.Context) (time.Time, bool, error) {
+	hi := len(w.marks) - 1 // the newest batch: pending, once probed; batch lo below is settled
+	delay := time.Duration(1<<63 - 1)
+	probe := func(b int) (bool, error) {
+		i := w.marks[b].end - 1
+		if err := w.getEach(ctx, []int{i}); err != nil {
+			return false, err
+		}
+		settled := w.o.st[i] != stPending
+		if settled {
+			delay = min(delay, time.Since(w.marks[b].at))
+		}
+		return settled, nil
+	}
+	if settled, err := probe(hi); err != nil || settled || hi == 0 {
+		return time.Now(), false, err
+	}
+	if settled, err := probe(0); err != nil || !settled {
+		return time.Now(), false, err
+	}
+	lo := 0
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		settled, err := probe(mid)
+		if err != nil {
+			return time.Now(), false, err
+		}
+		if settled {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return w.marks[len(w.marks)-1].at.Add(delay), true, nil
 }
 
 // newestPending is the position of the file accepted last that is still pending.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -242,6 +241,7 @@ type failedRun struct {
 	q         listQuery
 	batchSize int
 	cfg       runConfig
+	poll      time.Duration             // RetryFailedAndWait's PollInterval, 0 for the default
 	progress  func(RetryFailedProgress) // nil: none
 	accepted  func([]uuid.UUID)         // nil: none; called with each accepted batch
 
@@ -249,16 +249,9 @@ type failedRun struct {
 	rep RetryFailedReport
 	err error // the first error that ends the run
 
-	after    string              // the cursor: the previous page's last file id
-	afterAt  time.Time           // its created_at
-	held     uuid.UUID           // the cursor file, to retry once the next page is read
-	holding  bool                // held is set
-	cursors  map[string]struct{} // every cursor used
-	taken    map[string]takenAt  // ids taken that may still come back (see prune)
-	listing  bool                // a list page is in flight or waits to be re-sent
+	chains   []*chain           // the listing's ends: oldest first, then newest first
+	taken    map[string]takenAt // ids taken that may still come back (see prune)
 	listDone bool
-	pageTry  int       // re-sends of the page in flight or waiting
-	pageDue  time.Time // when the page waiting to be re-sent is due; zero: none waits
 
 	queue   []uuid.UUID   // found, not yet sent
 	resends []resendBatch // retry requests waiting to be re-sent
@@ -303,8 +296,8 @@ func (s *FilesService) newFailedRun(opts *RetryFailedOptions) (*failedRun, error
 	if opts.PollInterval < 0 {
 		return nil, inputErr("RetryFailedOptions.PollInterval", -1, opts.PollInterval.String(), "is negative")
 	}
-	return &failedRun{s: s, q: q, batchSize: batchSize, cfg: cfg, progress: opts.Progress,
-		cursors: map[string]struct{}{}, taken: map[string]takenAt{}}, nil
+	return &failedRun{s: s, q: q, batchSize: batchSize, cfg: cfg, poll: opts.PollInterval, progress: opts.Progress,
+		chains: []*chain{newChain(q, false)}, taken: map[string]takenAt{}}, nil
 }
 
 // finish completes the report and the run's error.
@@ -322,30 +315,42 @@ func (r *failedRun) run(ctx context.Context) error {
 	r.f = newFlight(ctx, r.cfg.p, r.cfg.concurrency)
 	defer r.f.close()
 	for r.err == nil && r.f.ctx.Err() == nil {
-		if r.f.full() {
+		far := r.chains[0].far(r.cfg.p.interval(), 1)
+		if r.f.full() || (!far && r.f.inflight > 0) {
 			r.f.receive(nil)
 			continue
 		}
-		now := time.Now()
-		var err error
+		if ready, due := r.readyChain(time.Now()); ready == nil && !r.batchReady() && !r.resendDue() {
+			if r.f.inflight == 0 && len(r.resends) == 0 && r.listDone {
+				return nil
+			}
+			if len(r.resends) > 0 && (due.IsZero() || r.resends[0].due.Before(due)) {
+				due = r.resends[0].due
+			}
+			r.f.idle(due)
+			continue
+		}
+		// A token first, then the request that matters most by then: a page of a far
+		// server first (it waits for nothing but a token, and holds back the chain of
+		// pages otherwise), then a full batch, a batch due to be re-sent, a page.
+		err := r.f.acquire()
+		ready, _ := r.readyChain(time.Now())
 		switch {
-		case len(r.queue) >= r.batchSize || (r.listDone && len(r.queue) > 0):
+		case err != nil:
+		case r.err != nil || r.f.ctx.Err() != nil:
+		case ready != nil && far:
+			r.readPage(ready)
+		case r.batchReady():
 			n := min(r.batchSize, len(r.queue))
 			batch := slices.Clone(r.queue[:n])
 			r.queue = append(r.queue[:0], r.queue[n:]...)
-			err = r.send(batch, 0)
-		case len(r.resends) > 0 && !r.resends[0].due.After(now):
+			r.send(batch, 0)
+		case r.resendDue():
 			b := r.resends[0]
 			r.resends = r.resends[1:]
-			err = r.send(b.ids, b.try)
-		case !r.listDone && !r.listing:
-			err = r.readPage()
-		case !r.listDone && r.listing && !r.pageDue.IsZero() && !r.pageDue.After(now):
-			err = r.readPage()
-		case r.f.inflight == 0 && len(r.resends) == 0 && r.listDone:
-			return nil
-		default:
-			r.f.idle(r.nextDue())
+			r.send(b.ids, b.try)
+		case ready != nil:
+			r.readPage(ready)
 		}
 		if err != nil && !errors.Is(err, errRunStopped) {
 			r.setErr(err)
@@ -358,37 +363,33 @@ func (r *failedRun) run(ctx context.Context) error {
 	return r.err
 }
 
-// nextDue is when the earliest request waiting to be re-sent is due (zero: none waits).
-func (r *failedRun) nextDue() time.Time {
-	due := r.pageDue
-	if len(r.resends) > 0 && (due.IsZero() || r.resends[0].due.Before(due)) {
-		due = r.resends[0].due
-	}
-	return due
+// batchReady reports whether a batch is to be sent: a full one, or the rest once the
+// listing is done.
+func (r *failedRun) batchReady() bool {
+	return len(r.queue) >= r.batchSize || (r.listDone && len(r.queue) > 0)
 }
 
-// readPage sends the request for the page after r.after.
-func (r *failedRun) readPage() error {
-	r.listing, r.pageDue = true, time.Time{}
-	var page Page
-	cur := Cursor{After: r.after}
-	return r.f.send(func(ctx context.Context) (err error) {
-		page, err = r.s.listPage(ctx, r.q, cur)
-		return err
-	}, nil, func(err error) {
-		if err != nil {
-			r.pageTry++
-			if wait, ok := r.cfg.resendAfter(r.f.ctx, err, r.pageTry); ok {
-				r.rep.Resent++
-				r.pageDue = time.Now().Add(wait)
-				return
-			}
-			r.setErr(err)
-			return
+// resendDue reports whether a retry request waiting to be re-sent is due.
+func (r *failedRun) resendDue() bool {
+	return len(r.resends) > 0 && !r.resends[0].due.After(time.Now())
+}
+
+// readyChain returns a chain whose next page may be sent now, if any, and otherwise when
+// the earliest page waiting to be re-sent is due (zero: none waits).
+func (r *failedRun) readyChain(now time.Time) (*chain, time.Time) {
+	var due time.Time
+	if r.listDone {
+		return nil, due
+	}
+	for _, c := range r.chains {
+		switch {
+		case !c.listing || (!c.due.IsZero() && !c.due.After(now)):
+			return c, due
+		case !c.due.IsZero() && (due.IsZero() || c.due.Before(due)):
+			due = c.due
 		}
-		r.listing, r.pageTry = false, 0
-		r.takePage(page)
-	})
+	}
+	return nil, due
 }
 
 // setErr records the error that ends the run, if none was recorded yet and err is not
@@ -403,59 +404,16 @@ func (r *failedRun) setErr(err error) {
 	}
 }
 
-// takePage queues the files of a page and moves the cursor.
-func (r *failedRun) takePage(page Page) {
-	r.rep.Pages++
-	if r.holding {
-		r.queue, r.holding = append(r.queue, r.held), false
-	}
-	done := !page.HasMore || len(page.Files) == 0
-	for i, f := range page.Files {
-		id, ok := r.take(f)
-		switch {
-		case !ok:
-		case i == len(page.Files)-1 && !done:
-			r.held, r.holding = id, true
-		default:
-			r.queue = append(r.queue, id)
-		}
-	}
-	r.listDone = done
-	if !done {
-		r.setErr(r.advance(page))
-	}
-	r.report(nil, nil)
-}
-
-// advance moves the cursor to the last file of page, refusing a cursor that goes back or
-// comes again, and forgets the taken ids that can no longer come back.
-func (r *failedRun) advance(page Page) error {
-	after, err := nextCursor(page, r.after, r.cursors)
-	if err != nil {
-		return err
-	}
-	last := page.Files[len(page.Files)-1]
-	if last.CreatedAt.Before(r.afterAt) {
-		return &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
-	}
-	r.after, r.afterAt = after, last.CreatedAt
-	for id, t := range r.taken {
-		if t.at.Before(r.afterAt) && t.page < r.rep.Pages {
-			delete(r.taken, id)
-		}
-	}
-	return nil
-}
-
-// errCursorBack: with order=asc, a page's last file was created before the cursor file.
-var errCursorBack = errors.New("page's last file was created before the cursor file (order=asc): paging would not advance")
+// errCursorBack: a page's last file lies behind the cursor file (created before it with
+// order=asc, after it with order=desc).
+var errCursorBack = errors.New("page's last file lies behind the cursor file in the listing's order: paging would not advance")
 
 // take returns the id of f to retry, or false when f is not failed, is a repeat (created
 // before the cursor file, or taken before and remembered), or has an id that is not a UUID
 // (counted and kept in the report).
 func (r *failedRun) take(f File) (uuid.UUID, bool) {
 	// The filter is the server's; a file it lets through in another status is not retried.
-	if f.Status != StatusFailed || f.CreatedAt.Before(r.afterAt) {
+	if f.Status != StatusFailed || r.passed(f.CreatedAt) {
 		return uuid.UUID{}, false
 	}
 	if _, dup := r.taken[f.ID]; dup {
@@ -473,12 +431,11 @@ func (r *failedRun) take(f File) (uuid.UUID, bool) {
 	return id, ok
 }
 
-// send sends one retry request with ids (re-send number try, 0 for the first sending) and
-// records its outcome. It returns an error only when the request was not sent because the
-// run must stop (ctx ended, or the next request is due after ctx's deadline).
-func (r *failedRun) send(ids []uuid.UUID, try int) error {
+// send sends one retry request with ids (re-send number try, 0 for the first sending), the
+// pacer's token taken, and records its outcome.
+func (r *failedRun) send(ids []uuid.UUID, try int) {
 	batch := uuidStrings(ids)
-	err := r.f.send(func(ctx context.Context) error {
+	r.f.launch(func(ctx context.Context) error {
 		return r.s.retry(ctx, batch)
 	}, func(err error) bool {
 		return errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)
@@ -508,7 +465,6 @@ func (r *failedRun) send(ids []uuid.UUID, try int) error {
 			r.setErr(err)
 		}
 	})
-	return err
 }
 
 // report calls the Progress callback, if any, with the counts so far.

@@ -1,0 +1,188 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/writerfiles/writer-go/writer"
+)
+
+// The retry-and-wait job, time-scaled: Writer's 400 requests per minute at 250 ms of latency
+// is 1.67 requests in flight, as 40 requests per second at 42 ms are.
+const (
+	jobPace    = 40 // requests per second, client and server alike
+	jobFailed  = 10_000
+	jobTotal   = 15_000
+	jobDelay   = 2 * time.Second // how long a retried file stays in_progress
+	jobPageLen = 100
+)
+
+// jobLeast is the fewest requests the job needs for n failed files that all complete:
+// ceil(n/100) list pages and as many retry requests, one page of in_progress files that
+// shows none left, one page of failed files that shows none failed again.
+func jobLeast(n int) int {
+	pages := (n + jobPageLen - 1) / jobPageLen
+	return 2*pages + 2
+}
+
+// BenchmarkRetryAndWait is RetryFailedAndWait over jobFailed failed files among jobTotal at
+// jobPace requests per second with every other option at its default, against a server
+// that enforces that pace, answers after a latency of inflight/jobPace (inflight = latency x
+// pace: 1.67 as Writer at 250 ms, 0.2 and 4) and keeps each retried file in_progress for
+// jobDelay. It reports elapsed/ideal, where ideal = (least requests - 1)/pace + jobDelay +
+// one latency, requests/least (jobLeast), and 429s. Run it with -benchtime=1x.
+func BenchmarkRetryAndWait(b *testing.B) {
+	for _, inflight := range []float64{1.67, 0.2, 4} {
+		b.Run(fmt.Sprintf("inflight=%g", inflight), func(b *testing.B) {
+			latency := time.Duration(inflight / jobPace * float64(time.Second))
+			least := jobLeast(jobFailed)
+			ideal := time.Duration(least-1)*time.Second/jobPace + jobDelay + latency
+			var took time.Duration
+			var sent, refused int64
+			for range b.N {
+				b.StopTimer()
+				srv := newJobServer(b, jobFailed, jobTotal, jobDelay, latency, jobPace)
+				client := newClient(b, srv.URL)
+				time.Sleep(100 * time.Millisecond) // the server's bucket fills
+				b.StartTimer()
+				start := time.Now()
+				rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: jobPace * 60})
+				took += time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Retried != jobFailed || rep.Completed != jobFailed {
+					b.Fatalf("retried %d, completed %d, want %d", rep.Retried, rep.Completed, jobFailed)
+				}
+				sent += srv.requests.Load()
+				refused += srv.refused.Load()
+				srv.Close()
+			}
+			b.ReportMetric(float64(took)/float64(ideal*time.Duration(b.N)), "elapsed/ideal")
+			b.ReportMetric(float64(sent)/float64(least*b.N), "requests/least")
+			b.ReportMetric(float64(refused), "429s")
+		})
+	}
+}
+
+// millionServer answers a RetryFailedAndWait run over n failed files in O(1) memory, so that
+// the heap measured is the client's: the failed files' pages come from failedServer's
+// generator until the first status=in_progress page, which is empty and from which on every
+// file is completed (GET /v1/files/{id} too) and no file is failed.
+func millionServer(tb testing.TB, n int) *httptest.Server {
+	tb.Helper()
+	var waiting atomic.Bool
+	listing := failedServer(tb, n).Config.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/files" && q.Get("status") == "failed" && !waiting.Load():
+			listing.ServeHTTP(w, r)
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/files":
+			waiting.Store(q.Get("status") == "in_progress" || waiting.Load())
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"data":[],"has_more":false}`)
+		case r.Method == http.MethodGet:
+			id := strings.TrimPrefix(r.URL.Path, "/v1/files/")
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{"id":%q,"name":"f.pdf","created_at":"2026-01-01T00:00:00Z","graph_ids":[],"status":"completed"}`, id)
+		default:
+			listing.ServeHTTP(w, r)
+		}
+	}))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkRetryAndWaitMillion is RetryFailedAndWait over 1,000,000 failed files with the
+// limiter off: peak-heap-MiB is the highest heap (objects, in MiB) seen at any Progress call
+// (after every request). Run it with -benchtime=1x.
+func BenchmarkRetryAndWaitMillion(b *testing.B) {
+	const n = 1_000_000
+	srv := millionServer(b, n)
+	client := newClient(b, srv.URL)
+	var peak uint64
+	for range b.N {
+		b.StopTimer()
+		runtime.GC()
+		h := newHeapSampler()
+		h.sample()
+		b.StartTimer()
+		rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{
+			RequestsPerMinute: writer.NoRateLimit, PollInterval: time.Millisecond,
+			Progress: func(writer.RetryFailedProgress) { h.sample() },
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Retried != n || rep.Completed != n {
+			b.Fatalf("retried %d, completed %d, want %d", rep.Retried, rep.Completed, n)
+		}
+		peak = max(peak, h.peak)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// The outage run, time-scaled 30 times: Writer's 400 requests per minute at 250 ms are 200
+// per second at 8 ms, its 60 s outage 2 s, the client's backoff (0.5 s doubling to 8 s, 60 s
+// of Retry-After at most) 17 ms doubling to 267 ms, the re-send wait (5 s doubling) 167 ms.
+const (
+	outageScale  = 30
+	outagePace   = 400 * outageScale / 60
+	outageFiles  = 10_000
+	outageDelay  = 100 * time.Millisecond
+	outageLength = 60 * time.Second / outageScale
+	outageResend = 5 * time.Second / outageScale
+)
+
+// BenchmarkRetryAndWaitOutage is RetryFailedAndWait over outageFiles failed files during
+// which the server answers 503 to everything for outageLength, starting a fifth of the way
+// into the retry requests. It reports lost (retry requests that failed for good: want 0),
+// resent, and elapsed/bound, where bound = ideal + outage + 2 x the longest re-send wait
+// (the fourth, 8 x outageResend). Run it with -benchtime=1x.
+func BenchmarkRetryAndWaitOutage(b *testing.B) {
+	latency := 250 * time.Millisecond / outageScale
+	least := jobLeast(outageFiles)
+	ideal := time.Duration(least-1)*time.Second/outagePace + outageDelay + latency
+	bound := ideal + outageLength + 2*8*outageResend
+	var took time.Duration
+	var lost, resent int
+	for range b.N {
+		b.StopTimer()
+		srv := newJobServer(b, outageFiles, outageFiles, outageDelay, latency, outagePace)
+		client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(apiKey), writer.WithRetryPolicy(writer.RetryPolicy{
+			BaseDelay: 500 * time.Millisecond / outageScale, MaxDelay: 8 * time.Second / outageScale, MaxRetryAfter: 60 * time.Second / outageScale,
+		}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		b.StartTimer()
+		start := time.Now()
+		srv.outage(ideal/5, outageLength)
+		rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{
+			RequestsPerMinute: outagePace * 60, ResendWait: outageResend, PollInterval: 2 * time.Second / outageScale,
+		})
+		took += time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if srv.unavailable.Load() == 0 {
+			b.Fatal("the outage answered nothing")
+		}
+		lost += rep.FailedBatches + (outageFiles - rep.Retried)
+		resent += rep.Resent
+		srv.Close()
+	}
+	b.ReportMetric(float64(took)/float64(bound*time.Duration(b.N)), "elapsed/bound")
+	b.ReportMetric(float64(lost), "lost")
+	b.ReportMetric(float64(resent)/float64(b.N), "resent")
+}
