@@ -86,8 +86,8 @@ fi
 
 # 3. Regenerate and build the copy: a clash of generated names shows here, not in the tree.
 if ! out=$(cd "$trial" && "$go" generate ./... 2>&1 && "$go" vet ./... 2>&1 && cd writer_test && "$go" vet ./... 2>&1); then
-	echo "$out" | head -n 20
-	first=$(echo "$out" | grep -m1 -E '^[^ #]+\.go:[0-9]+' || echo "$out" | tail -n 1)
+	echo "$out" | head -n 20 || true
+	first=$(grep -m1 -E '^[^ #]+\.go:[0-9]+' <<<"$out" || tail -n 1 <<<"$out")
 	added=${verdict#writer-drift: COMPATIBLE, NOT WRAPPED: package writer must wrap what Writer added: }
 	[ "$added" != "$verdict" ] && added=" Writer added: ${added%.}." || added=
 	echo "drift: WOULD NOT COMPILE: the client generated from $upstream does not build (${first#"$trial"/}):" \
@@ -109,7 +109,7 @@ esac
 tests() {
 	local out names
 	out=$(cd "$1" && "$go" test -count=1 ./... 2>&1) && return 0
-	names=$(echo "$out" | sed -nE 's/^--- FAIL: ([^ ]+).*/\1/p' | sort -u | paste -sd '|' -)
+	names=$(sed -nE 's/^--- FAIL: ([^ ]+).*/\1/p' <<<"$out" | sort -u | paste -sd '|' -)
 	if [ -n "$names" ] && (cd "$1" && "$go" test -count=1 -run "^($names)\$" ./... >/dev/null 2>&1); then
 		echo "drift: note: $names failed once and passed when run again alone." >&2
 		return 0
@@ -118,7 +118,7 @@ tests() {
 	return 1
 }
 if ! out=$(tests "$trial" && tests "$trial/writer_test"); then
-	echo "$out" | grep -E -- '^(--- FAIL|FAIL|\s+\S+_test\.go:[0-9]+:)' | head -n 40
+	echo "$out" | grep -E -- '^(--- FAIL|FAIL|\s+\S+_test\.go:[0-9]+:)' | head -n 40 || true
 	echo "drift: TESTS FAIL: the client regenerated from $upstream builds, but its tests fail (above):" \
 		"after $sync, fix what they name."
 	exit 1

@@ -26,7 +26,7 @@ fi
 
 "$go" generate ./...
 if ! out=$("$go" build ./api/ 2>&1); then
-	echo "$out" | head -n 20 >&2
+	echo "$out" | head -n 20 >&2 || true
 	if [ -n "$upstream" ]; then
 		restore
 		echo "spec-sync: FAILED: the client generated from $upstream does not build (above);" \

@@ -14,7 +14,7 @@ import (
 
 // makeDrift runs scripts/drift.sh (`make drift`) on upstream from a scratch folder, as a
 // fork's CI does, and returns its exit status and output.
-func makeDrift(t *testing.T, upstream string) (int, string) {
+func makeDrift(t *testing.T, upstream string, env ...string) (int, string) {
 	t.Helper()
 	script, err := filepath.Abs(filepath.Join(repoRoot, "scripts", "drift.sh"))
 	if err != nil {
@@ -22,6 +22,7 @@ func makeDrift(t *testing.T, upstream string) (int, string) {
 	}
 	cmd := exec.CommandContext(t.Context(), "bash", script, upstream)
 	cmd.Dir = t.TempDir() // the script must not depend on the caller's folder
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if exit, ok := errors.AsType[*exec.ExitError](err); ok {
 		return exit.ExitCode(), string(out)
@@ -53,7 +54,7 @@ func checkMakeDrift(t *testing.T, v variant) {
 	t.Helper()
 	status, out := makeDrift(t, writeVariant(t, v))
 	wantLastLine(t, out, v.fork)
-	want := map[string]int{"drift: BREAKING: ": 1, "drift: WOULD NOT COMPILE: ": 1}[v.fork]
+	want := map[string]int{"drift: BREAKING: ": 1, "drift: WOULD NOT COMPILE: ": 1, "drift: TESTS FAIL: ": 1}[v.fork]
 	if status != want {
 		t.Errorf("exit status %d, want %d; output:\n%s", status, want, out)
 	}
@@ -80,6 +81,19 @@ func TestMakeDriftBadInput(t *testing.T) {
 			wantLastLine(t, out, tt.line)
 		})
 	}
+}
+
+// TestMakeDriftFailed: when writer-drift cannot be built, there is no verdict (exit 3).
+func TestMakeDriftFailed(t *testing.T) {
+	doc, err := filepath.Abs(filepath.Join(testdata, baseDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, out := makeDrift(t, doc, "GO=false")
+	if status != exitFailed {
+		t.Errorf("exit status %d, want 3; output:\n%s", status, out)
+	}
+	wantLastLine(t, out, "drift: FAILED: cannot build cmd/writer-drift; no verdict.")
 }
 
 // treeState is `git status --porcelain` and the diff of the repository.

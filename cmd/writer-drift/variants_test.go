@@ -188,6 +188,23 @@ post:
 		status: 0, verdict: verdictNothing, fork: "drift: COMPATIBLE, REGENERATION ONLY: ",
 	},
 	{
+		// A header every answer of GET /v1/files/{file_id} must carry: nothing to wrap, the
+		// client builds, but the fake does not send it, and the contract test says so.
+		name: "get-answer-gains-required-header",
+		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
+			ok := at(t, doc, "paths", "/v1/files/{file_id}", "get", "responses", "200")
+			ok.Content = append(ok.Content, node(t, "headers"), node(t, `
+X-Writer-Revision:
+  required: true
+  description: The revision of the file's metadata.
+  schema:
+    type: string`))
+		},
+		status: 0, verdict: verdictCompatible, fork: "drift: TESTS FAIL: ",
+		report: []string{"GET /v1/files/{file_id}", "X-Writer-Revision"},
+	},
+	{
 		// A breaking edit outside /v1/files must not count: drift looks at the File API only.
 		name: "graphs-operation-renamed-outside-files",
 		edit: func(t *testing.T, doc *yaml.Node) {

@@ -37,7 +37,7 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 			return verdictAdded + "package writer must wrap what Writer added: " + strings.Join(items, "; ") + ".", exitOK
 		}
 		return verdictAdded + fmt.Sprintf("%s keeps working, but does not wrap what Writer added: %s. "+
-			"Until a release does, call them with (*writer.Client).Do, decoding into a type of your own (docs/any-operation.md).",
+			"Until a release does, call them with (*writer.Client).Do, decoding into a type of your own (writer-go's docs/any-operation.md).",
 			b.label, strings.Join(items, "; ")), exitOK
 	case len(d.changes) > 0:
 		if fork {
