@@ -21,8 +21,9 @@ func TestInputErrorText(t *testing.T) {
 			t.Errorf("Error() = %q, want %q", got, tc.want)
 		}
 	}
-	long := inputErr("file_id", -1, strings.Repeat("é", 100), "is long").(*InputError)
-	if len(long.Value) > maxInputValue+len("...") || !errors.Is(long, ErrInvalidInput) {
+	var long *InputError
+	err := inputErr("file_id", -1, strings.Repeat("é", 100), "is long")
+	if !errors.As(err, &long) || len(long.Value) > maxInputValue+len("...") || !errors.Is(long, ErrInvalidInput) {
 		t.Errorf("Value of %d bytes (%v); want at most %d and ErrInvalidInput", len(long.Value), long, maxInputValue)
 	}
 }
