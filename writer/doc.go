@@ -63,8 +63,7 @@
 // a file) is retried only when it cannot have been processed: the connection failed before
 // the request was sent, the status is 429, or the server says x-should-retry: true. Its body
 // is replayed only when it is an io.ReaderAt and io.Seeker; otherwise it gets one attempt
-// and the error says why. (Writer's own SDKs retry uploads blindly, which can store a file
-// twice.) See docs/retries.md.
+// and the error says why. See docs/retries.md.
 //
 // # Errors
 //

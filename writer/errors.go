@@ -44,8 +44,9 @@ var (
 	ErrServer = errors.New("writer: server error")
 	// ErrRetryNotAccepted: POST /v1/files/retry answered 200 with "success": false.
 	ErrRetryNotAccepted = errors.New("writer: retry not accepted")
-	// ErrInvalidResponse: a response whose body does not match the spec (for example a 200
-	// whose JSON does not parse).
+	// ErrInvalidResponse: a 2xx answer that does not match the spec: a body that does not
+	// parse, lacks a required property, is about another file than the one asked for, or is
+	// longer than 8 MiB.
 	ErrInvalidResponse = errors.New("writer: invalid response")
 	// ErrAttemptTimeout: an attempt got no response headers within the per-attempt timeout
 	// (WithRequestTimeout). Such attempts are retried; when the last one timed out, the

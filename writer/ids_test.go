@@ -3,6 +3,7 @@ package writer
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -119,4 +120,52 @@ func TestParseUUIDAgreesWithUUIDParse(t *testing.T) {
 			t.Errorf("parseUUID(%q) accepted a non-canonical form", s)
 		}
 	}
+}
+
+var canonicalUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func FuzzIDs(f *testing.F) {
+	for _, s := range []string{
+		"6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+		"6F1B2C3D-4E5F-4A6B-8C7D-8E9F0A1B2C3D",
+		"{6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d}",
+		"urn:uuid:6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+		"6f1b2c3d4e5f4a6b8c7d8e9f0a1b2c3d",
+		"6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3\n",
+		"6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c/d",
+		"../../v1/files/6f1b2c3d-4e5f-4a6b-8c7d",
+		"6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d,6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+		"", ",", "a,,b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, ok := parseUUID(s)
+		if ok != canonicalUUID.MatchString(s) {
+			t.Fatalf("parseUUID(%q) ok = %v, want %v (canonical 8-4-4-4-12 hex only)", s, ok, !ok)
+		}
+		if ok && !strings.EqualFold(u.String(), s) {
+			t.Fatalf("parseUUID(%q) = %s, a different id", s, u)
+		}
+		ids := strings.Split(s, ",")
+		out, err := checkUUIDs("file_ids", ids)
+		if err != nil {
+			if len(out) != 0 || !strings.Contains(err.Error(), "file_ids") {
+				t.Fatalf("checkUUIDs(%q) = %v, %v: want no ids and an error naming file_ids", ids, out, err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, u := range out {
+			if seen[strings.ToLower(u)] {
+				t.Fatalf("checkUUIDs(%q) repeats %s", ids, u)
+			}
+			seen[strings.ToLower(u)] = true
+		}
+		for _, id := range ids {
+			if !seen[strings.ToLower(id)] {
+				t.Fatalf("checkUUIDs(%q) lost %q", ids, id)
+			}
+		}
+	})
 }

@@ -149,10 +149,11 @@ func checkFileTypes(field string, types []string) (string, error) {
 // example backwards with Cursor{Before: page.FirstID}; List pages forward for you.
 //
 // opts and cur are checked before any request: a bad filter, or both After and Before set,
-// returns an error matching ErrInvalidInput. Failures return *Error matching the status
+// returns an *InputError (ErrInvalidInput). Failures return *Error matching the status
 // sentinels (ErrBadRequest for parameters Writer refuses, ErrRateLimited, ErrServer, ...),
-// and ErrInvalidResponse for a body that does not parse. The call is retried as the
-// client's policy allows.
+// and ErrInvalidResponse for a body that is not a files_response (data and has_more
+// required, at most 100 files, each with its required properties). The call is retried as
+// the client's policy allows.
 func (s *FilesService) ListPage(ctx context.Context, opts *ListOptions, cur Cursor) (Page, error) {
 	q, err := checkListOptions("ListOptions", opts)
 	if err != nil {

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,4 +68,26 @@ func TestBackoffScheduleAndJitter(t *testing.T) {
 			t.Errorf("backoff(%d) gave one value in 50 draws: no jitter", i+1)
 		}
 	}
+}
+
+func FuzzRetryAfter(f *testing.F) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, s := range []string{"", "0", "1", "2.5", "120", "-1", "1e3", "0x10", "NaN", "Inf", " 7 ", ".5", "5.", ".",
+		"99999999999999999999999999", "Fri, 01 May 2026 12:01:30 GMT", "Friday, 01-May-26 12:01:30 GMT", "Fri May  1 12:01:30 2026"} {
+		f.Add(s, s)
+		f.Add("", s)
+	}
+	f.Fuzz(func(t *testing.T, ms, after string) {
+		h := http.Header{"Retry-After-Ms": {ms}, "Retry-After": {after}}
+		got := retryAfter(h, now)
+		if got < 0 {
+			t.Fatalf("retryAfter(%q, %q) = %v, negative", ms, after, got)
+		}
+		if d, ok := scaled(strings.TrimSpace(ms), time.Millisecond); ok && got != d {
+			t.Fatalf("retryAfter(%q, %q) = %v, want retry-after-ms's %v", ms, after, got, d)
+		}
+		if got != retryAfter(h, now) {
+			t.Fatalf("retryAfter(%q, %q) is not deterministic", ms, after)
+		}
+	})
 }

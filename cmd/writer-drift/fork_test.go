@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,6 +83,31 @@ func TestMakeDriftBadInput(t *testing.T) {
 			wantLastLine(t, out, tt.line)
 		})
 	}
+}
+
+func TestMakeDriftURL(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(testdata, baseDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/openapi.yaml" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(src)
+	}))
+	t.Cleanup(srv.Close)
+	status, out := makeDrift(t, srv.URL+"/openapi.yaml")
+	if status != exitOK {
+		t.Errorf("exit status %d, want 0; output:\n%s", status, out)
+	}
+	wantLastLine(t, out, "drift: NOTHING CHANGED: ")
+	status, out = makeDrift(t, srv.URL+"/missing.yaml")
+	if status != exitUsage {
+		t.Errorf("exit status %d, want 2; output:\n%s", status, out)
+	}
+	wantLastLine(t, out, "drift: BAD INPUT: cannot fetch "+srv.URL+"/missing.yaml")
 }
 
 // TestMakeDriftFailed: when writer-drift cannot be built, there is no verdict (exit 3).

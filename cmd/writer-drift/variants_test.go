@@ -105,6 +105,23 @@ description: The size of the file in bytes.`)
 		report: []string{"[response-optional-property-added]", "GET /v1/files/{file_id}", "`size_bytes`", "property file_response.size_bytes"},
 	},
 	{
+		name: "list-gains-optional-parameter",
+		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
+			params := at(t, doc, "paths", "/v1/files", "get", "parameters")
+			params.Content = append(params.Content, node(t, `
+name: uploaded_after
+in: query
+required: false
+schema:
+  type: string
+  format: date-time
+description: Only files uploaded after this time.`))
+		},
+		status: 0, verdict: verdictAdded, fork: "drift: COMPATIBLE, WRAP: ",
+		report: []string{"[new-optional-request-parameter]", "query parameter uploaded_after of gatewayGetFiles"},
+	},
+	{
 		// The case of the 2026 report: a new optional property and a new operation.
 		name: "source-url-and-archive",
 		edit: func(t *testing.T, doc *yaml.Node) {
