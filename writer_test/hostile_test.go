@@ -371,7 +371,8 @@ func checkHostile(t *testing.T, tc hostileCase, err error, requests int64, growt
 	if growth > maxHeapGrowth {
 		t.Errorf("the heap grew by %d MiB during the call, want at most %d MiB", growth>>20, maxHeapGrowth>>20)
 	}
-	checkNoKey(t, err, hostileKey, digitKey)
+	// Half the key stands for any part of it that a cap or cut left behind.
+	checkNoKey(t, err, hostileKey, digitKey, hostileKey[:len(hostileKey)/2])
 }
 
 // checkNoKey fails if %v or %+v of err, or the text or fields of any error in its chain,
@@ -388,8 +389,8 @@ func checkNoKey(t *testing.T, err error, keys ...string) {
 	}
 	for _, s := range texts {
 		for _, k := range keys {
-			if strings.Contains(s, k) {
-				t.Errorf("the error chain of %v holds the key: %q", err, s)
+			if i := strings.Index(s, k); i >= 0 {
+				t.Errorf("the error chain of %v holds the key: ...%q...", err, s[max(i-40, 0):min(i+len(k)+40, len(s))])
 				return
 			}
 		}
