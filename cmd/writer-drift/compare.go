@@ -108,7 +108,7 @@ func additions(base, rev *openapi3.T) []addition {
 func schemaFiles(schema string) string {
 	switch schema {
 	case "file_response":
-		return "writer/files.go (File, fileFrom) and writertest/handlers.go (File, fileResponse)"
+		return "writer/files.go (File, fileFrom), writertest/server.go (File) and writertest/handlers.go (fileResponse)"
 	case "files_response":
 		return "writer/list.go (Page, listPage) and writertest/list.go"
 	case "delete_file_response":
