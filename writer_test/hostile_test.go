@@ -149,17 +149,7 @@ func pageOfFiles(n int) string {
 }
 
 // raw hijacks the connection and writes s as the whole response.
-func raw(s string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		_, _ = buf.WriteString(s)
-		_ = buf.Flush()
-	}
-}
+func raw(s string) http.HandlerFunc { return hijacked(s, 0) }
 
 // hugeHeader sends the start of a 200 whose one header line is size bytes long.
 func hugeHeader(size int64) http.HandlerFunc {
