@@ -10,11 +10,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The File API that -sync takes from Writer's published OpenAPI document: in upstream order,
-// every path under pathPrefix, the security schemes those operations use, the schemas they
-// reference (transitively) and the shared error body. Everything kept is copied node for
-// node: no field is rewritten. The same input always gives the same bytes.
-
 // errorSchema is the error body every endpoint uses; no operation references it, so it is
 // kept by name.
 const errorSchema = "fail_response"
@@ -22,7 +17,10 @@ const errorSchema = "fail_response"
 const header = "Writer's File API, extracted by `make spec-sync` from Writer's published OpenAPI document.\n" +
 	"Do not edit by hand: run `make spec-sync UPSTREAM=<file>` and commit the result."
 
-// syncSpec writes the File API of the document at in (a file or an http(s) URL) to out.
+// syncSpec writes the File API of Writer's document at in (a file or an http(s) URL) to out:
+// in upstream order, every path under pathPrefix, the security schemes those operations use,
+// the schemas they reference (transitively) and the shared error body, each copied node for
+// node. The same input always gives the same bytes.
 func syncSpec(in, out string) error {
 	src, err := readDocument(in)
 	if err != nil {
