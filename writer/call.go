@@ -140,7 +140,7 @@ func (c *Client) callError(op *operation, attempts int, resp *http.Response, bod
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
 		e.RequestID = c.key.redact(requestID(resp.Header))
-		e.Body = []byte(c.key.redact(string(body)))
+		e.Body = c.key.redactBody(body)
 		e.parseErrorBody(e.Body)
 		e.Type, e.Key, e.Description = c.key.redact(e.Type), c.key.redact(e.Key), c.key.redact(e.Description)
 	}

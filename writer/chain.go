@@ -35,7 +35,7 @@ type chain struct {
 // before the batch; when it exceeds two intervals, it starts the second chain. Nearer, as
 // a server on the same host, requests go one at a time, in order: a batch as soon as it is
 // full, before the next page.
-const farPages = 30 * time.Millisecond
+const farPages = 60 * time.Millisecond
 
 // farAfter is the number of pages a chain reads before it may be found far: the first, which
 // opens the connection, is slower than the others.

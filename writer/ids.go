@@ -1,7 +1,6 @@
 package writer
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,47 +22,24 @@ func parseUUID(s string) (uuid.UUID, bool) {
 
 // checkUUIDs checks that ids are UUIDs for the spec field named field and returns them
 // without repeats: the first occurrence keeps its place, and ids that differ only in case
-// are the same UUID. Without a repeat, that is ids itself. It refuses an empty list and
-// names the first bad position.
+// are the same UUID. It refuses an empty list and names the first bad position.
 func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	// Sorted, repeats are neighbours: cheaper than a map for the lists without repeats that
-	// most calls carry, and on the stack for up to 128 ids.
-	var buf [128]uuid.UUID
-	sorted := buf[:0]
+	seen := make(map[uuid.UUID]bool, len(ids))
+	kept := make([]string, 0, len(ids))
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		sorted = append(sorted, u)
-	}
-	slices.SortFunc(sorted, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	if !hasNeighbours(sorted) {
-		return ids, nil
-	}
-	seen := make(map[uuid.UUID]struct{}, len(ids))
-	kept := make([]string, 0, len(ids))
-	for _, s := range ids {
-		u, _ := parseUUID(s)
-		if _, dup := seen[u]; !dup {
-			seen[u] = struct{}{}
+		if !seen[u] {
+			seen[u] = true
 			kept = append(kept, s)
 		}
 	}
 	return kept, nil
-}
-
-// hasNeighbours reports whether two neighbours of sorted are equal.
-func hasNeighbours(sorted []uuid.UUID) bool {
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i] == sorted[i-1] {
-			return true
-		}
-	}
-	return false
 }
 
 // lowerUUIDs returns ids, UUIDs in canonical form, in lower case as uuid.UUID.String writes

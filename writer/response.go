@@ -44,7 +44,7 @@ func (r *reply) decodeBody(v any) ([]byte, error) {
 // match the spec for the reason err.
 func (r *reply) invalid(body []byte, err error) *Error {
 	e := r.fail(fmt.Errorf("%w: %w", ErrInvalidResponse, r.key.scrub(err)))
-	e.Body = []byte(r.key.redact(string(body)))
+	e.Body = r.key.redactBody(body)
 	return e
 }
 

@@ -57,6 +57,21 @@ func (k *apiKey) redact(s string) string {
 	return s
 }
 
+// redactBody is redact for a response body of which the client kept only the first
+// maxErrorBody bytes: when it was cut there, a start of the key at its end is cut off too.
+func (k *apiKey) redactBody(body []byte) []byte {
+	s := k.redact(string(body))
+	if key := k.key(); len(body) >= maxErrorBody && key != "" {
+		for n := min(len(key)-1, len(s)); n > 0; n-- {
+			if strings.HasSuffix(s, key[:n]) {
+				s = s[:len(s)-n]
+				break
+			}
+		}
+	}
+	return []byte(s)
+}
+
 // scrub returns err, or when the text of any error in its chain holds the key, an error
 // whose text is err's with the key redacted and whose chain holds none of the originals:
 // errors.Is and Timeout() still answer as err does, errors.As finds nothing that holds the key.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -105,5 +106,21 @@ func TestKeyNotFollowingRedirect(t *testing.T) {
 	}
 	if otherUA != userAgent {
 		t.Errorf("User-Agent at the other host = %q, want %q", otherUA, userAgent)
+	}
+}
+
+func TestRedactBodyCutsAKeyCutByTheCap(t *testing.T) {
+	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "sk-secret")
+	filler := strings.Repeat(" ", maxErrorBody-4)
+	for _, tt := range []struct{ body, want string }{
+		{filler + "sk-s", filler},
+		{filler + "x sk", filler + "x "},
+		{filler + "abcd", filler + "abcd"},
+		{"short sk-s", "short sk-s"}, // not cut: kept as sent
+		{"a sk-secret b", "a [redacted] b"},
+	} {
+		if got := string(key.redactBody([]byte(tt.body))); got != tt.want {
+			t.Errorf("redactBody(...%q) = ...%q, want ...%q", tt.body[max(len(tt.body)-12, 0):], got[max(len(got)-12, 0):], tt.want[max(len(tt.want)-12, 0):])
+		}
 	}
 }

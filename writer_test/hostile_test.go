@@ -149,17 +149,7 @@ func pageOfFiles(n int) string {
 }
 
 // raw hijacks the connection and writes s as the whole response.
-func raw(s string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		_, _ = buf.WriteString(s)
-		_ = buf.Flush()
-	}
-}
+func raw(s string) http.HandlerFunc { return hijacked(s, 0) }
 
 // hugeHeader sends the start of a 200 whose one header line is size bytes long.
 func hugeHeader(size int64) http.HandlerFunc {
@@ -371,7 +361,8 @@ func checkHostile(t *testing.T, tc hostileCase, err error, requests int64, growt
 	if growth > maxHeapGrowth {
 		t.Errorf("the heap grew by %d MiB during the call, want at most %d MiB", growth>>20, maxHeapGrowth>>20)
 	}
-	checkNoKey(t, err, hostileKey, digitKey)
+	// Half the key stands for any part of it that a cap or cut left behind.
+	checkNoKey(t, err, hostileKey, digitKey, hostileKey[:len(hostileKey)/2])
 }
 
 // checkNoKey fails if %v or %+v of err, or the text or fields of any error in its chain,
@@ -388,8 +379,8 @@ func checkNoKey(t *testing.T, err error, keys ...string) {
 	}
 	for _, s := range texts {
 		for _, k := range keys {
-			if strings.Contains(s, k) {
-				t.Errorf("the error chain of %v holds the key: %q", err, s)
+			if i := strings.Index(s, k); i >= 0 {
+				t.Errorf("the error chain of %v holds the key: ...%q...", err, s[max(i-40, 0):min(i+len(k)+40, len(s))])
 				return
 			}
 		}

@@ -848,8 +848,8 @@ func (c *inFlight) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
-	// A latency of 30 ms at 100 requests per second is 3 requests in flight.
-	srv := writertest.NewServer(t, writertest.WithLatency(30*time.Millisecond))
+	// A latency of 80 ms at 100 requests per second is 8 requests in flight.
+	srv := writertest.NewServer(t, writertest.WithLatency(80*time.Millisecond))
 	failed := seedWorkflow(srv, 1500, 0)
 	counter := &inFlight{next: &http.Transport{}}
 	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))

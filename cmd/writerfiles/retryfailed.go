@@ -50,14 +50,15 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 
 // check refuses flag values whose meaning in the command differs from the library's: 0 is
 // refused where the library would take its default, a negative --rpm where -1 would turn
-// pacing off. Other values are checked by the library before any request (see flagError).
+// pacing off. Other values, negative ones included, are checked by the library before any
+// request (see flagError).
 func (f retryFailedFlags) check() error {
 	switch {
-	case f.batch < 1:
-		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
+	case f.batch == 0:
+		return usageError{"retry-failed: --batch 0 is not a number of file ids per request (1 or more)"}
 	case f.rpm < 0:
 		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
-	case f.wait && f.interval <= 0:
+	case f.wait && f.interval == 0:
 		// Refused rather than taken as the library's default: 0 would read as "no pause".
 		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
 	}

@@ -16,9 +16,9 @@ import (
 )
 
 // The retry-and-wait job, time-scaled: Writer's 400 requests per minute at 250 ms of latency
-// is 1.67 requests in flight, as 40 requests per second at 42 ms are.
+// is 1.67 requests in flight, as 20 requests per second at 83 ms are.
 const (
-	jobPace    = 40 // requests per second, client and server alike
+	jobPace    = 20 // requests per second, client and server alike
 	jobFailed  = 10_000
 	jobTotal   = 15_000
 	jobDelay   = 2 * time.Second // how long a retried file stays in_progress
