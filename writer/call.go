@@ -75,15 +75,15 @@ func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
 				return &reply{resp: resp, op: op, attempts: attempt, key: c.key}, nil
 			}
 			body, readErr := readErrorBody(resp)
-			e := c.callError(op, attempt, resp, body, err, v)
-			if readErr != nil {
-				e.Err = errors.Join(e.Err, fmt.Errorf("read error body: %w", c.key.scrub(readErr)))
-			}
-			return nil, e
+			return nil, c.readFailed(c.callError(op, attempt, resp, body, err, v), readErr)
 		}
 		// Keep the body (bounded) for the error the call returns if the wait is cut short;
 		// reading it also frees the connection for the next attempt.
-		body, _ := readErrorBody(resp)
+		body, readErr := readErrorBody(resp)
+		if readErr != nil && ctx.Err() != nil {
+			// The caller's context ended while the body was read, before any wait.
+			return nil, c.readFailed(c.callError(op, attempt, resp, body, err, verdict{retryAfter: v.retryAfter}), readErr)
+		}
 		if c.hook != nil {
 			c.hook(c.retryEvent(op, req, resp, err, attempt, v.wait))
 		}
@@ -143,6 +143,14 @@ func (c *Client) callError(op *operation, attempts int, resp *http.Response, bod
 		e.Body = c.key.redactBody(body)
 		e.parseErrorBody(e.Body)
 		e.Type, e.Key, e.Description = c.key.redact(e.Type), c.key.redact(e.Key), c.key.redact(e.Description)
+	}
+	return e
+}
+
+// readFailed adds to e, when readErr is not nil, that reading the response body failed.
+func (c *Client) readFailed(e *Error, readErr error) *Error {
+	if readErr != nil {
+		e.Err = errors.Join(e.Err, fmt.Errorf("read error body: %w", c.key.scrub(readErr)))
 	}
 	return e
 }

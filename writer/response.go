@@ -12,10 +12,6 @@ import (
 // decompression: a real page of 100 files is about 30 KB. A longer body is ErrInvalidResponse.
 const maxResponseBody = 8 << 20
 
-// maxPresized bounds the buffer readBody allocates up front from a Content-Length, so that a
-// false length cannot make the client allocate at will.
-const maxPresized = 8 << 20
-
 // errBodyTooLarge: a 2xx body longer than maxResponseBody.
 var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
 
@@ -70,12 +66,12 @@ func (r *reply) empty() bool {
 }
 
 // readBody reads a response body to its end, failing with errBodyTooLarge past limit bytes.
-// When the server announced the length, the buffer is allocated once at that size, plus
-// one byte to see the end without growing.
+// When the server announced a length of at most limit, the buffer is allocated once at that
+// size, plus one byte to see the end without growing: a false length costs at most limit.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	src := io.LimitReader(resp.Body, limit+1)
 	var b []byte
-	if n := resp.ContentLength; n >= 0 && n <= min(maxPresized, limit) {
+	if n := resp.ContentLength; n >= 0 && n <= limit {
 		b = make([]byte, 0, n+1)
 	}
 	for {

@@ -24,7 +24,7 @@ func TestReadBody(t *testing.T) {
 		{"longer than announced", 4, strings.NewReader(text), text, false},
 		{"shorter than announced", 100, strings.NewReader(text), text, false},
 		{"empty", 0, strings.NewReader(""), "", false},
-		{"length too large to trust", maxPresized + 1, strings.NewReader(text), text, false},
+		{"length too large to trust", maxResponseBody + 1, strings.NewReader(text), text, false},
 		{"read error", int64(len(text)), io.MultiReader(strings.NewReader("{"), iotest.ErrReader(errors.New("reset"))), "{", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -155,25 +155,16 @@ type BatchError struct {
 //   - POST /v1/files/retry (gatewayRetryFailedFiles) with opts.BatchSize ids (default 100),
 //     sent as soon as that many are found, while the next page is read.
 //
-// A run of n failed files costs ceil(n/100) list pages and ceil(n/BatchSize) retry requests,
-// all through one pacer (default 400 per minute) with up to opts.Concurrency (default 8) in
-// flight; docs/workflow.md gives the details.
-//
-// Each file is retried at most once per run. The cursor file (the last of a page) is retried
-// only once the next page has answered, so it is still failed when the server resolves the
-// cursor. A file is a repeat, not retried again, when it was created before the cursor file
-// or was taken from a page since (the run keeps the ids taken that were created at or after
-// the cursor file, and those of the previous page). A cursor that comes back (A, B, A, ...)
-// ends the run with ErrInvalidResponse.
+// Requests go through one pacer (default 400 per minute), up to opts.Concurrency (default 8)
+// in flight. Each file is retried at most once per run, whatever the server repeats;
+// docs/workflow.md gives costs and rules.
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A list
-// page that fails (after its re-sends) ends the run with its *Error; one whose last file
-// would move the cursor back or to a cursor already used ends it with an *Error matching
-// ErrInvalidResponse. A failed retry request is counted and the run goes on, except on
-// ErrUnauthorized or ErrForbidden, or when ctx ends. A request not sent because ctx ended
-// first, or because the limiter's next token comes after ctx's deadline, is not counted.
-// When any retry request failed, the returned error says how many and wraps the first one.
-// The report is valid in every case and counts what was sent.
+// page that fails (after its re-sends) ends the run with its *Error; one whose cursor would
+// go back or come again ends it with ErrInvalidResponse. A failed retry request is counted
+// and the run goes on, except on ErrUnauthorized, ErrForbidden, or the end of ctx; the
+// error then says how many failed and wraps the first. The report is always valid and
+// counts what was sent (not a request held back because ctx would end first).
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	r, err := s.newFailedRun(opts)
 	if err != nil {

@@ -111,6 +111,11 @@ func wireCases() []hostileCase {
 		{name: "HTTP/1.0 close-delimited 200 of 200 MiB", handler: hijacked("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"id\":\"", 200<<20),
 			call: getFile, want: invalid, maxRequests: 1},
 		{name: "HTTP/1.0 close-delimited 503 of 200 MiB", handler: hijacked("HTTP/1.0 503 Busy\r\n\r\n", 200<<20), call: getFile, want: writer.ErrServer},
+		{name: "503 drips its body", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			drip(50*time.Millisecond)(w, r)
+		}, call: getFile, want: context.DeadlineExceeded, maxRequests: 1, deadline: time.Second},
 		{name: "429 Retry-After of 10 years", handler: withHeader("Retry-After", "315360000", jsonAnswer(429, echoKey)), call: getFile, want: writer.ErrRateLimited, maxRequests: 1},
 		{name: "503 Retry-After a date in 10 years", handler: withHeader("Retry-After", time.Now().AddDate(10, 0, 0).UTC().Format(http.TimeFormat), jsonAnswer(503, echoKey)),
 			call: getFile, want: writer.ErrRateLimited, maxRequests: 1},
