@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,6 +46,9 @@ type File struct {
 	GraphIDs []string
 	// Status is the file's processing status (file_response.status).
 	Status Status
+	// Extra holds the properties of file_response that the spec this version was generated
+	// from does not declare, keyed by name, as raw JSON; nil when there are none.
+	Extra map[string]json.RawMessage
 }
 
 // Status is a file's processing status, file_response.status. The spec gives the field no
@@ -101,13 +105,18 @@ func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 // file decodes the answer as a file_response, whose required properties must be present.
 func (r *reply) file() (File, error) {
 	var out api.FileResponse
-	if err := r.decode(&out); err != nil {
+	body, err := r.decodeShaped(&out, fileShape)
+	if err != nil {
 		return File{}, err
 	}
 	if missing := missingFileProperty(out); missing != "" {
 		return File{}, r.fail(fmt.Errorf("%w: file_response without %s", ErrInvalidResponse, missing))
 	}
-	return fileFrom(out), nil
+	f := fileFrom(out)
+	if body != nil {
+		f.Extra = extraOf(body, fileShape[0])
+	}
+	return f, nil
 }
 
 // missingFileProperty names the first required property of file_response that f lacks

@@ -19,15 +19,21 @@ var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client read
 // type) and closes it. A body that is too long, cut short or does not parse is an *Error
 // matching ErrInvalidResponse.
 func (r *reply) decode(v any) error {
+	_, err := r.decodeBody(v)
+	return err
+}
+
+// decodeBody is decode that also returns the body it decoded.
+func (r *reply) decodeBody(v any) ([]byte, error) {
 	defer r.resp.Body.Close()
 	body, err := readBody(r.resp, maxResponseBody)
 	if err == nil {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
-		return r.invalid(body[:min(len(body), maxErrorBody)], err)
+		return nil, r.invalid(body[:min(len(body), maxErrorBody)], err)
 	}
-	return nil
+	return body, nil
 }
 
 // invalid is the *Error for an answer whose body (an excerpt of which is body) does not
