@@ -155,21 +155,15 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
-	r, err := s.client.do(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
-		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
-	}})
-	if err != nil {
-		return err
-	}
-	if r.empty() {
-		return nil
-	}
 	// Deleted is a pointer, shadowing the generated field, to tell absent from false.
 	var out struct {
 		api.DeleteFileResponse
 		Deleted *bool `json:"deleted"`
 	}
-	if err := r.decode(&out); err != nil {
+	r, content, err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
+		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
+	}}, &out)
+	if err != nil || !content {
 		return err
 	}
 	switch {
@@ -205,17 +199,11 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 // in lower case as uuid.UUID.String writes them.
 func (s *FilesService) retry(ctx context.Context, ids []string) error {
 	body := api.RetryFilesRequest{FileIds: lowerUUIDs(ids)}
-	r, err := s.client.do(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
-		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
-	}})
-	if err != nil {
-		return err
-	}
-	if r.empty() {
-		return nil
-	}
 	var out api.RetryFilesResponse
-	if err := r.decode(&out); err != nil {
+	r, content, err := s.client.doJSON(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
+		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
+	}}, &out)
+	if err != nil || !content {
 		return err
 	}
 	if out.Success != nil && !*out.Success {
