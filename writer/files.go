@@ -211,10 +211,3 @@ func (s *FilesService) retry(ctx context.Context, ids []string) error {
 	}
 	return nil
 }
-
-// CheckRetryIDs returns the *InputError that Retry returns for fileIDs, or nil, without
-// sending anything: to check ids a user typed before a Client exists.
-func CheckRetryIDs(fileIDs []string) error {
-	_, err := checkUUIDs("file_ids", fileIDs)
-	return err
-}
