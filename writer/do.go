@@ -48,18 +48,8 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 	if v := reflect.ValueOf(out); out != nil && (v.Kind() != reflect.Pointer || v.IsNil()) {
 		return inputErr("out", -1, "", "must be nil or a non-nil pointer, as json.Unmarshal takes")
 	}
-	r, err := c.do(ctx, op)
-	if err != nil {
-		return err
-	}
-	if r.empty() {
-		return nil
-	}
-	if out == nil {
-		drain(r.resp)
-		return nil
-	}
-	return r.decode(out)
+	_, _, err = c.doJSON(ctx, op, out)
+	return err
 }
 
 // operation checks req and returns the operation that sends it.

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,6 +46,9 @@ type File struct {
 	GraphIDs []string
 	// Status is the file's processing status (file_response.status).
 	Status Status
+	// Extra holds the properties of file_response that the spec this version was generated
+	// from does not declare, keyed by name, as raw JSON; nil when there are none.
+	Extra map[string]json.RawMessage
 }
 
 // Status is a file's processing status, file_response.status. The spec gives the field no
@@ -101,13 +105,18 @@ func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 // file decodes the answer as a file_response, whose required properties must be present.
 func (r *reply) file() (File, error) {
 	var out api.FileResponse
-	if err := r.decode(&out); err != nil {
+	body, err := r.decodeShaped(&out, fileShape)
+	if err != nil {
 		return File{}, err
 	}
 	if missing := missingFileProperty(out); missing != "" {
 		return File{}, r.fail(fmt.Errorf("%w: file_response without %s", ErrInvalidResponse, missing))
 	}
-	return fileFrom(out), nil
+	f := fileFrom(out)
+	if body != nil {
+		f.Extra = extraOf(body, fileShape[0])
+	}
+	return f, nil
 }
 
 // missingFileProperty names the first required property of file_response that f lacks
@@ -146,21 +155,15 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
-	r, err := s.client.do(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
-		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
-	}})
-	if err != nil {
-		return err
-	}
-	if r.empty() {
-		return nil
-	}
 	// Deleted is a pointer, shadowing the generated field, to tell absent from false.
 	var out struct {
 		api.DeleteFileResponse
 		Deleted *bool `json:"deleted"`
 	}
-	if err := r.decode(&out); err != nil {
+	r, content, err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
+		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
+	}}, &out)
+	if err != nil || !content {
 		return err
 	}
 	switch {
@@ -196,28 +199,15 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 // in lower case as uuid.UUID.String writes them.
 func (s *FilesService) retry(ctx context.Context, ids []string) error {
 	body := api.RetryFilesRequest{FileIds: lowerUUIDs(ids)}
-	r, err := s.client.do(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
-		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
-	}})
-	if err != nil {
-		return err
-	}
-	if r.empty() {
-		return nil
-	}
 	var out api.RetryFilesResponse
-	if err := r.decode(&out); err != nil {
+	r, content, err := s.client.doJSON(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
+		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
+	}}, &out)
+	if err != nil || !content {
 		return err
 	}
 	if out.Success != nil && !*out.Success {
 		return r.fail(ErrRetryNotAccepted)
 	}
 	return nil
-}
-
-// CheckRetryIDs returns the *InputError that Retry returns for fileIDs, or nil, without
-// sending anything: to check ids a user typed before a Client exists.
-func CheckRetryIDs(fileIDs []string) error {
-	_, err := checkUUIDs("file_ids", fileIDs)
-	return err
 }

@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -69,6 +70,9 @@ type Page struct {
 	// FirstID and LastID are files_response.first_id and last_id: the ids of the first and
 	// last file of the page, or "" when the server left them out.
 	FirstID, LastID string
+	// Extra holds the properties of files_response that the spec this version was generated
+	// from does not declare, keyed by name, as raw JSON; nil when there are none.
+	Extra map[string]json.RawMessage
 }
 
 // listQuery is a checked ListOptions in the generated client's form.
@@ -258,7 +262,8 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 		api.FilesResponse
 		HasMore *bool `json:"has_more"`
 	}
-	if err := r.decode(&out); err != nil {
+	body, err := r.decodeShaped(&out, filesShape)
+	if err != nil {
 		return Page{}, err
 	}
 	switch {
@@ -281,6 +286,9 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	}
 	if out.LastId != nil {
 		page.LastID = *out.LastId
+	}
+	if body != nil {
+		filesExtra(&page, body)
 	}
 	return page, nil
 }

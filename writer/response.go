@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,19 +16,42 @@ const maxResponseBody = 8 << 20
 // errBodyTooLarge: a 2xx body longer than maxResponseBody.
 var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
 
+// doJSON runs op and decodes the JSON body of its answer into out (a generated type; nil
+// discards the body). content is false, and out untouched, when the answer was 204 No
+// Content, which the operations that call it take as success without a body.
+func (c *Client) doJSON(ctx context.Context, op *operation, out any) (r *reply, content bool, err error) {
+	if r, err = c.do(ctx, op); err != nil {
+		return nil, false, err
+	}
+	if r.empty() {
+		return r, false, nil
+	}
+	if out == nil {
+		drain(r.resp)
+		return r, true, nil
+	}
+	return r, true, r.decode(out)
+}
+
 // decode reads the answer's JSON body, at most maxResponseBody bytes, into v (a generated
 // type) and closes it. A body that is too long, cut short or does not parse is an *Error
 // matching ErrInvalidResponse.
 func (r *reply) decode(v any) error {
+	_, err := r.decodeBody(v)
+	return err
+}
+
+// decodeBody is decode that also returns the body it decoded.
+func (r *reply) decodeBody(v any) ([]byte, error) {
 	defer r.resp.Body.Close()
 	body, err := readBody(r.resp, maxResponseBody)
 	if err == nil {
 		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
-		return r.invalid(body[:min(len(body), maxErrorBody)], err)
+		return nil, r.invalid(body[:min(len(body), maxErrorBody)], err)
 	}
-	return nil
+	return body, nil
 }
 
 // invalid is the *Error for an answer whose body (an excerpt of which is body) does not

@@ -137,8 +137,12 @@ func (a *app) showFile(f writer.File) {
 		a.printFile(f)
 		return
 	}
+	graphs := strings.Join(f.GraphIDs, ", ")
+	if graphs == "" {
+		graphs = "none"
+	}
 	fmt.Fprintf(a.out, "ID:       %s\nName:     %s\nStatus:   %s\nCreated:  %s\nGraphs:   %s\n",
-		f.ID, f.Name, f.Status, f.CreatedAt.UTC().Format(time.RFC3339), strings.Join(f.GraphIDs, ", "))
+		f.ID, f.Name, f.Status, f.CreatedAt.UTC().Format(time.RFC3339), graphs)
 }
 
 // cmdDelete: writerfiles delete ID.
@@ -241,7 +245,7 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 // cmdDownload: writerfiles download ID [--output PATH].
 func cmdDownload(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
-	outPath := fs.String("output", "", "save to this file, `PATH` (-o for short; default: stdout, unless it is a terminal)")
+	outPath := fs.String("output", "", "save to this file, `PATH` (default: stdout, unless it is a terminal)")
 	fs.StringVar(outPath, "o", "", "short for --output")
 	id, err := a.oneID(fs, args)
 	if err != nil {

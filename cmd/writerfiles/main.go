@@ -29,10 +29,11 @@
 //	--json           print JSON on stdout, one object per line, for every command
 //	                 (download needs --output with it: a file's content is not JSON)
 //
-// A command checks its flags, its arguments and the local files it reads or writes before
-// the client is built, so help and such mistakes need no key (the file id of get, delete
-// and download is checked by the library, also before any request). The API key is read
-// only from the WRITER_API_KEY environment variable, never from a flag.
+// Every mistake in a command's flags, arguments, local files or base URL is reported (exit 2)
+// before any request, and needs no key: a command checks what only it knows, the library
+// checks the rest, and without WRITER_API_KEY the missing key is reported only when a
+// request is about to be sent. The API key is read only from the WRITER_API_KEY environment
+// variable, never from a flag. "writerfiles help [COMMAND]" is the usage, or a command's help.
 // Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 package main
 
@@ -43,10 +44,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -105,7 +104,7 @@ func usage() string {
 	b.WriteString(`
 Global flags may also follow the command. The API key is read from WRITER_API_KEY.
 --fake uses a local fake server and needs no key. --json prints JSON lines on stdout.
-"writerfiles COMMAND --help" shows a command's flags.
+"writerfiles help COMMAND" or "writerfiles COMMAND --help" shows a command's flags.
 Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 `)
 	return b.String()
@@ -166,10 +165,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage())
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "writerfiles: %s\n%s", longFlags(err), usage())
+		fmt.Fprintf(stderr, "writerfiles: %s\n%s", flagMessage(fs, err), usage())
 		return exitUsage
 	}
+	rest := fs.Args()
 	if *version {
+		// Only a command's name may follow, as in "writerfiles --version list".
+		if len(rest) > 1 || len(rest) == 1 && findCommand(rest[0]) == nil {
+			fmt.Fprintf(stderr, "writerfiles: --version takes no arguments (got %q)\n%s", strings.Join(rest, " "), usage())
+			return exitUsage
+		}
 		if a.global.json {
 			_ = json.NewEncoder(stdout).Encode(map[string]string{"version": writer.Version})
 		} else {
@@ -177,22 +182,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	if fs.NArg() == 0 {
+	if len(rest) > 0 && rest[0] == "help" { // help, or help COMMAND: COMMAND --help
+		switch len(rest) {
+		case 1:
+			fmt.Fprint(stdout, usage())
+			return exitOK
+		case 2:
+			rest = []string{rest[1], "--help"}
+		default:
+			fmt.Fprintf(stderr, "writerfiles: help takes one command at most\n%s", usage())
+			return exitUsage
+		}
+	}
+	if len(rest) == 0 {
 		fmt.Fprintf(stderr, "writerfiles: no command given\n%s", usage())
 		return exitUsage
 	}
-	name := fs.Arg(0)
-	for i := range commands {
-		if commands[i].name == name {
-			a.cmd = &commands[i]
-		}
-	}
-	if a.cmd == nil {
-		fmt.Fprintf(stderr, "writerfiles: unknown command %q\n%s", name, usage())
+	if a.cmd = findCommand(rest[0]); a.cmd == nil {
+		fmt.Fprintf(stderr, "writerfiles: unknown command %q\n%s", rest[0], usage())
 		return exitUsage
 	}
 	defer a.close()
-	err := a.cmd.run(ctx, a, fs.Args()[1:])
+	err := a.cmd.run(ctx, a, rest[1:])
 	var help helpRequestError
 	if errors.As(err, &help) {
 		a.printHelp(stdout, help.fs)
@@ -201,66 +212,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return fail(stderr, err)
 }
 
+// findCommand returns the command of that name, or nil.
+func findCommand(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
 // flagSet returns a FlagSet for the command, with the global flags on it.
 func (a *app) flagSet() *flag.FlagSet {
 	fs := flag.NewFlagSet(a.cmd.name, flag.ContinueOnError)
 	a.global.register(fs)
 	return fs
-}
-
-// connect builds the client. Every command calls it once its arguments are known to be
-// good, so that help and bad input need no key and the fake starts only when used.
-func (a *app) connect() error {
-	opts := []writer.Option{writer.WithRetryHook(waitNotice(a.errOut))}
-	if os.Getenv("WRITER_LOG") == "debug" {
-		// The library's debug log, on the command's stderr rather than the process's.
-		opts = append(opts, writer.WithLogger(slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	}
-	switch {
-	case a.global.fake && a.global.baseURL != "":
-		return usageError{"--fake and --base-url cannot be used together"}
-	case a.global.fake:
-		a.fake = startFake()
-		// Announced on stderr: stdout may carry JSON or a file's content.
-		fmt.Fprintf(a.errOut, "Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)
-		opts = append(opts, writer.WithBaseURL(a.fake.URL), writer.WithAPIKey(a.fake.APIKey))
-	case a.global.baseURL != "":
-		opts = append(opts, writer.WithBaseURL(a.global.baseURL))
-	}
-	client, err := writer.NewClient(opts...)
-	if err != nil {
-		return a.shellError(err)
-	}
-	a.client = client
-	return nil
-}
-
-// shellError words NewClient's refusals of the key and the base URL for a shell user, who
-// sets WRITER_API_KEY and --base-url or WRITER_BASE_URL, not writer's options.
-func (a *app) shellError(err error) error {
-	var in *writer.InputError
-	if !errors.As(err, &in) {
-		return err
-	}
-	switch in.Field {
-	case "API key":
-		return usageError{"no API key: set WRITER_API_KEY (never a flag), or use --fake to try the commands on a local fake"}
-	case "base URL":
-		from := "--base-url"
-		if a.global.baseURL == "" {
-			from = "WRITER_BASE_URL"
-		}
-		reason, _, _ := strings.Cut(in.Reason, "; use ") // the rest names writer's options
-		return usageError{fmt.Sprintf("%s %q %s", from, in.Value, reason)}
-	}
-	return usageError{fmt.Sprintf("%s %s", in.Field, in.Reason)}
-}
-
-// close stops the fake, if connect started it.
-func (a *app) close() {
-	if a.fake != nil {
-		a.fake.Close()
-	}
 }
 
 // usageError is a command-line mistake: exit status 2.
@@ -278,6 +244,9 @@ func (a *app) usageErr(format string, args ...any) error {
 func fail(stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, errNoKey) {
+		err = errNoKey // without the words of a request that was never sent
 	}
 	fmt.Fprintf(stderr, "writerfiles: %v\n", err)
 	var ue usageError
@@ -300,60 +269,6 @@ func (a *app) printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: writerfiles [global flags] %s\n\n%s\n\nflags (global ones too, before or after the command):\n",
 		a.cmd.synopsis(), strings.ReplaceAll(a.cmd.summary, "\n", " "))
 	printFlags(w, fs)
-}
-
-// printFlags lists fs's flags as the usage writes them, --name, with their defaults. A
-// one-letter flag is an alias that the usage of its long form names.
-func printFlags(w io.Writer, fs *flag.FlagSet) {
-	fs.VisitAll(func(f *flag.Flag) {
-		if len(f.Name) == 1 {
-			return
-		}
-		arg, usage := flag.UnquoteUsage(f)
-		fmt.Fprintf(w, "  --%s", f.Name)
-		if arg != "" {
-			fmt.Fprintf(w, " %s", arg)
-		}
-		fmt.Fprintf(w, "\n    \t%s", usage)
-		switch f.DefValue {
-		case "", "0", "false", "0s":
-		default:
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
-		}
-		fmt.Fprintln(w)
-	})
-}
-
-// parseFlags parses a command's flags, which may come before, between or after its
-// positional arguments, and returns the positional arguments. "--" ends the flags.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, helpRequestError{fs}
-			}
-			return nil, usageError{fmt.Sprintf("%s: %s (writerfiles %s --help lists its flags)", fs.Name(), longFlags(err), fs.Name())}
-		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-}
-
-// flagInError is a long flag name in the flag package's errors, which write it -name.
-var flagInError = regexp.MustCompile(`(: |flag )-([a-z][a-z-])`)
-
-// longFlags returns a flag package error as text that writes flags --name, as the usage does.
-func longFlags(err error) string {
-	return flagInError.ReplaceAllString(err.Error(), "$1--$2")
 }
 
 // isTerminal reports whether w is a terminal (a character device).

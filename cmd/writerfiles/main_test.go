@@ -689,3 +689,42 @@ func TestDebugLogGoesToStderr(t *testing.T) {
 		t.Errorf("with WRITER_LOG=debug: exit %d, stderr %q; want the attempt's record", code, stderr)
 	}
 }
+
+// TestHelpCommand: "writerfiles help" prints the usage, "help COMMAND" the command's help.
+func TestHelpCommand(t *testing.T) {
+	t.Setenv("WRITER_API_KEY", "")
+	if code, stdout, stderr := runCLI(t, "help"); code != exitOK || stdout != usage() || stderr != "" {
+		t.Errorf("help: exit %d, stdout %q, stderr %q; want 0 and the usage", code, stdout, stderr)
+	}
+	code, stdout, _ := runCLI(t, "help", "list")
+	if _, want, _ := runCLI(t, "list", "--help"); code != exitOK || stdout != want {
+		t.Errorf("help list: exit %d, stdout %q; want 0 and list --help's %q", code, stdout, want)
+	}
+	for _, args := range [][]string{{"help", "nope"}, {"help", "list", "get"}} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || stderr == "" {
+			t.Errorf("writerfiles %v: exit %d, stderr %q; want 2 and why", args, code, stderr)
+		}
+	}
+}
+
+// TestVersionTakesNoArguments: --version refuses what is not a command after it.
+func TestVersionTakesNoArguments(t *testing.T) {
+	for _, args := range [][]string{{"--version", "extra"}, {"--version", "list", "extra"}} {
+		if code, stdout, stderr := runCLI(t, args...); code != exitUsage || stdout != "" || !strings.Contains(stderr, "--version") {
+			t.Errorf("writerfiles %v: exit %d, stdout %q, stderr %q; want 2 naming --version", args, code, stdout, stderr)
+		}
+	}
+}
+
+// TestGetShowsNoGraphAsNone: a file in no Knowledge Graph shows "Graphs:   none".
+func TestGetShowsNoGraphAsNone(t *testing.T) {
+	newServer(t)
+	_, stdout, _ := runCLI(t, "get", failedB)
+	if !strings.Contains(stdout, "\nGraphs:   none\n") {
+		t.Errorf("get of a file in no graph printed %q; want Graphs:   none", stdout)
+	}
+	_, stdout, _ = runCLI(t, "get", failedA)
+	if !strings.Contains(stdout, "\nGraphs:   "+graph+"\n") {
+		t.Errorf("get of a file in a graph printed %q; want its graph", stdout)
+	}
+}

@@ -23,9 +23,6 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if len(ids) == 0 {
 		return a.usageErr("needs at least one file id")
 	}
-	if err := writer.CheckRetryIDs(ids); err != nil {
-		return a.flagError(nil, err)
-	}
 	if err := a.connect(); err != nil {
 		return err
 	}
@@ -34,7 +31,7 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 		a.showFake(&before, "before", ids)
 	}
 	if err := a.client.Files.Retry(ctx, ids); err != nil {
-		return err
+		return a.flagError(nil, err)
 	}
 	if a.global.json {
 		return json.NewEncoder(a.out).Encode(jsonRetried{FileIDs: ids, Accepted: distinctIDs(ids)})

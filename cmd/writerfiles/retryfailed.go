@@ -25,13 +25,13 @@ type retryFailedFlags struct {
 func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
 	var f retryFailedFlags
-	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (UUID)")
-	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (pdf,docx)")
-	fs.IntVar(&f.batch, "batch", 100, "file ids per retry request")
-	fs.IntVar(&f.rpm, "rpm", 400, "requests per minute; 0 = unpaced (the library's RequestsPerMinute 0 is its default, 400)")
-	fs.IntVar(&f.concurrency, "concurrency", 0, "requests in flight at once; 0 = 8, or 1 when unpaced")
+	fs.StringVar(&f.graph, "graph", "", "only files in this Knowledge Graph (`ID`, a UUID)")
+	fs.StringVar(&f.types, "types", "", "only files with these extensions, comma-separated (`pdf,docx`)")
+	fs.IntVar(&f.batch, "batch", 100, "`N` file ids per retry request, 1 or more")
+	fs.IntVar(&f.rpm, "rpm", 400, "`N` requests per minute; 0 = unpaced")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "`N` requests in flight at once; 0 = 8, or 1 when unpaced")
 	fs.BoolVar(&f.wait, "wait", false, "then wait until the retried files are processed (Ctrl-C: the counts so far, exit 130)")
-	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: time between two rounds of status reads, more than 0")
+	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: the pause `D` between two rounds of status reads, more than 0")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,14 +48,14 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	return a.flagError(fs, a.retryFailed(ctx, f))
 }
 
-// check refuses flag values whose meaning in the command differs from the library's: 0 is
-// refused where the library would take its default, a negative --rpm where -1 would turn
-// pacing off. Other values, negative ones included, are checked by the library before any
-// request (see flagError).
+// check refuses flag values whose meaning in the command differs from the library's: a
+// --batch under 1 and a --interval of 0 with --wait, where the library would take 0 for its
+// default, and a negative --rpm, where -1 would turn pacing off. Other values are checked by
+// the library before any request (see flagError).
 func (f retryFailedFlags) check() error {
 	switch {
-	case f.batch == 0:
-		return usageError{"retry-failed: --batch 0 is not a number of file ids per request (1 or more)"}
+	case f.batch < 1:
+		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
 	case f.rpm < 0:
 		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
 	case f.wait && f.interval == 0:
@@ -82,7 +82,7 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 		run = a.client.Files.RetryFailedAndWait
 	}
 	rep, err := run(ctx, opts)
-	if errors.Is(err, writer.ErrInvalidInput) {
+	if errors.Is(err, writer.ErrInvalidInput) || errors.Is(err, errNoKey) {
 		return err
 	}
 	out.finish(rep, f.wait, err)

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// printFlags lists fs's flags as the usage writes them, --name, with their defaults. A
+// one-letter flag whose usage is "short for --name" is listed with that flag: -o, --output.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	short := map[string]string{} // long name: its one-letter alias
+	fs.VisitAll(func(f *flag.Flag) {
+		if long, ok := strings.CutPrefix(f.Usage, "short for --"); ok && len(f.Name) == 1 {
+			short[long] = f.Name
+		}
+	})
+	fs.VisitAll(func(f *flag.Flag) {
+		if len(f.Name) == 1 {
+			return
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		fmt.Fprint(w, "  ")
+		if s, ok := short[f.Name]; ok {
+			fmt.Fprintf(w, "-%s, ", s)
+		}
+		fmt.Fprintf(w, "--%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(w, " %s", arg)
+		}
+		fmt.Fprintf(w, "\n    \t%s", usage)
+		switch f.DefValue {
+		case "", "0", "false", "0s":
+		default:
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// parseFlags parses a command's flags, which may come before, between or after its
+// positional arguments, and returns the positional arguments. "--" ends the flags.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, helpRequestError{fs}
+			}
+			return nil, usageError{fmt.Sprintf("%s: %s (writerfiles %s --help lists its flags)", fs.Name(), flagMessage(fs, err), fs.Name())}
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// invalidValue is the flag package's error about a value its flag cannot parse:
+// `invalid [boolean ]value "V" for [flag ]-name: why`.
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([a-z][a-z-]*): (.*)$`)
+
+// flagMessage words an error of fs.Parse for a shell user: a value the flag cannot parse is
+// named with the flag and what it expects (--interval: "5x" is not a duration such as 2s
+// or 500ms); other errors are the flag package's, with flags written --name.
+func flagMessage(fs *flag.FlagSet, err error) string {
+	m := invalidValue.FindStringSubmatch(err.Error())
+	if m == nil || fs.Lookup(m[2]) == nil {
+		return longFlags(err)
+	}
+	quoted, name, why := m[1], m[2], m[3]
+	if why == "value out of range" {
+		return fmt.Sprintf("--%s: %s is out of range", name, quoted)
+	}
+	want := "a value it takes"
+	value := fs.Lookup(name).Value
+	if b, ok := value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		want = fmt.Sprintf("true or false (--%s alone is true)", name)
+	} else if g, ok := value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case int:
+			want = "a whole number"
+		case time.Duration:
+			want = "a duration such as 2s or 500ms"
+		}
+	}
+	return fmt.Sprintf("--%s: %s is not %s", name, quoted, want)
+}
+
+// flagInError is a long flag name in the flag package's errors, which write it -name.
+var flagInError = regexp.MustCompile(`(: |flag )-([a-z][a-z-])`)
+
+// longFlags returns a flag package error as text that writes flags --name, as the usage does.
+func longFlags(err error) string {
+	return flagInError.ReplaceAllString(err.Error(), "$1--$2")
+}
