@@ -110,6 +110,7 @@ func main() { _, _ = writer.NewClient(writer.WithAPIKey("k")) }
 // copy they make, and checks that each gives today's api/api.gen.go and that writer-drift
 // reads the replacement folder. env has writer-drift, installed in bin, on its PATH.
 func regenerate(t *testing.T, consumer, bin string, env []string) {
+	t.Helper()
 	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "spec-drift.md"))
 	if err != nil {
 		t.Fatal(err)
