@@ -148,11 +148,11 @@ func regenerate(t *testing.T, consumer, bin string, env []string) {
 	}
 	run(consumer, append(env, "V="+release, "WRITER_OPENAPI="+upstream), "bash", "-euo", "pipefail", "-c", block)
 	unchanged("the documented commands")
-	run(copyDir, env, "make", "generate")
+	run(copyDir, env, "make", "--no-print-directory", "generate")
 	unchanged("make generate")
-	run(copyDir, env, "make", "spec-sync", "UPSTREAM="+upstream)
+	run(copyDir, env, "make", "--no-print-directory", "spec-sync", "UPSTREAM="+upstream)
 	unchanged("make spec-sync")
-	out := run(copyDir, env, "make", "drift", "UPSTREAM="+upstream) // the copy has no git and no cmd/writer-drift
+	out := run(copyDir, env, "make", "--no-print-directory", "drift", "UPSTREAM="+upstream) // the copy has no git and no cmd/writer-drift
 	wantLastLine(t, out, "drift: NOTHING CHANGED: ")
 	out = run(consumer, env, filepath.Join(bin, "writer-drift"), upstream)
 	wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go "+release+" (replaced by "+copyDir+")")
