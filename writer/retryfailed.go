@@ -306,7 +306,9 @@ func (r *failedRun) run(ctx context.Context) error {
 	r.f = newFlight(ctx, r.cfg.p, r.cfg.concurrency)
 	defer r.f.close()
 	for r.err == nil && r.f.ctx.Err() == nil {
-		far := r.chains[0].far(r.cfg.p.interval(), 1)
+		// With one request at a time the order does not change the run's time: pages and
+		// batches keep their plain order.
+		far := r.cfg.concurrency > 1 && r.chains[0].far(r.cfg.p.interval(), 1)
 		if r.f.full() || (!far && r.f.inflight > 0) {
 			r.f.receive(nil)
 			continue
