@@ -95,6 +95,9 @@ func (c *chain) advance(page Page) error {
 
 // readPage sends the request for the chain's next page, the pacer's token taken.
 func (r *failedRun) readPage(c *chain) {
+	if c.try > 0 {
+		r.rep.Resent++
+	}
 	c.listing, c.due = true, time.Time{}
 	var page Page
 	var took time.Duration
@@ -111,7 +114,6 @@ func (r *failedRun) readPage(c *chain) {
 		if err != nil {
 			c.try++
 			if wait, ok := r.cfg.resendAfter(r.f.ctx, err, c.try); ok {
-				r.rep.Resent++
 				c.due = time.Now().Add(wait)
 				return
 			}

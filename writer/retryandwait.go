@@ -273,10 +273,10 @@ func (w *waitRun) resending(ctx context.Context, fn func() error) error {
 		if !ok {
 			return err
 		}
-		w.rep.Resent++
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
+		w.rep.Resent++
 	}
 }
 

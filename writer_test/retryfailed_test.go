@@ -895,3 +895,23 @@ func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
 		t.Errorf("server received %d requests, want none", n)
 	}
 }
+
+func TestRetryFailedCancelledWhileABatchWaitsToBeResentCountsIt(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedWorkflow(srv, 3, 0)
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, ResendWait: time.Minute,
+		Progress: func(p writer.RetryFailedProgress) {
+			if p.Batch == nil {
+				srv.FailNext(100, unavailable)
+			}
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	rep, err := client.Files.RetryFailed(ctx, opts)
+	// The batch was sent (and failed) once; the re-send that ctx's end held back was not.
+	if !errors.Is(err, context.DeadlineExceeded) || rep.Batches != 1 || rep.FailedBatches != 1 || rep.Resent != 0 ||
+		len(rep.Errors) != 1 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) || len(rep.Errors[0].FileIDs) != 3 {
+		t.Fatalf("RetryFailed = batches %d failed %d resent %d errors %v, %v; want 1 1 0, the batch's 503 and DeadlineExceeded",
+			rep.Batches, rep.FailedBatches, rep.Resent, rep.Errors, err)
+	}
+}
