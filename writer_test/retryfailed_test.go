@@ -869,6 +869,26 @@ func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
 	checkRetriedOnce(t, srv, failed, 1500)
 }
 
+func TestRetryFailedOverlapsRequestsWhenLatencyExceedsThePacesInterval(t *testing.T) {
+	// 40 ms at 100 requests per second is 4 requests in flight: one at a time, the run
+	// would send a quarter of its pace, however near the server is in milliseconds.
+	srv := writertest.NewServer(t, writertest.WithLatency(40*time.Millisecond))
+	failed := seedWorkflow(srv, 1500, 0)
+	counter := &inFlight{next: &http.Transport{}}
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
+	if err != nil || rep.Retried != 1500 {
+		t.Fatalf("RetryFailed = %+v, %v", rep, err)
+	}
+	if most := counter.most.Load(); most < 2 {
+		t.Errorf("at most %d request in flight, want several at latency x pace = 4", most)
+	}
+	checkRetriedOnce(t, srv, failed, 1500)
+}
+
 func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
 	client, srv := setup(t, nil)
 	for _, tt := range []struct {
