@@ -10,7 +10,10 @@ import (
 	_ "embed"
 )
 
-//go:generate go tool -modfile=tools/oapi-codegen/go.mod oapi-codegen -config oapi-codegen.yaml openapi.yaml
+// oapi-codegen is pinned here, by version, so that `go generate ./...` works in the module as
+// published too (it holds no tools/ folder).
+//
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2 -config oapi-codegen.yaml openapi.yaml
 
 //go:embed openapi.yaml
 var spec []byte

@@ -25,7 +25,7 @@ GOVULNCHECK_FLAGS ?=
 # A module whose folder does not exist is skipped. From a nested module folder,
 # golangci-lint finds the root .golangci.yml by looking in the parent folders.
 LINT_MODULES := $(patsubst %/go.mod,%,$(wildcard $(addprefix $(TOOLS_MK_ROOT)/,\
-	go.mod writer_test/go.mod writer_test/redis/go.mod cmd/writer-drift/go.mod tools/benchcheck/go.mod tools/specsync/go.mod)))
+	go.mod writer_test/go.mod writer_test/redis/go.mod cmd/writer-drift/go.mod tools/benchcheck/go.mod)))
 
 # $(call in-lint-modules,COMMAND) is one recipe line per module, `cd MODULE && COMMAND`:
 # make prints each before running it and stops at the first that fails.

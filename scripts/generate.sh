@@ -4,7 +4,10 @@
 # argument it is `make spec-sync`: it first takes the File API of Writer's document into
 # openapi.yaml, and when the result does not build it puts openapi.yaml and api/ back.
 #
-# Usage: scripts/generate.sh [Writer's openapi.yaml]
+# Usage: bash scripts/generate.sh [Writer's openapi.yaml]
+#
+# The File API is taken in by writer-drift -sync: built from cmd/writer-drift in a clone, the
+# installed writer-drift in a copy of the published module (which has no cmd/writer-drift).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,7 +20,16 @@ if [ -n "$upstream" ]; then
 	trap 'rm -rf "$backup"' EXIT
 	cp -R openapi.yaml api "$backup"/
 	restore() { rm -rf api && cp -R "$backup/api" api && cp "$backup/openapi.yaml" openapi.yaml; }
-	if ! "$go" run -C tools/specsync . -in "$upstream" -out "$root/openapi.yaml"; then
+	if [ -f cmd/writer-drift/go.mod ]; then
+		sync=("$go" run -C cmd/writer-drift .)
+	elif command -v writer-drift >/dev/null; then
+		sync=(writer-drift)
+	else
+		echo "spec-sync: FAILED: writer-drift is not installed: go install github.com/writerfiles/writer-go/cmd/writer-drift@latest;" \
+			"openapi.yaml is unchanged." >&2
+		exit 1
+	fi
+	if ! "${sync[@]}" -sync -in "$upstream" -out "$root/openapi.yaml"; then
 		restore
 		echo "spec-sync: FAILED: cannot extract the File API from $upstream (above); openapi.yaml is unchanged." >&2
 		exit 1

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -101,6 +102,58 @@ func main() { _, _ = writer.NewClient(writer.WithAPIKey("k")) }
 	if after := goCmd(t, consumer, env, "list", "-m", "all"); after != graph {
 		t.Errorf("installing and running writer-drift changed the consumer's module graph:\n%s", after)
 	}
+	regenerate(t, consumer, bin, append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH")))
+}
+
+// regenerate runs the commands of "Regenerating from the published module" in
+// docs/spec-drift.md in the consumer's folder, then make generate and make spec-sync in the
+// copy they make, and checks that each gives today's api/api.gen.go and that writer-drift
+// reads the replacement folder. env has writer-drift, installed in bin, on its PATH.
+func regenerate(t *testing.T, consumer, bin string, env []string) {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "spec-drift.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(doc), "\n## Regenerating from the published module\n")
+	_, block, _ := strings.Cut(section, "```sh\n")
+	block, _, found := strings.Cut(block, "```")
+	if !found {
+		t.Fatal("docs/spec-drift.md has no sh block under \"Regenerating from the published module\"")
+	}
+	upstream, err := filepath.Abs(filepath.Join(testdata, baseDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(repoRoot, "api", "api.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDir := filepath.Join(consumer, "third_party", "writer-go")
+	unchanged := func(step string) {
+		t.Helper()
+		if got, err := os.ReadFile(filepath.Join(copyDir, "api", "api.gen.go")); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("after %s, the copy's api/api.gen.go differs from this repository's (err %v)", step, err)
+		}
+	}
+	run := func(dir string, env []string, name string, args ...string) string {
+		t.Helper()
+		cmd := exec.CommandContext(t.Context(), name, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run(consumer, append(env, "V="+release, "WRITER_OPENAPI="+upstream), "bash", "-euo", "pipefail", "-c", block)
+	unchanged("the documented commands")
+	run(copyDir, env, "make", "generate")
+	unchanged("make generate")
+	run(copyDir, env, "make", "spec-sync", "UPSTREAM="+upstream)
+	unchanged("make spec-sync")
+	out := run(consumer, env, filepath.Join(bin, "writer-drift"), upstream)
+	wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go "+release+" (replaced by "+copyDir+")")
 }
 
 // publish zips the module in dir (the files git knows, as a release would hold them) into

@@ -59,26 +59,53 @@ func loadBase(specPath string) (base, error) {
 // moduleVersion is a version of writer-go in the module cache.
 type moduleVersion struct{ Version, Dir string }
 
-// requiredModule finds (and downloads, if need be) the version of writer-go that the module
-// in the current folder builds with.
+// requiredModule finds the version of writer-go that the module in the current folder builds
+// with: the folder a replace directive names, or the version in the module cache (downloaded
+// if need be).
 func requiredModule() (moduleVersion, error) {
+	var listed struct {
+		Version string
+		Replace *struct{ Version, Dir string }
+	}
+	if out, err := goJSON("list", "-m", "-json", modulePath); err == nil && json.Unmarshal(out, &listed) == nil &&
+		listed.Replace != nil && listed.Replace.Version == "" && listed.Replace.Dir != "" {
+		return moduleVersion{listed.Version + " (replaced by " + listed.Replace.Dir + ")", listed.Replace.Dir}, nil
+	}
 	var mod struct{ Version, Dir, Error string }
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "mod", "download", "-json", modulePath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := goJSON("mod", "download", "-json", modulePath)
 	if jerr := json.Unmarshal(out, &mod); jerr != nil || mod.Dir == "" {
-		msg := strings.TrimSpace(mod.Error + " " + stderr.String())
-		if msg == "" && err != nil {
-			msg = err.Error()
+		msg := mod.Error
+		switch {
+		case err != nil:
+			msg = strings.TrimSpace(msg + " " + err.Error())
+		case msg == "" && jerr != nil:
+			msg = "go mod download -json printed no module: " + jerr.Error()
+		case msg == "":
+			msg = "go mod download -json names no folder for it"
 		}
 		return moduleVersion{}, &inputError{fmt.Sprintf(
 			"cannot find the %s version this module requires (run writer-drift in the folder of a module that requires it, or pass -spec): %s",
 			modulePath, msg)}
 	}
 	return moduleVersion{mod.Version, mod.Dir}, nil
+}
+
+// goJSON runs the go command with args and returns its standard output; the error holds
+// what it wrote to standard error.
+func goJSON(args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return out, fmt.Errorf("go %s: %s", args[0], msg)
+		}
+		return out, fmt.Errorf("go %s: %w", args[0], err)
+	}
+	return out, nil
 }
 
 // readDocument reads a file, or fetches an http(s) URL.

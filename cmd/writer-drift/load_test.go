@@ -40,6 +40,21 @@ func TestRequiredModuleSpec(t *testing.T) {
 		}
 		wantLastLine(t, out, "writer-drift: FAILED: github.com/writerfiles/writer-go v1.4.0 has no openapi.yaml")
 	})
+	t.Run("replaced", func(t *testing.T) {
+		fakeGo(t, `{"Path": "github.com/writerfiles/writer-go", "Version": "v1.4.0", "Replace": {"Path": "../writer-go", "Dir": "`+root+`"}}`)
+		status, out := runDrift(upstream)
+		if status != exitOK {
+			t.Fatalf("exit status %d, want 0; output:\n%s", status, out)
+		}
+		wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go v1.4.0 (replaced by "+root+")")
+	})
+	t.Run("no folder", func(t *testing.T) {
+		fakeGo(t, `{"Path": "github.com/writerfiles/writer-go", "Version": "v1.4.0"}`)
+		status, out := runDrift(upstream)
+		if status != exitUsage || !strings.HasSuffix(lastLine(out), ": go mod download -json names no folder for it; no verdict.") {
+			t.Fatalf("exit status %d, want 2 with the cause; output:\n%s", status, out)
+		}
+	})
 	t.Run("not required", func(t *testing.T) {
 		fakeGo(t, `{"Path": "github.com/writerfiles/writer-go", "Error": "module github.com/writerfiles/writer-go: not a known dependency"}`)
 		status, out := runDrift(upstream)

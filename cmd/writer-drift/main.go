@@ -9,6 +9,11 @@
 // With -spec, it compares that file instead: `make drift` passes a fork's own openapi.yaml.
 // Only paths under /v1/files count. The last line of output is the verdict.
 //
+// With -sync, it takes the File API of Writer's document into a copy of writer-go instead
+// (what `make spec-sync` runs; `go generate ./...` then regenerates package api):
+//
+//	writer-drift -sync -in <Writer's OpenAPI document: a file or an http(s) URL> -out openapi.yaml
+//
 // Exit status: 0 nothing changed or compatible, 1 breaking for this version, 2 bad usage or
 // an unreadable document, 3 the check itself failed.
 package main
@@ -29,7 +34,8 @@ const (
 	exitFailed   = 3
 )
 
-const usage = "usage: writer-drift [-spec openapi.yaml] <Writer's OpenAPI document: a file or an http(s) URL>"
+const usage = `usage: writer-drift -sync -in <Writer's OpenAPI document: a file or an http(s) URL> -out openapi.yaml
+usage: writer-drift [-spec openapi.yaml] <Writer's OpenAPI document: a file or an http(s) URL>`
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -39,7 +45,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("writer-drift", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "compare with this openapi.yaml instead of the one of the writer-go version this module requires")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || fs.Arg(0) == "" {
+	sync := fs.Bool("sync", false, "write the File API of the document -in to -out instead of comparing")
+	in := fs.String("in", "", "with -sync: Writer's OpenAPI document, a file or an http(s) URL")
+	out := fs.String("out", "", "with -sync: the openapi.yaml to write")
+	fs.Usage = func() {} // printed below, once, on the stream that fits
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stdout, usage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return exitOK
+	} else if err != nil { // the flag package has printed the error
+		fmt.Fprintln(stderr, usage)
+		return exitUsage
+	}
+	if *sync {
+		if *in == "" || *out == "" || *specPath != "" || fs.NArg() != 0 {
+			fmt.Fprintln(stderr, usage)
+			return exitUsage
+		}
+		if err := syncSpec(*in, *out); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "writer-drift: wrote the File API of %s to %s.\n", *in, *out)
+		return exitOK
+	}
+	if fs.NArg() != 1 || fs.Arg(0) == "" || *in != "" || *out != "" {
 		fmt.Fprintln(stderr, usage)
 		return exitUsage
 	}

@@ -143,6 +143,18 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestHelp: -h and --help print the usage once, on standard output, and exit 0.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "--help"} {
+		var stdout, stderr bytes.Buffer
+		status := run([]string{arg}, &stdout, &stderr)
+		if status != exitOK || stderr.Len() != 0 || strings.Count(stdout.String(), "usage: writer-drift -sync") != 1 {
+			t.Errorf("writer-drift %s: exit status %d, stdout:\n%s\nstderr:\n%s", arg, status, stdout.String(), stderr.String())
+		}
+	}
+}
+
 // wantLastLine fails the test unless the last line of out starts with prefix.
 func wantLastLine(t *testing.T, out, prefix string) {
 	t.Helper()

@@ -19,8 +19,9 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 	switch {
 	case d.breaking():
 		if fork {
-			return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): after " +
-				"make spec-sync UPSTREAM=" + upstream + ", package writer must change with the generated code.", exitBreaking
+			return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): a client " +
+				"generated from " + b.label + " can fail where it uses them. Regenerate it (" + takeIn(upstream) + ") and change " +
+				"package writer with the generated code, or upgrade to a writer-go release that follows the change.", exitBreaking
 		}
 		return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): calls of " +
 			b.label + " that use them can fail; upgrade writer-go when a release follows the change.", exitBreaking
@@ -42,9 +43,15 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 	case len(d.changes) > 0:
 		if fork {
 			return verdictCompatible + "no breaking change in /v1/files, but the changes above are not in openapi.yaml: " +
-				"regeneration is due (make spec-sync UPSTREAM=" + upstream + ").", exitOK
+				"regeneration is due (" + takeIn(upstream) + ").", exitOK
 		}
 		return verdictCompatible + b.label + " keeps working with the changes above: nothing to do.", exitOK
 	}
 	return verdictNothing + "no change to the operations or schemas of /v1/files since " + b.label + ": nothing to do.", exitOK
+}
+
+// takeIn is how a copy of writer-go whose openapi.yaml was passed with -spec takes upstream in.
+func takeIn(upstream string) string {
+	return "in a clone, make spec-sync UPSTREAM=" + upstream + "; in a copy of the published module, writer-drift -sync -in " +
+		upstream + " -out openapi.yaml, then go generate ./... (writer-go's docs/spec-drift.md)"
 }

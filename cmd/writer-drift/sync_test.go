@@ -210,12 +210,12 @@ func TestExtractIsDeterministic(t *testing.T) {
 // TestExtractWriterDocuments checks the acceptance of `make spec-sync`: each of Writer's
 // published copies in testdata/ gives openapi.yaml byte for byte.
 func TestExtractWriterDocuments(t *testing.T) {
-	want, err := os.ReadFile(filepath.Join("..", "..", "openapi.yaml"))
+	want, err := os.ReadFile(filepath.Join(repoRoot, "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"upstream-openapi-2026-03-20.yaml", "upstream-openapi-2026-04-14.yaml"} {
-		src, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
+		src, err := os.ReadFile(filepath.Join(testdata, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,4 +319,46 @@ func mappingKeys(t *testing.T, n *yaml.Node, path ...string) []string {
 		out = append(out, n.Content[i].Value)
 	}
 	return out
+}
+
+// TestSyncCommand: writer-drift -sync writes openapi.yaml as extract gives it, and refuses
+// what it cannot read or take the File API from, writing nothing.
+func TestSyncCommand(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join(repoRoot, "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "openapi.yaml")
+	if status, msg := runDrift("-sync", "-in", filepath.Join(testdata, baseDoc), "-out", out); status != exitOK {
+		t.Fatalf("exit status %d, want 0; output:\n%s", status, msg)
+	}
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("writer-drift -sync wrote something other than openapi.yaml (err %v)", err)
+	}
+	noFiles := filepath.Join(dir, "no-files.yaml")
+	if err := os.WriteFile(noFiles, []byte("openapi: 3.0.3\npaths: {}\ncomponents: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nowhere.yaml")
+	for _, c := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"-sync", "-in", missing, "-out", filepath.Join(dir, "a.yaml")}, "writer-drift: BAD INPUT: cannot read " + missing},
+		{[]string{"-sync", "-in", noFiles, "-out", filepath.Join(dir, "b.yaml")}, "writer-drift: BAD INPUT: cannot take the File API from " + noFiles + ": upstream document has no path under /v1/files"},
+		{[]string{"-sync", "-in", noFiles}, "usage: writer-drift"},
+		{[]string{"-sync", "-in", noFiles, "-out", out, noFiles}, "usage: writer-drift"},
+	} {
+		status, msg := runDrift(c.args...)
+		if status != exitUsage {
+			t.Errorf("writer-drift %q: exit status %d, want 2; output:\n%s", c.args, status, msg)
+		}
+		wantLastLine(t, msg, c.line)
+	}
+	for _, name := range []string{"a.yaml", "b.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("a refused -sync wrote %s", name)
+		}
+	}
 }

@@ -1,26 +1,14 @@
-// Command specsync extracts Writer's File API from Writer's published OpenAPI document.
-//
-// It keeps, in upstream order, every path under /v1/files, the security schemes those
-// operations use, the schemas they reference (transitively) and the shared error body
-// fail_response. Everything it keeps is copied node for node: no field is rewritten, so the
-// output is Writer's File API as published. The same input always gives the same bytes.
-//
-// Usage: specsync -in upstream.yaml -out openapi.yaml
 package main
 
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
-
-// pathPrefix selects the File API's paths.
-const pathPrefix = "/v1/files"
 
 // errorSchema is the error body every endpoint uses; no operation references it, so it is
 // kept by name.
@@ -29,30 +17,25 @@ const errorSchema = "fail_response"
 const header = "Writer's File API, extracted by `make spec-sync` from Writer's published OpenAPI document.\n" +
 	"Do not edit by hand: run `make spec-sync UPSTREAM=<file>` and commit the result."
 
-func main() {
-	in := flag.String("in", "", "Writer's published OpenAPI document (YAML)")
-	out := flag.String("out", "openapi.yaml", "where to write the File API document")
-	flag.Parse()
-	if *in == "" {
-		fmt.Fprintln(os.Stderr, "specsync: -in is required")
-		os.Exit(2)
-	}
-	src, err := os.ReadFile(*in)
+// syncSpec writes the File API of Writer's document at in (a file or an http(s) URL) to out:
+// in upstream order, every path under pathPrefix, the security schemes those operations use,
+// the schemas they reference (transitively) and the shared error body, each copied node for
+// node. The same input always gives the same bytes.
+func syncSpec(in, out string) error {
+	src, err := readDocument(in)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "specsync:", err)
-		os.Exit(1)
+		return err
 	}
 	doc, err := extract(src)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "specsync:", err)
-		os.Exit(1)
+		return &inputError{fmt.Sprintf("cannot take the File API from %s: %v", in, err)}
 	}
-	// openapi.yaml is a source file committed to the repository: readable by all, like the
-	// rest of the checkout. An existing file keeps its mode.
-	if err := os.WriteFile(*out, doc, 0o644); err != nil { //nolint:gosec // G306: 0644 is the mode of a committed source file
-		fmt.Fprintln(os.Stderr, "specsync:", err)
-		os.Exit(1)
+	// openapi.yaml is a source file of the module: readable by all, like the rest of it.
+	// An existing file keeps its mode.
+	if err := os.WriteFile(out, doc, 0o644); err != nil { //nolint:gosec // G306: 0644 is the mode of a committed source file
+		return fmt.Errorf("cannot write %s: %w", out, err)
 	}
+	return nil
 }
 
 // extract returns the File API part of the upstream document as YAML.
