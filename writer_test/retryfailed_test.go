@@ -217,12 +217,13 @@ func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
 
 func TestRetryFailedSlowsDownOn429(t *testing.T) {
 	// Without the client's own retries, every 429 reaches RetryFailed, which must slow
-	// down and send the same call again.
+	// down and send the same call again. One request at a time, so that each 429 queued
+	// after a Progress call meets the run's next request.
 	client, srv := setup(t, []writertest.Option{writertest.WithRetryOutcome(failEveryThird)}, writer.WithMaxRetries(0))
 	failed := seedWorkflow(srv, 1000, 100)
 	injected := 1
 	srv.FailNext(1, tooManyRequests)
-	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Concurrency: 1, Progress: func(p writer.RetryFailedProgress) {
 		// After every page and every other batch, unless the run has nothing left to send.
 		if p.Batch == nil || (p.Batches%2 == 0 && p.Retried < p.Found) {
 			injected += 2
