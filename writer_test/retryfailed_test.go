@@ -852,42 +852,28 @@ func (c *inFlight) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
-	// A latency of 80 ms at 100 requests per second is 8 requests in flight.
-	srv := writertest.NewServer(t, writertest.WithLatency(80*time.Millisecond))
-	failed := seedWorkflow(srv, 1500, 0)
-	counter := &inFlight{next: &http.Transport{}}
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
-	if err != nil {
-		t.Fatal(err)
+	// At 100 requests per second, 80 ms of latency is 8 requests in flight, and 40 ms is 4:
+	// one at a time, the run would send a quarter of its pace, however near the server is
+	// in milliseconds.
+	for _, latency := range []time.Duration{80 * time.Millisecond, 40 * time.Millisecond} {
+		t.Run(latency.String(), func(t *testing.T) {
+			srv := writertest.NewServer(t, writertest.WithLatency(latency))
+			failed := seedWorkflow(srv, 1500, 0)
+			counter := &inFlight{next: &http.Transport{}}
+			client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
+			if err != nil || rep.Retried != 1500 {
+				t.Fatalf("RetryFailed = %+v, %v", rep, err)
+			}
+			if most := counter.most.Load(); most < 2 {
+				t.Errorf("at most %d request in flight, want a retry request beside the next page", most)
+			}
+			checkRetriedOnce(t, srv, failed, 1500)
+		})
 	}
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
-	if err != nil || rep.Retried != 1500 {
-		t.Fatalf("RetryFailed = %+v, %v", rep, err)
-	}
-	if most := counter.most.Load(); most < 2 {
-		t.Errorf("at most %d request in flight, want a retry request beside the next page", most)
-	}
-	checkRetriedOnce(t, srv, failed, 1500)
-}
-
-func TestRetryFailedOverlapsRequestsWhenLatencyExceedsThePacesInterval(t *testing.T) {
-	// 40 ms at 100 requests per second is 4 requests in flight: one at a time, the run
-	// would send a quarter of its pace, however near the server is in milliseconds.
-	srv := writertest.NewServer(t, writertest.WithLatency(40*time.Millisecond))
-	failed := seedWorkflow(srv, 1500, 0)
-	counter := &inFlight{next: &http.Transport{}}
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
-	if err != nil || rep.Retried != 1500 {
-		t.Fatalf("RetryFailed = %+v, %v", rep, err)
-	}
-	if most := counter.most.Load(); most < 2 {
-		t.Errorf("at most %d request in flight, want several at latency x pace = 4", most)
-	}
-	checkRetriedOnce(t, srv, failed, 1500)
 }
 
 func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
