@@ -45,7 +45,7 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 // lowerUUIDs returns ids, UUIDs in canonical form, in lower case as uuid.UUID.String writes
 // them: ids itself when none has an upper-case digit.
 func lowerUUIDs(ids []string) []string {
-	if !slices.ContainsFunc(ids, func(s string) bool { return strings.ContainsAny(s, "ABCDEF") }) {
+	if !slices.ContainsFunc(ids, hasUpperHex) {
 		return ids
 	}
 	lower := make([]string, len(ids))
@@ -53,6 +53,16 @@ func lowerUUIDs(ids []string) []string {
 		lower[i] = strings.ToLower(s)
 	}
 	return lower
+}
+
+// hasUpperHex reports whether s has an upper-case hexadecimal digit, A to F.
+func hasUpperHex(s string) bool {
+	for i := range len(s) {
+		if 'A' <= s[i] && s[i] <= 'F' {
+			return true
+		}
+	}
+	return false
 }
 
 // checkFileID refuses a file id that could leave its path segment or change the URL before
