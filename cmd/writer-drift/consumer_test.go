@@ -106,8 +106,8 @@ func main() { _, _ = writer.NewClient(writer.WithAPIKey("k")) }
 }
 
 // regenerate runs the commands of "Regenerating from the published module" in
-// docs/spec-drift.md in the consumer's folder, then make generate and make spec-sync in the
-// copy they make, and checks that each gives today's api/api.gen.go and that writer-drift
+// docs/spec-drift.md in the consumer's folder, then make generate, make spec-sync and make
+// drift in the copy they make, and checks that each gives today's api/api.gen.go and that writer-drift
 // reads the replacement folder. env has writer-drift, installed in bin, on its PATH.
 func regenerate(t *testing.T, consumer, bin string, env []string) {
 	t.Helper()
@@ -148,11 +148,13 @@ func regenerate(t *testing.T, consumer, bin string, env []string) {
 	}
 	run(consumer, append(env, "V="+release, "WRITER_OPENAPI="+upstream), "bash", "-euo", "pipefail", "-c", block)
 	unchanged("the documented commands")
-	run(copyDir, env, "make", "generate")
+	run(copyDir, env, "make", "--no-print-directory", "generate")
 	unchanged("make generate")
-	run(copyDir, env, "make", "spec-sync", "UPSTREAM="+upstream)
+	run(copyDir, env, "make", "--no-print-directory", "spec-sync", "UPSTREAM="+upstream)
 	unchanged("make spec-sync")
-	out := run(consumer, env, filepath.Join(bin, "writer-drift"), upstream)
+	out := run(copyDir, env, "make", "--no-print-directory", "drift", "UPSTREAM="+upstream) // the copy has no git and no cmd/writer-drift
+	wantLastLine(t, out, "drift: NOTHING CHANGED: ")
+	out = run(consumer, env, filepath.Join(bin, "writer-drift"), upstream)
 	wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go "+release+" (replaced by "+copyDir+")")
 }
 
