@@ -30,21 +30,25 @@ type chain struct {
 	pages   int           // pages of the chain answered
 }
 
-// farPages is the latency from which a run treats the server as far: when the latency also
-// exceeds the pace's interval, it keeps several requests in flight and sends the next page
-// before the batch; when it exceeds two intervals, it starts the second chain. Nearer, as
-// a server on the same host, requests go one at a time, in order: a batch as soon as it is
-// full, before the next page.
+// farPages is the latency from which a run whose pace it does not know (a caller's
+// Limiter, or no pacing) treats the server as far. A run with its own pace treats it as far
+// when the latency exceeds the pace's interval (latency x pace > 1). Far, the run keeps
+// several requests in flight and sends the next page before the batch, and from two
+// intervals on it starts the second chain; near, requests go one at a time, in order: a
+// batch as soon as it is full, before the next page.
 const farPages = 60 * time.Millisecond
 
 // farAfter is the number of pages a chain reads before it may be found far: the first, which
 // opens the connection, is slower than the others.
 const farAfter = 2
 
-// far reports whether the chain's pages take at least farPages and more than n of the
-// pace's intervals (iv; 0 when unknown) to answer.
+// far reports whether the chain's pages take more than n of the pace's intervals (iv) to
+// answer, or, with iv 0 (unknown), at least farPages.
 func (c *chain) far(iv time.Duration, n int) bool {
-	return c.pages >= farAfter && c.rtt >= farPages && c.rtt > time.Duration(n)*iv
+	if iv == 0 {
+		return c.pages >= farAfter && c.rtt >= farPages
+	}
+	return c.pages >= farAfter && c.rtt > time.Duration(n)*iv
 }
 
 func newChain(q listQuery, desc bool) *chain {
@@ -95,6 +99,9 @@ func (c *chain) advance(page Page) error {
 
 // readPage sends the request for the chain's next page, the pacer's token taken.
 func (r *failedRun) readPage(c *chain) {
+	if c.try > 0 {
+		r.rep.Resent++
+	}
 	c.listing, c.due = true, time.Time{}
 	var page Page
 	var took time.Duration
@@ -111,7 +118,6 @@ func (r *failedRun) readPage(c *chain) {
 		if err != nil {
 			c.try++
 			if wait, ok := r.cfg.resendAfter(r.f.ctx, err, c.try); ok {
-				r.rep.Resent++
 				c.due = time.Now().Add(wait)
 				return
 			}

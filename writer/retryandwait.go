@@ -165,10 +165,12 @@ func (w *waitRun) newestPending() int {
 func (w *waitRun) round(ctx context.Context) error {
 	if pages := (w.pending + w.others + maxPageSize - 1) / maxPageSize; !w.noList && pages < w.pending {
 		err := w.listRound(ctx)
-		if !errors.Is(err, errCursorRefused) {
+		switch {
+		case errors.Is(err, errCursorRefused):
+			w.noList = true
+		case !errors.Is(err, errPagesCostly):
 			return err
 		}
-		w.noList = true
 	}
 	return w.getEach(ctx, w.positions(stPending))
 }
@@ -177,10 +179,14 @@ func (w *waitRun) round(ctx context.Context) error {
 // cursor whose file has left the filter; the wait then reads statuses by GET.
 var errCursorRefused = errors.New("writer: a list cursor was refused")
 
+// errPagesCostly: a listing went on for as many pages as a GET per file would have cost;
+// the wait then reads those files by GET.
+var errPagesCostly = errors.New("writer: the listing costs more than a GET per file")
+
 // listRound pages through the in_progress files; the pending ones not seen have settled.
 func (w *waitRun) listRound(ctx context.Context) error {
 	seen, others := 0, 0
-	err := w.pages(ctx, w.qProgress, func(page Page) bool {
+	err := w.pages(ctx, w.qProgress, w.pending, func(page Page) bool {
 		for _, f := range page.Files {
 			if f.Status != StatusInProgress {
 				continue
@@ -206,7 +212,7 @@ func (w *waitRun) listRound(ctx context.Context) error {
 			w.settled++
 		}
 	}
-	w.others = others
+	w.others = others // after errPagesCostly, enough that the next round reads by GET
 	w.report(nil)
 	return err
 }
@@ -229,11 +235,12 @@ func (w *waitRun) lookup(id string) (int, bool) {
 
 // pages reads the pages of q from the first on, one at a time, giving each to fn, until the
 // last page or until fn returns false. A page that fails retryably is sent again as
-// RetryFailed does; a refused cursor returns errCursorRefused.
-func (w *waitRun) pages(ctx context.Context, q listQuery, fn func(Page) bool) error {
+// RetryFailed does; a refused cursor returns errCursorRefused, and more than most pages
+// errPagesCostly.
+func (w *waitRun) pages(ctx context.Context, q listQuery, most int, fn func(Page) bool) error {
 	after := ""
 	cursors := map[string]struct{}{}
-	for {
+	for n := 1; ; n++ {
 		var page Page
 		err := w.resending(ctx, func() (err error) {
 			w.rep.StatusPages++
@@ -249,6 +256,9 @@ func (w *waitRun) pages(ctx context.Context, q listQuery, fn func(Page) bool) er
 		if !fn(page) || !page.HasMore || len(page.Files) == 0 {
 			return nil
 		}
+		if n >= most {
+			return errPagesCostly
+		}
 		if after, err = nextCursor(page, after, cursors); err != nil {
 			return err
 		}
@@ -263,10 +273,10 @@ func (w *waitRun) resending(ctx context.Context, fn func() error) error {
 		if !ok {
 			return err
 		}
-		w.rep.Resent++
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
+		w.rep.Resent++
 	}
 }
 
@@ -366,7 +376,7 @@ func (w *waitRun) classify(ctx context.Context) error {
 	otherFailed := w.rep.Found - w.rep.Retried
 	if pages := (w.settled + otherFailed + maxPageSize - 1) / maxPageSize; !w.noList && pages < w.settled {
 		q := withStatus(w.q, StatusFailed)
-		err := w.pages(ctx, q, func(page Page) bool {
+		err := w.pages(ctx, q, w.settled, func(page Page) bool {
 			for _, f := range page.Files {
 				if i, ok := w.lookup(f.ID); ok && f.Status == StatusFailed && w.o.st[i] == stSettled {
 					w.settle(i, StatusFailed)
@@ -385,7 +395,7 @@ func (w *waitRun) classify(ctx context.Context) error {
 			}
 			w.report(nil)
 			return nil
-		case !errors.Is(err, errCursorRefused):
+		case !errors.Is(err, errCursorRefused) && !errors.Is(err, errPagesCostly):
 			return err
 		}
 	}

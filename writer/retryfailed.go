@@ -254,11 +254,12 @@ type takenAt struct {
 	page int
 }
 
-// resendBatch is a retry request that waits to be re-sent.
+// resendBatch is a retry request that waits to be re-sent, and the error of its last sending.
 type resendBatch struct {
 	ids []uuid.UUID
 	due time.Time
 	try int
+	err error
 }
 
 // newFailedRun checks opts (nil is the zero value) and returns a run ready to start.
@@ -341,6 +342,7 @@ func (r *failedRun) run(ctx context.Context) error {
 		case r.resendDue():
 			b := r.resends[0]
 			r.resends = r.resends[1:]
+			r.rep.Resent++
 			r.send(b.ids, b.try)
 		case ready != nil:
 			r.readPage(ready)
@@ -353,6 +355,10 @@ func (r *failedRun) run(ctx context.Context) error {
 	if r.err == nil && ctx.Err() != nil {
 		r.err = context.Cause(ctx)
 	}
+	for _, b := range r.resends { // sent, and failed; the run ended before the re-send
+		r.count(b.ids, uuidStrings(b.ids), b.err)
+	}
+	r.resends = nil
 	return r.err
 }
 
@@ -435,29 +441,33 @@ func (r *failedRun) send(ids []uuid.UUID, try int) {
 	}, func(err error) {
 		if err != nil {
 			if wait, ok := r.cfg.resendAfter(r.f.ctx, err, try+1); ok {
-				r.rep.Resent++
-				r.resends = append(r.resends, resendBatch{ids: ids, due: time.Now().Add(wait), try: try + 1})
+				r.resends = append(r.resends, resendBatch{ids: ids, due: time.Now().Add(wait), try: try + 1, err: err})
 				slices.SortStableFunc(r.resends, func(a, b resendBatch) int { return a.due.Compare(b.due) })
 				return
 			}
 		}
-		r.rep.Batches++
-		if err == nil {
-			r.rep.Retried += len(ids)
-			if r.accepted != nil {
-				r.accepted(ids)
-			}
-		} else {
-			r.rep.FailedBatches++
-			if len(r.rep.Errors) < maxBatchErrors {
-				r.rep.Errors = append(r.rep.Errors, BatchError{FileIDs: slices.Clone(batch), Err: err})
-			}
-		}
-		r.report(batch, err)
+		r.count(ids, batch, err)
 		if err != nil && (r.f.ctx.Err() != nil || errors.Is(err, errDueAfterDeadline) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden)) {
 			r.setErr(err)
 		}
 	})
+}
+
+// count records the outcome err of the retry request with ids (batch: as strings).
+func (r *failedRun) count(ids []uuid.UUID, batch []string, err error) {
+	r.rep.Batches++
+	if err == nil {
+		r.rep.Retried += len(ids)
+		if r.accepted != nil {
+			r.accepted(ids)
+		}
+	} else {
+		r.rep.FailedBatches++
+		if len(r.rep.Errors) < maxBatchErrors {
+			r.rep.Errors = append(r.rep.Errors, BatchError{FileIDs: slices.Clone(batch), Err: err})
+		}
+	}
+	r.report(batch, err)
 }
 
 // report calls the Progress callback, if any, with the counts so far.

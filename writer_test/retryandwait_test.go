@@ -3,7 +3,12 @@ package writer_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,5 +90,67 @@ func TestRetryFailedAndWaitCancelledReportsWhatWasSent(t *testing.T) {
 	if rep.Retried != 150 || rep.Batches != 2 || rep.InProgress != 150 || rep.Completed+rep.FailedAgain != 0 {
 		t.Errorf("report = retried %d batches %d in progress %d completed %d failed again %d; want 150 2 150 0 0",
 			rep.Retried, rep.Batches, rep.InProgress, rep.Completed, rep.FailedAgain)
+	}
+}
+
+// TestRetryFailedAndWaitEndsWhenStatusPagesNeverEnd is a server whose in_progress listing
+// is endless (ever-new ids of other files, has_more true): a round may not page through
+// it for ever, it reads the run's own files one by one instead, and the wait ends.
+func TestRetryFailedAndWaitEndsWhenStatusPagesNeverEnd(t *testing.T) {
+	const failed = 3
+	var mu sync.Mutex
+	gets, statusPages, next := map[string]int{}, 0, 1000
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		file := func(id, status string, secs int) string {
+			at := time.Date(2026, 1, 1, 0, 0, secs, 0, time.UTC).Format(time.RFC3339)
+			return `{"id":"` + id + `","name":"x.pdf","created_at":"` + at + `","graph_ids":[],"status":"` + status + `"}`
+		}
+		switch {
+		case r.Method == http.MethodPost:
+			_, _ = io.WriteString(w, `{"success":true}`)
+		case r.URL.Path != "/v1/files": // one GET in_progress, then completed
+			id := strings.TrimPrefix(r.URL.Path, "/v1/files/")
+			gets[id]++
+			status := "completed"
+			if gets[id] == 1 {
+				status = "in_progress"
+			}
+			_, _ = io.WriteString(w, file(id, status, 1))
+		case r.URL.Query().Get("status") == "failed":
+			var data []string
+			for i := range failed {
+				data = append(data, file(fileID(i), "failed", 1))
+			}
+			_, _ = io.WriteString(w, `{"data":[`+strings.Join(data, ",")+`],"has_more":false}`)
+		default:
+			statusPages++
+			var data []string
+			for range 100 {
+				data = append(data, file(fileID(next), "in_progress", 2+next/100))
+				next++
+			}
+			_, _ = io.WriteString(w, `{"data":[`+strings.Join(data, ",")+`],"has_more":true}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rep, err := client.Files.RetryFailedAndWait(ctx, &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, PollInterval: 4 * time.Millisecond})
+	mu.Lock()
+	defer mu.Unlock()
+	if err != nil || rep.Completed != failed || rep.InProgress+rep.Settled != 0 {
+		t.Fatalf("RetryFailedAndWait = completed %d in progress %d settled %d, %v after %d status pages; want %d completed",
+			rep.Completed, rep.InProgress, rep.Settled, err, statusPages, failed)
+	}
+	// A round by pages costs at most what a GET per waiting file would (2 here).
+	if statusPages > failed {
+		t.Errorf("the wait read %d in_progress pages, want at most %d", statusPages, failed)
 	}
 }

@@ -217,12 +217,13 @@ func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
 
 func TestRetryFailedSlowsDownOn429(t *testing.T) {
 	// Without the client's own retries, every 429 reaches RetryFailed, which must slow
-	// down and send the same call again.
+	// down and send the same call again. One request at a time, so that each 429 queued
+	// after a Progress call meets the run's next request.
 	client, srv := setup(t, []writertest.Option{writertest.WithRetryOutcome(failEveryThird)}, writer.WithMaxRetries(0))
 	failed := seedWorkflow(srv, 1000, 100)
 	injected := 1
 	srv.FailNext(1, tooManyRequests)
-	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Concurrency: 1, Progress: func(p writer.RetryFailedProgress) {
 		// After every page and every other batch, unless the run has nothing left to send.
 		if p.Batch == nil || (p.Batches%2 == 0 && p.Retried < p.Found) {
 			injected += 2
@@ -851,22 +852,28 @@ func (c *inFlight) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
-	// A latency of 80 ms at 100 requests per second is 8 requests in flight.
-	srv := writertest.NewServer(t, writertest.WithLatency(80*time.Millisecond))
-	failed := seedWorkflow(srv, 1500, 0)
-	counter := &inFlight{next: &http.Transport{}}
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
-	if err != nil {
-		t.Fatal(err)
+	// At 100 requests per second, 80 ms of latency is 8 requests in flight, and 40 ms is 4:
+	// one at a time, the run would send a quarter of its pace, however near the server is
+	// in milliseconds.
+	for _, latency := range []time.Duration{80 * time.Millisecond, 40 * time.Millisecond} {
+		t.Run(latency.String(), func(t *testing.T) {
+			srv := writertest.NewServer(t, writertest.WithLatency(latency))
+			failed := seedWorkflow(srv, 1500, 0)
+			counter := &inFlight{next: &http.Transport{}}
+			client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
+			if err != nil || rep.Retried != 1500 {
+				t.Fatalf("RetryFailed = %+v, %v", rep, err)
+			}
+			if most := counter.most.Load(); most < 2 {
+				t.Errorf("at most %d request in flight, want a retry request beside the next page", most)
+			}
+			checkRetriedOnce(t, srv, failed, 1500)
+		})
 	}
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
-	if err != nil || rep.Retried != 1500 {
-		t.Fatalf("RetryFailed = %+v, %v", rep, err)
-	}
-	if most := counter.most.Load(); most < 2 {
-		t.Errorf("at most %d request in flight, want a retry request beside the next page", most)
-	}
-	checkRetriedOnce(t, srv, failed, 1500)
 }
 
 func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
@@ -893,5 +900,25 @@ func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("server received %d requests, want none", n)
+	}
+}
+
+func TestRetryFailedCancelledWhileABatchWaitsToBeResentCountsIt(t *testing.T) {
+	client, srv := setup(t, nil)
+	seedWorkflow(srv, 3, 0)
+	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, ResendWait: time.Minute,
+		Progress: func(p writer.RetryFailedProgress) {
+			if p.Batch == nil {
+				srv.FailNext(100, unavailable)
+			}
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	rep, err := client.Files.RetryFailed(ctx, opts)
+	// The batch was sent (and failed) once; the re-send that ctx's end held back was not.
+	if !errors.Is(err, context.DeadlineExceeded) || rep.Batches != 1 || rep.FailedBatches != 1 || rep.Resent != 0 ||
+		len(rep.Errors) != 1 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) || len(rep.Errors[0].FileIDs) != 3 {
+		t.Fatalf("RetryFailed = batches %d failed %d resent %d errors %v, %v; want 1 1 0, the batch's 503 and DeadlineExceeded",
+			rep.Batches, rep.FailedBatches, rep.Resent, rep.Errors, err)
 	}
 }
