@@ -43,6 +43,7 @@ type pacer struct {
 
 	mu        sync.Mutex
 	slowDowns int
+	slowedAt  time.Time // when a 429 last halved lim's pace
 	holdUntil time.Time // after a 429 with ext: no request before this time
 }
 
@@ -126,6 +127,7 @@ func (p *pacer) do(ctx context.Context, fn func() error) error {
 // each new call: do without the first wait.
 func (p *pacer) call(ctx context.Context, fn func() error) error {
 	for n := 0; ; n++ {
+		sent := time.Now()
 		err := fn()
 		var e *Error
 		if !errors.As(err, &e) || e.StatusCode != http.StatusTooManyRequests {
@@ -139,7 +141,7 @@ func (p *pacer) call(ctx context.Context, fn func() error) error {
 		if pause <= 0 {
 			pause = slowDownPause
 		}
-		p.slowDown(pause)
+		p.slowDown(sent, pause)
 		if err := sleep(ctx, pause); err != nil {
 			return stopped(e, err)
 		}
@@ -149,13 +151,15 @@ func (p *pacer) call(ctx context.Context, fn func() error) error {
 	}
 }
 
-// slowDown records a 429 whose wait is pause.
-func (p *pacer) slowDown(pause time.Duration) {
+// slowDown records a 429 to a request sent at sent, whose wait is pause. It halves the pace
+// once per burst: a 429 to a request sent before the last halving was asked at the old pace.
+func (p *pacer) slowDown(sent time.Time, pause time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.slowDowns++
-	if p.lim != nil {
+	if p.lim != nil && sent.After(p.slowedAt) {
 		p.lim.SetLimit(max(p.lim.Limit()/2, min(minPace, p.pace)))
+		p.slowedAt = time.Now()
 	}
 	if until := time.Now().Add(pause); p.ext != nil && until.After(p.holdUntil) {
 		p.holdUntil = until

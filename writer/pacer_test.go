@@ -69,3 +69,30 @@ func TestPacerStopsWhenTheNextTokenIsPastTheDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestPacerHalvesOncePerBurst: 429s to requests that were in flight together halve the pace
+// once, not once each; a 429 to a request sent after that halves it again.
+func TestPacerHalvesOncePerBurst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p, err := newPacer("RequestsPerMinute", 400)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := time.Now()
+		time.Sleep(time.Millisecond)
+		for range 8 {
+			p.slowDown(sent, time.Millisecond)
+		}
+		if got, want := p.lim.Limit(), rate.Limit(400.0/60/2); got != want {
+			t.Errorf("after a burst of 8 429s the pace is %v/s, want %v/s", got, want)
+		}
+		time.Sleep(time.Millisecond)
+		p.slowDown(time.Now(), time.Millisecond)
+		if got, want := p.lim.Limit(), rate.Limit(400.0/60/4); got != want {
+			t.Errorf("after a later 429 the pace is %v/s, want %v/s", got, want)
+		}
+		if p.slowed() != 9 {
+			t.Errorf("slowed() = %d, want 9, one per 429", p.slowed())
+		}
+	})
+}
