@@ -27,17 +27,26 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	seen := make(map[uuid.UUID]bool, len(ids))
-	kept := make([]string, 0, len(ids))
+	seen := make(map[uuid.UUID]struct{}, len(ids))
+	var kept []string // nil until the first repeat: then ids without their repeats
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		if !seen[u] {
-			seen[u] = true
+		if _, repeat := seen[u]; repeat {
+			if kept == nil {
+				kept = slices.Clone(ids[:i])
+			}
+			continue
+		}
+		seen[u] = struct{}{}
+		if kept != nil {
 			kept = append(kept, s)
 		}
+	}
+	if kept == nil {
+		return ids, nil
 	}
 	return kept, nil
 }
