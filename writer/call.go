@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -164,44 +163,6 @@ func (c *Client) retryEvent(op *operation, req *http.Request, resp *http.Respons
 		ev.Err = c.key.scrub(err)
 	}
 	return ev
-}
-
-// maxDrain bounds how much of a discarded response body is read so its connection can be
-// reused; a longer body is closed instead.
-const maxDrain = 64 << 10
-
-// readErrorBody reads at most maxErrorBody bytes of a response that is not returned to the
-// caller and closes it; nil for no response.
-func readErrorBody(resp *http.Response) ([]byte, error) {
-	if resp == nil {
-		return nil, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	_ = resp.Body.Close()
-	return body, err
-}
-
-// drain reads a bounded part of a discarded body and closes it, so that the connection can
-// be reused.
-func drain(resp *http.Response) {
-	if resp == nil || resp.Body == nil {
-		return
-	}
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
-	_ = resp.Body.Close()
-}
-
-// cancelOnClose releases an attempt's context when the response body is closed, so the
-// per-attempt timeout covers the headers but not the reading of the body.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelCauseFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel(nil)
-	return err
 }
 
 // deadlineWithin reports whether ctx ends within d from now.

@@ -2,7 +2,6 @@ package writer
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,53 +14,6 @@ import (
 
 	"github.com/writerfiles/writer-go/api"
 )
-
-// Sentinel errors, matched with errors.Is. API errors are *Error values whose Is method
-// answers these by HTTP status; ErrInvalidInput marks input refused before any request.
-var (
-	// ErrInvalidInput: an argument was refused before any request was sent.
-	ErrInvalidInput = errors.New("writer: invalid input")
-	// ErrBadRequest: status 400.
-	ErrBadRequest = errors.New("writer: bad request")
-	// ErrUnauthorized: status 401 (missing, wrong or revoked API key).
-	ErrUnauthorized = errors.New("writer: unauthorized")
-	// ErrForbidden: status 403.
-	ErrForbidden = errors.New("writer: forbidden")
-	// ErrNotFound: status 404.
-	ErrNotFound = errors.New("writer: not found")
-	// ErrConflict: status 409.
-	ErrConflict = errors.New("writer: conflict")
-	// ErrGone: status 410 (the file was deleted or has expired).
-	ErrGone = errors.New("writer: gone")
-	// ErrTooLarge: status 413.
-	ErrTooLarge = errors.New("writer: request too large")
-	// ErrUnprocessable: status 422.
-	ErrUnprocessable = errors.New("writer: unprocessable")
-	// ErrRateLimited: status 429, or a server that asked to wait (Error.RetryAfter) longer
-	// than the client may wait.
-	ErrRateLimited = errors.New("writer: rate limited")
-	// ErrServer: any status of 500 or more (507 is Writer's storage quota).
-	ErrServer = errors.New("writer: server error")
-	// ErrRetryNotAccepted: POST /v1/files/retry answered 200 with "success": false.
-	ErrRetryNotAccepted = errors.New("writer: retry not accepted")
-	// ErrInvalidResponse: a 2xx answer that does not match the spec: a body that does not
-	// parse, lacks a required property, is about another file than the one asked for, or is
-	// longer than 8 MiB.
-	ErrInvalidResponse = errors.New("writer: invalid response")
-	// ErrAttemptTimeout: an attempt got no response headers within the per-attempt timeout
-	// (WithRequestTimeout). Such attempts are retried; when the last one timed out, the
-	// *Error unwraps to ErrAttemptTimeout, which also matches context.DeadlineExceeded and
-	// reports Timeout() true, but never context.Canceled.
-	ErrAttemptTimeout error = attemptTimeoutError{}
-)
-
-type attemptTimeoutError struct{}
-
-func (attemptTimeoutError) Error() string {
-	return "writer: attempt timed out waiting for response headers"
-}
-func (attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-func (attemptTimeoutError) Timeout() bool        { return true }
 
 // Limits on what an *Error keeps of a response body.
 const (
@@ -188,28 +140,13 @@ func (e *Error) Is(target error) bool {
 		return false
 	}
 	switch target {
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
-	case ErrGone:
-		return e.StatusCode == http.StatusGone
-	case ErrTooLarge:
-		return e.StatusCode == http.StatusRequestEntityTooLarge
-	case ErrUnprocessable:
-		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests || e.waitExceeded
 	case ErrServer:
 		return e.StatusCode >= http.StatusInternalServerError
 	}
-	return false
+	s, ok := target.(*statusError)
+	return ok && e.StatusCode == s.status
 }
 
 // parseErrorBody fills e's Type, Key and Description from a fail_response body. Anything

@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,28 +28,33 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
-	seen := make(map[uuid.UUID]struct{}, len(ids))
-	var kept []string // nil until the first repeat: then ids without their repeats
+	parsed := make([]uuid.UUID, 0, defaultBatchSize) // on the stack for a batch of the default size
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
 			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
-		if _, repeat := seen[u]; repeat {
-			if kept == nil {
-				kept = slices.Clone(ids[:i])
-			}
-			continue
-		}
-		seen[u] = struct{}{}
-		if kept != nil {
+		parsed = append(parsed, u)
+	}
+	slices.SortFunc(parsed, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if len(slices.Compact(parsed)) == len(ids) {
+		return ids, nil
+	}
+	return withoutRepeats(ids), nil
+}
+
+// withoutRepeats returns ids, UUIDs that parseUUID accepts, without the later occurrences
+// of each UUID.
+func withoutRepeats(ids []string) []string {
+	seen := make(map[uuid.UUID]bool, len(ids))
+	kept := make([]string, 0, len(ids))
+	for _, s := range ids {
+		if u, _ := parseUUID(s); !seen[u] {
+			seen[u] = true
 			kept = append(kept, s)
 		}
 	}
-	if kept == nil {
-		return ids, nil
-	}
-	return kept, nil
+	return kept
 }
 
 // lowerUUIDs returns ids, UUIDs in canonical form, in lower case as uuid.UUID.String writes

@@ -3,9 +3,7 @@ package writer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 )
 
@@ -81,30 +79,4 @@ func (r *reply) empty() bool {
 	}
 	drain(r.resp)
 	return true
-}
-
-// readBody reads a response body to its end, failing with errBodyTooLarge past limit bytes.
-// When the server announced a length of at most limit, the buffer is allocated once at that
-// size, plus one byte to see the end without growing: a false length costs at most limit.
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	src := io.LimitReader(resp.Body, limit+1)
-	var b []byte
-	if n := resp.ContentLength; n >= 0 && n <= limit {
-		b = make([]byte, 0, n+1)
-	}
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := src.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		switch {
-		case int64(len(b)) > limit:
-			return b[:limit], errBodyTooLarge
-		case errors.Is(err, io.EOF):
-			return b, nil
-		case err != nil:
-			return b, err
-		}
-	}
 }

@@ -27,7 +27,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -107,8 +106,8 @@ type Server struct {
 // case, so that ids differing only in case name one file, as they name one UUID (retry sends
 // file_ids as UUIDs, which the client may print in either case); any other id as it is.
 func fileKey(id string) string {
-	if _, err := uuid.Parse(id); err == nil && len(id) == 36 {
-		return strings.ToLower(id)
+	if u, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return u.String()
 	}
 	return id
 }

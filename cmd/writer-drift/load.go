@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +16,6 @@ import (
 
 // modulePath is the library whose openapi.yaml is compared by default.
 const modulePath = "github.com/writerfiles/writer-go"
-
-// maxDocument bounds a fetched document; Writer's whole document is about 160 KB.
-const maxDocument = 32 << 20
 
 // base is the File API a client was generated from.
 type base struct {
@@ -106,48 +101,4 @@ func goJSON(args ...string) ([]byte, error) {
 		return out, fmt.Errorf("go %s: %w", args[0], err)
 	}
 	return out, nil
-}
-
-// readDocument reads a file, or fetches an http(s) URL.
-func readDocument(where string) ([]byte, error) {
-	if !strings.HasPrefix(where, "http://") && !strings.HasPrefix(where, "https://") {
-		src, err := os.ReadFile(where)
-		if err != nil {
-			return nil, &inputError{fmt.Sprintf("cannot read %s: %v", where, err)}
-		}
-		return src, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: status %d", where, resp.StatusCode)}
-	}
-	src, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	return src, nil
-}
-
-// parseDocument parses an OpenAPI document; its references must be internal.
-func parseDocument(where string, src []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IncludeOrigin = true
-	doc, err := loader.LoadFromData(src)
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("%s is not an OpenAPI document: %v", where, err)}
-	}
-	if doc.Paths == nil || doc.Components == nil {
-		return nil, &inputError{fmt.Sprintf("%s is not an OpenAPI document: no paths or no components", where)}
-	}
-	return doc, nil
 }

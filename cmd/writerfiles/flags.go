@@ -42,6 +42,40 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	})
 }
 
+// flagsOnly parses the flags of a command that takes no positional arguments.
+func (a *app) flagsOnly(fs *flag.FlagSet, args []string) error {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return a.usageErr("takes no arguments, only flags")
+	}
+	return nil
+}
+
+// oneID parses the command's flags and returns its one positional argument, a file id.
+func (a *app) oneID(fs *flag.FlagSet, args []string) (string, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(rest) != 1 {
+		return "", a.usageErr("takes one file id")
+	}
+	return rest[0], nil
+}
+
+// fileArg parses the arguments of a command that takes one file id and no flags of its
+// own, and connects: what get and delete do before their request.
+func (a *app) fileArg(args []string) (string, error) {
+	id, err := a.oneID(a.flagSet(), args)
+	if err != nil {
+		return "", err
+	}
+	return id, a.connect()
+}
+
 // parseFlags parses a command's flags, which may come before, between or after its
 // positional arguments, and returns the positional arguments. "--" ends the flags.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -32,12 +32,8 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	fs.IntVar(&f.concurrency, "concurrency", 0, "`N` requests in flight at once; 0 = 8, or 1 when unpaced")
 	fs.BoolVar(&f.wait, "wait", false, "then wait until the retried files are processed (Ctrl-C: the counts so far, exit 130)")
 	fs.DurationVar(&f.interval, "interval", 2*time.Second, "with --wait: the pause `D` between two rounds of status reads, more than 0")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := a.flagsOnly(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return a.usageErr("takes no arguments, only flags")
 	}
 	if err := f.check(); err != nil {
 		return err
