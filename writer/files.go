@@ -3,7 +3,6 @@ package writer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -64,9 +63,6 @@ const (
 	// StatusFailed: processing failed; FilesService.Retry can queue it again.
 	StatusFailed Status = "failed"
 )
-
-// ErrNotDeleted means DELETE /v1/files/{file_id} answered 200 with "deleted": false.
-var ErrNotDeleted = errors.New("writer: file not deleted")
 
 // fileFrom converts the generated file_response to a File.
 func fileFrom(r api.FileResponse) File {

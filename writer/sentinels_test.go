@@ -34,7 +34,7 @@ func TestSentinelsMatchTheirStatus(t *testing.T) {
 				t.Errorf("errors.Is(*Error{StatusCode: %d}, %v) = %v, want %v", status, sentinel, got, matches)
 			}
 		}
-		for _, other := range []error{ErrInvalidInput, ErrRetryNotAccepted, ErrInvalidResponse, ErrAttemptTimeout, context.DeadlineExceeded} {
+		for _, other := range []error{ErrInvalidInput, ErrRetryNotAccepted, ErrNotDeleted, ErrInvalidResponse, ErrAttemptTimeout, context.DeadlineExceeded} {
 			if errors.Is(e, other) {
 				t.Errorf("errors.Is(*Error{StatusCode: %d}, %v) = true, want false", status, other)
 			}
