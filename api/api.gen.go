@@ -60,7 +60,7 @@ func (e GatewayGetFilesParamsStatus) Valid() bool {
 // DeleteFileResponse defines model for delete_file_response.
 type DeleteFileResponse struct {
 	// Deleted Indicates whether the file was successfully deleted.
-	Deleted bool `json:"deleted"`
+	Deleted *bool `json:"deleted"`
 
 	// Id A unique identifier of the deleted file.
 	Id string `json:"id"`
@@ -108,7 +108,7 @@ type FilesResponse struct {
 	FirstId *string `json:"first_id,omitempty"`
 
 	// HasMore Indicates if there are more files available beyond the current page.
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more"`
 
 	// LastId The ID of the last file in the current response.
 	LastId *string `json:"last_id,omitempty"`

@@ -48,8 +48,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 	if v := reflect.ValueOf(out); out != nil && (v.Kind() != reflect.Pointer || v.IsNil()) {
 		return inputErr("out", -1, "", "must be nil or a non-nil pointer, as json.Unmarshal takes")
 	}
-	_, _, err = c.doJSON(ctx, op, out)
-	return err
+	return c.doJSON(ctx, op, out, nil)
 }
 
 // operation checks req and returns the operation that sends it.

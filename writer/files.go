@@ -151,26 +151,20 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
-	// Deleted is a pointer, shadowing the generated field, to tell absent from false.
-	var out struct {
-		api.DeleteFileResponse
-		Deleted *bool `json:"deleted"`
-	}
-	r, content, err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
+	var out api.DeleteFileResponse
+	return s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
 		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
-	}}, &out)
-	if err != nil || !content {
-		return err
-	}
-	switch {
-	case out.Id == "" || out.Deleted == nil:
-		return r.fail(fmt.Errorf("%w: delete_file_response without id or deleted", ErrInvalidResponse))
-	case !sameID(out.Id, fileID):
-		return r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(out.Id), 80)))
-	case !*out.Deleted:
-		return r.fail(ErrNotDeleted)
-	}
-	return nil
+	}}, &out, func(r *reply) error {
+		switch {
+		case out.Id == "" || out.Deleted == nil:
+			return r.fail(fmt.Errorf("%w: delete_file_response without id or deleted", ErrInvalidResponse))
+		case !sameID(out.Id, fileID):
+			return r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(out.Id), 80)))
+		case !*out.Deleted:
+			return r.fail(ErrNotDeleted)
+		}
+		return nil
+	})
 }
 
 // Retry asks Writer to process the given failed files again: one POST /v1/files/retry
@@ -196,14 +190,12 @@ func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
 func (s *FilesService) retry(ctx context.Context, ids []string) error {
 	body := api.RetryFilesRequest{FileIds: lowerUUIDs(ids)}
 	var out api.RetryFilesResponse
-	r, content, err := s.client.doJSON(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
+	return s.client.doJSON(ctx, &operation{id: opRetry, request: func(int) (*http.Request, error) {
 		return api.NewGatewayRetryFailedFilesRequest(s.client.server, body)
-	}}, &out)
-	if err != nil || !content {
-		return err
-	}
-	if out.Success != nil && !*out.Success {
-		return r.fail(ErrRetryNotAccepted)
-	}
-	return nil
+	}}, &out, func(r *reply) error {
+		if out.Success != nil && !*out.Success {
+			return r.fail(ErrRetryNotAccepted)
+		}
+		return nil
+	})
 }

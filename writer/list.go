@@ -256,12 +256,8 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	if err != nil {
 		return Page{}, err
 	}
-	// HasMore is a pointer, shadowing the generated field, to tell absent from false; data
-	// absent or null decodes to nil, [] to an empty slice.
-	var out struct {
-		api.FilesResponse
-		HasMore *bool `json:"has_more"`
-	}
+	// data absent or null decodes to nil, [] to an empty slice; has_more absent to nil.
+	var out api.FilesResponse
 	body, err := r.decodeShaped(&out, filesShape)
 	if err != nil {
 		return Page{}, err

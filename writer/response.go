@@ -14,21 +14,27 @@ const maxResponseBody = 8 << 20
 // errBodyTooLarge: a 2xx body longer than maxResponseBody.
 var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
 
-// doJSON runs op and decodes the JSON body of its answer into out (a generated type; nil
-// discards the body). content is false, and out untouched, when the answer was 204 No
-// Content, which the operations that call it take as success without a body.
-func (c *Client) doJSON(ctx context.Context, op *operation, out any) (r *reply, content bool, err error) {
-	if r, err = c.do(ctx, op); err != nil {
-		return nil, false, err
-	}
-	if r.empty() {
-		return r, false, nil
-	}
-	if out == nil {
+// doJSON runs op, decodes the JSON body of its answer into out (a generated type; nil
+// discards the body) and returns check(r), or nil when check is nil. An answer of 204 No
+// Content, which the operations that call it take as success without a body, is nil at once.
+func (c *Client) doJSON(ctx context.Context, op *operation, out any, check func(r *reply) error) error {
+	r, err := c.do(ctx, op)
+	switch {
+	case err != nil:
+		return err
+	case r.empty():
+		return nil
+	case out == nil:
 		drain(r.resp)
-		return r, true, nil
+	default:
+		if err := r.decode(out); err != nil {
+			return err
+		}
 	}
-	return r, true, r.decode(out)
+	if check == nil {
+		return nil
+	}
+	return check(r)
 }
 
 // decode reads the answer's JSON body, at most maxResponseBody bytes, into v (a generated

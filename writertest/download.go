@@ -3,8 +3,6 @@ package writertest
 import (
 	"net/http"
 	"strconv"
-
-	"github.com/writerfiles/writer-go/api"
 )
 
 // download handles GET /v1/files/{file_id}/download: the stored bytes with the stored
@@ -40,21 +38,4 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(content)
-}
-
-// deleteFile handles DELETE /v1/files/{file_id}: the file is removed, and later reads,
-// downloads and deletes of it answer 404 (Writer may answer 410 for a deleted file; the
-// fake keeps no trace of it). It answers delete_file_response {id, deleted: true}.
-func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("file_id")
-	s.mu.Lock()
-	_, ok := s.files[fileKey(id)]
-	delete(s.files, fileKey(id))
-	s.sorted = nil
-	s.mu.Unlock()
-	if !ok {
-		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, api.DeleteFileResponse{Id: id, Deleted: true})
 }

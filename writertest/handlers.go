@@ -122,6 +122,24 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, fileResponse(out))
 }
 
+// deleteFile handles DELETE /v1/files/{file_id}: the file is removed, and later reads,
+// downloads and deletes of it answer 404 (Writer may answer 410 for a deleted file; the
+// fake keeps no trace of it). It answers delete_file_response {id, deleted: true}.
+func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("file_id")
+	s.mu.Lock()
+	_, ok := s.files[fileKey(id)]
+	delete(s.files, fileKey(id))
+	s.sorted = nil
+	s.mu.Unlock()
+	if !ok {
+		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
+		return
+	}
+	deleted := true
+	writeJSON(w, http.StatusOK, api.DeleteFileResponse{Id: id, Deleted: &deleted})
+}
+
 // fileResponse converts a File to the spec's file_response. Graph ids that are not UUIDs
 // are left out: the spec declares them format uuid.
 func fileResponse(f File) api.FileResponse {

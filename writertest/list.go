@@ -151,7 +151,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 		slices.Reverse(page)
 	}
 
-	out := api.FilesResponse{Data: make([]api.FileResponse, len(page)), HasMore: more}
+	out := api.FilesResponse{Data: make([]api.FileResponse, len(page)), HasMore: &more}
 	for i, f := range page {
 		out.Data[i] = fileResponse(f)
 	}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/writerfiles/writer-go/api"
 	"github.com/writerfiles/writer-go/writer"
 )
 
@@ -52,28 +55,22 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 	return n, nil
 }
 
-// printFile prints one file: a line of the table, or a JSON object with --json.
+// printFile prints one file: a line of the table, or with --json the spec's file_response.
 func (a *app) printFile(f writer.File) {
 	if a.global.json {
-		_ = json.NewEncoder(a.out).Encode(jsonFile{ID: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIDs: f.GraphIDs, Status: string(f.Status)})
+		_ = json.NewEncoder(a.out).Encode(fileResponse(f))
 		return
 	}
 	fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", f.ID, f.Status, f.CreatedAt.UTC().Format(time.DateTime), f.Name)
 }
 
-// jsonFile is the --json form of a file: the spec's file_response.
-type jsonFile struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	GraphIDs  []string  `json:"graph_ids"`
-	Status    string    `json:"status"`
-}
-
-// jsonDeleted is the --json form of a deletion: the spec's delete_file_response.
-type jsonDeleted struct {
-	ID      string `json:"id"`
-	Deleted bool   `json:"deleted"`
+// fileResponse is f as the spec's file_response: the --json form of a file.
+func fileResponse(f writer.File) api.FileResponse {
+	graphs := make([]uuid.UUID, len(f.GraphIDs))
+	for i, g := range f.GraphIDs {
+		graphs[i] = uuid.MustParse(g) // File.GraphIDs are UUIDs: the library parsed them
+	}
+	return api.FileResponse{Id: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIds: graphs, Status: string(f.Status)}
 }
 
 // splitTypes splits a comma-separated list of extensions; "" is no filter.
@@ -122,7 +119,8 @@ func cmdDelete(ctx context.Context, a *app, args []string) error {
 		return a.flagError(nil, err)
 	}
 	if a.global.json {
-		return json.NewEncoder(a.out).Encode(jsonDeleted{ID: id, Deleted: true})
+		deleted := true
+		return json.NewEncoder(a.out).Encode(api.DeleteFileResponse{Id: id, Deleted: &deleted})
 	}
 	fmt.Fprintf(a.out, "Deleted %s\n", id)
 	return nil

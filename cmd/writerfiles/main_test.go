@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/writerfiles/writer-go/api"
 	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
 )
@@ -118,8 +119,8 @@ func TestListFiltersAndJSON(t *testing.T) {
 		t.Fatalf("got %d lines, want 2 failed files:\n%s", len(lines), out)
 	}
 	for _, l := range lines {
-		var f jsonFile
-		if err := json.Unmarshal([]byte(l), &f); err != nil || f.Status != "failed" || f.ID == "" {
+		var f api.FileResponse
+		if err := json.Unmarshal([]byte(l), &f); err != nil || f.Status != "failed" || f.Id == "" {
 			t.Errorf("line %q: %+v, %v", l, f, err)
 		}
 	}
@@ -144,17 +145,17 @@ func TestUploadDownloadDelete(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("upload: exit %d %s", code, stderr)
 	}
-	var f jsonFile
+	var f api.FileResponse
 	if err := json.Unmarshal([]byte(out), &f); err != nil || f.Name != "notes été.txt" {
 		t.Fatalf("upload printed %q: %v", out, err)
 	}
-	stored, _ := srv.File(f.ID)
+	stored, _ := srv.File(f.Id)
 	if string(stored.Content) != "some notes" || stored.ContentType != "text/plain" || len(stored.GraphIDs) != 1 {
 		t.Errorf("server stored %q %q graphs %v", stored.Content, stored.ContentType, stored.GraphIDs)
 	}
 
 	dst := filepath.Join(dir, "copy.txt")
-	if code, _, stderr := runCLI(t, "download", f.ID, "-o", dst); code != exitOK {
+	if code, _, stderr := runCLI(t, "download", f.Id, "-o", dst); code != exitOK {
 		t.Fatalf("download: exit %d %s", code, stderr)
 	}
 	if got, err := os.ReadFile(dst); err != nil || string(got) != "some notes" {
@@ -165,10 +166,10 @@ func TestUploadDownloadDelete(t *testing.T) {
 		t.Errorf("download to stdout: exit %d %q", code, out)
 	}
 
-	if code, _, _ := runCLI(t, "delete", f.ID); code != exitOK {
+	if code, _, _ := runCLI(t, "delete", f.Id); code != exitOK {
 		t.Fatalf("delete: exit %d", code)
 	}
-	if code, _, stderr := runCLI(t, "get", f.ID); code != exitFailure || !strings.Contains(stderr, "404") {
+	if code, _, stderr := runCLI(t, "get", f.Id); code != exitFailure || !strings.Contains(stderr, "404") {
 		t.Errorf("get after delete: exit %d %q", code, stderr)
 	}
 }
@@ -364,8 +365,8 @@ func TestGlobalFlagsAfterTheCommand(t *testing.T) {
 		if code != exitOK || len(lines) != len(sampleFiles) {
 			t.Fatalf("writerfiles %v: exit %d, stdout %q, stderr %q; want %d JSON lines", args, code, stdout, stderr, len(sampleFiles))
 		}
-		var f jsonFile
-		if err := json.Unmarshal([]byte(lines[0]), &f); err != nil || f.ID == "" {
+		var f api.FileResponse
+		if err := json.Unmarshal([]byte(lines[0]), &f); err != nil || f.Id == "" {
 			t.Errorf("writerfiles %v: line %q: %+v, %v", args, lines[0], f, err)
 		}
 	}
