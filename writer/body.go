@@ -3,9 +3,13 @@ package writer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 )
+
+// errBodyTooLarge: a 2xx body longer than maxResponseBody.
+var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
 
 // readBody reads a response body to its end, failing with errBodyTooLarge past limit bytes.
 // When the server announced a length of at most limit, the buffer is allocated once at that

@@ -139,7 +139,7 @@ func sameID(got, asked string) bool {
 }
 
 // Delete removes a file permanently: DELETE /v1/files/{file_id} (operationId
-// gatewayDeleteFile). Success is 204 No Content, or 200 with delete_file_response
+// gatewayDeleteFile). Success is 204 No Content, or 2xx with delete_file_response
 // {"id": fileID, "deleted": true}.
 //
 // fileID is checked as in Get. Failures return *Error matching the status sentinels

@@ -11,9 +11,6 @@ import (
 // decompression: a real page of 100 files is about 30 KB. A longer body is ErrInvalidResponse.
 const maxResponseBody = 8 << 20
 
-// errBodyTooLarge: a 2xx body longer than maxResponseBody.
-var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client reads", maxResponseBody>>20)
-
 // doJSON runs op, decodes the JSON body of its answer into out (a generated type; nil
 // discards the body) and returns check(r), or nil when check is nil. An answer of 204 No
 // Content, which the operations that call it take as success without a body, is nil at once.

@@ -7,36 +7,36 @@ import (
 )
 
 // ErrInvalidInput marks an argument refused before any request was sent; the error is an
-// *InputError naming it. Errors of calls that reached the network are *Error values, whose
-// Is method matches the sentinels below.
+// *InputError naming it. Errors of calls that reached the network are *Error values, which
+// errors.Is matches against the sentinels below.
 var ErrInvalidInput = errors.New("writer: invalid input")
 
 // Sentinels for a request that Writer refused as such.
 var (
 	// ErrBadRequest: status 400.
-	ErrBadRequest = statusSentinel(http.StatusBadRequest, "bad request")
+	ErrBadRequest = statusSentinel(http.StatusBadRequest, "writer: bad request")
 	// ErrTooLarge: status 413.
-	ErrTooLarge = statusSentinel(http.StatusRequestEntityTooLarge, "request too large")
+	ErrTooLarge = statusSentinel(http.StatusRequestEntityTooLarge, "writer: request too large")
 	// ErrUnprocessable: status 422.
-	ErrUnprocessable = statusSentinel(http.StatusUnprocessableEntity, "unprocessable")
+	ErrUnprocessable = statusSentinel(http.StatusUnprocessableEntity, "writer: unprocessable")
 )
 
 // Sentinels for the API key.
 var (
 	// ErrUnauthorized: status 401 (missing, wrong or revoked API key).
-	ErrUnauthorized = statusSentinel(http.StatusUnauthorized, "unauthorized")
+	ErrUnauthorized = statusSentinel(http.StatusUnauthorized, "writer: unauthorized")
 	// ErrForbidden: status 403.
-	ErrForbidden = statusSentinel(http.StatusForbidden, "forbidden")
+	ErrForbidden = statusSentinel(http.StatusForbidden, "writer: forbidden")
 )
 
 // Sentinels for the file asked about.
 var (
 	// ErrNotFound: status 404.
-	ErrNotFound = statusSentinel(http.StatusNotFound, "not found")
+	ErrNotFound = statusSentinel(http.StatusNotFound, "writer: not found")
 	// ErrConflict: status 409.
-	ErrConflict = statusSentinel(http.StatusConflict, "conflict")
+	ErrConflict = statusSentinel(http.StatusConflict, "writer: conflict")
 	// ErrGone: status 410 (the file was deleted or has expired).
-	ErrGone = statusSentinel(http.StatusGone, "gone")
+	ErrGone = statusSentinel(http.StatusGone, "writer: gone")
 )
 
 // Sentinels for Writer's limits and failures.
@@ -55,9 +55,9 @@ var (
 
 // Sentinels for a 2xx answer that the call does not take as success.
 var (
-	// ErrRetryNotAccepted: POST /v1/files/retry answered 200 with "success": false.
+	// ErrRetryNotAccepted: POST /v1/files/retry answered 2xx with "success": false.
 	ErrRetryNotAccepted = errors.New("writer: retry not accepted")
-	// ErrNotDeleted: DELETE /v1/files/{file_id} answered 200 with "deleted": false.
+	// ErrNotDeleted: DELETE /v1/files/{file_id} answered 2xx with "deleted": false.
 	ErrNotDeleted = errors.New("writer: file not deleted")
 	// ErrInvalidResponse: a 2xx answer that does not match the spec: a body that does not
 	// parse, lacks a required property, is about another file than the one asked for, or is
@@ -71,9 +71,9 @@ type statusError struct {
 	text   string
 }
 
-// statusSentinel returns the sentinel of status, whose text is "writer: " + name.
-func statusSentinel(status int, name string) error {
-	return &statusError{status: status, text: "writer: " + name}
+// statusSentinel returns the sentinel of status, whose Error() is text.
+func statusSentinel(status int, text string) error {
+	return &statusError{status: status, text: text}
 }
 
 func (s *statusError) Error() string { return s.text }

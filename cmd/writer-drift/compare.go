@@ -108,11 +108,11 @@ func additions(base, rev *openapi3.T) []addition {
 func schemaFiles(schema string) string {
 	switch schema {
 	case "file_response":
-		return "writer/files.go (File, fileFrom), writertest/server.go (File) and writertest/handlers.go (fileResponse)"
+		return "writer/files.go (File, fileFrom), writertest/server.go (File), writertest/handlers.go (fileResponse) and cmd/writerfiles/files.go (fileResponse)"
 	case "files_response":
 		return "writer/list.go (Page, listPage) and writertest/list.go"
 	case "delete_file_response":
-		return "writer/files.go (Delete) and writertest/download.go"
+		return "writer/files.go (Delete), writertest/handlers.go (deleteFile) and cmd/writerfiles/files.go (cmdDelete)"
 	case "retry_files_request", "retry_files_response":
 		return "writer/files.go (Retry, retry) and writertest/handlers.go (retry)"
 	case "fail_response", "fail_message":

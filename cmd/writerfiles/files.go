@@ -66,9 +66,11 @@ func (a *app) printFile(f writer.File) {
 
 // fileResponse is f as the spec's file_response: the --json form of a file.
 func fileResponse(f writer.File) api.FileResponse {
-	graphs := make([]uuid.UUID, len(f.GraphIDs))
-	for i, g := range f.GraphIDs {
-		graphs[i] = uuid.MustParse(g) // File.GraphIDs are UUIDs: the library parsed them
+	graphs := make([]uuid.UUID, 0, len(f.GraphIDs))
+	for _, g := range f.GraphIDs {
+		if u, err := uuid.Parse(g); err == nil { // always: the library parsed them as UUIDs
+			graphs = append(graphs, u)
+		}
 	}
 	return api.FileResponse{Id: f.ID, Name: f.Name, CreatedAt: f.CreatedAt, GraphIds: graphs, Status: string(f.Status)}
 }
@@ -83,7 +85,7 @@ func splitTypes(s string) []string {
 
 // cmdGet: writerfiles get ID.
 func cmdGet(ctx context.Context, a *app, args []string) error {
-	id, err := a.fileArg(args)
+	id, err := a.idAndConnect(args)
 	if err != nil {
 		return err
 	}
@@ -111,7 +113,7 @@ func (a *app) showFile(f writer.File) {
 
 // cmdDelete: writerfiles delete ID.
 func cmdDelete(ctx context.Context, a *app, args []string) error {
-	id, err := a.fileArg(args)
+	id, err := a.idAndConnect(args)
 	if err != nil {
 		return err
 	}

@@ -66,9 +66,9 @@ func (a *app) oneID(fs *flag.FlagSet, args []string) (string, error) {
 	return rest[0], nil
 }
 
-// fileArg parses the arguments of a command that takes one file id and no flags of its
+// idAndConnect parses the arguments of a command that takes one file id and no flags of its
 // own, and connects: what get and delete do before their request.
-func (a *app) fileArg(args []string) (string, error) {
+func (a *app) idAndConnect(args []string) (string, error) {
 	id, err := a.oneID(a.flagSet(), args)
 	if err != nil {
 		return "", err
