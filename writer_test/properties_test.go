@@ -59,7 +59,7 @@ var writertestConversions = []conversion{
 	{schema: "files_response", where: "writertest/list.go",
 		via: map[string]string{"data": "a page of the Server's files", "has_more": "more files after the page",
 			"first_id": "the page's first id", "last_id": "the page's last id"}},
-	{schema: "delete_file_response", where: "writertest/download.go",
+	{schema: "delete_file_response", where: "writertest/handlers.go (deleteFile)",
 		via: map[string]string{"id": "the deleted file's id", "deleted": "always true"}},
 	{schema: "retry_files_request", where: "writertest/handlers.go (retry)",
 		via: map[string]string{"file_ids": "File.RetryRequests counts them"}},
