@@ -69,7 +69,7 @@ func TestAddedNamesTheFiles(t *testing.T) {
 	_, out := runDrift("-spec", ourSpec, writeVariant(t, v))
 	for _, want := range []string{
 		"operation gatewayArchiveFile (POST /v1/files/{file_id}/archive): a FilesService method in writer/",
-		"property file_response.source_url: writer/files.go (File, fileFrom), writertest/server.go (File) and writertest/handlers.go (fileResponse)",
+		"property file_response.source_url: writer/files.go (File, fileFrom), writertest/server.go (File), writertest/handlers.go (fileResponse) and cmd/writerfiles/files.go (fileResponse)",
 	} {
 		if !strings.Contains(lastLine(out), want) {
 			t.Errorf("verdict does not name %q:\n%s", want, lastLine(out))
