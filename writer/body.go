@@ -14,21 +14,31 @@ var errBodyTooLarge = fmt.Errorf("body is longer than the %d MiB the client read
 // readBody reads a response body to its end, failing with errBodyTooLarge past limit bytes.
 // When the server announced a length of at most limit, the buffer is allocated once at that
 // size, plus one byte to see the end without growing: a false length costs at most limit.
+// Otherwise io.ReadAll sizes it.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	src := io.LimitReader(resp.Body, limit+1)
 	var b []byte
+	var err error
 	if n := resp.ContentLength; n >= 0 && n <= limit {
-		b = make([]byte, 0, n+1)
+		b, err = readInto(make([]byte, 0, n+1), src)
+	} else {
+		b, err = io.ReadAll(src)
 	}
+	if int64(len(b)) > limit {
+		return b[:limit], errBodyTooLarge
+	}
+	return b, err
+}
+
+// readInto appends r to b until io.EOF, growing b only when it is full.
+func readInto(b []byte, r io.Reader) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
-		n, err := src.Read(b[len(b):cap(b)])
+		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		switch {
-		case int64(len(b)) > limit:
-			return b[:limit], errBodyTooLarge
 		case errors.Is(err, io.EOF):
 			return b, nil
 		case err != nil:
