@@ -111,6 +111,11 @@ func (s *jobServer) status(i int, now time.Time) string {
 
 // file appends file i's file_response to b.
 func (s *jobServer) file(b []byte, i int, now time.Time) []byte {
+	return appendFile(b, i, s.status(i, now))
+}
+
+// appendFile appends the file_response of file i of a synthetic listing, with status, to b.
+func appendFile(b []byte, i int, status string) []byte {
 	b = append(b, `{"id":"`...)
 	b = append(b, fileID(i)...)
 	b = append(b, `","name":"report-`...)
@@ -118,7 +123,7 @@ func (s *jobServer) file(b []byte, i int, now time.Time) []byte {
 	b = append(b, `.pdf","created_at":"`...)
 	b = listBase.Add(time.Duration(i)*time.Second).AppendFormat(b, time.RFC3339)
 	b = append(b, `","graph_ids":[],"status":"`...)
-	b = append(b, s.status(i, now)...)
+	b = append(b, status...)
 	return append(b, `"}`...)
 }
 

@@ -9,7 +9,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/writerfiles/writer-go/writer"
 )
@@ -71,13 +70,7 @@ func failedPage(from, to, total int) []byte {
 		if i > from {
 			b = append(b, ',')
 		}
-		b = append(b, `{"id":"`...)
-		b = append(b, fileID(i)...)
-		b = append(b, `","name":"report-`...)
-		b = strconv.AppendInt(b, int64(i), 10)
-		b = append(b, `.pdf","created_at":"`...)
-		b = listBase.Add(time.Duration(i)*time.Second).AppendFormat(b, time.RFC3339)
-		b = append(b, `","graph_ids":[],"status":"failed"}`...)
+		b = appendFile(b, i, "failed")
 	}
 	b = append(b, `],"has_more":`...)
 	b = strconv.AppendBool(b, to < total)
