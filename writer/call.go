@@ -54,11 +54,15 @@ type reply struct {
 	key      *apiKey
 }
 
-// do runs op: the one retry loop of the client. Each attempt builds op's request,
-// authenticates it, sends it, and classifies the outcome (decide); a retried attempt's
-// response is read (bounded) and closed, the retry hook is told, and the wait honours ctx.
-// It returns the 2xx answer with its body open, or an *Error describing the last attempt.
+// do runs op: the one retry loop of the client. Each attempt waits for the Client's pace,
+// builds op's request, authenticates it, sends it, and classifies the outcome (decide); a
+// retried attempt's response is read (bounded) and closed, the retry hook is told, and the
+// wait honours ctx. It returns the 2xx answer with its body open, or an *Error describing
+// the last attempt (Attempts 0 when the pace let none leave before ctx's end).
 func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
+	if err := c.pace.wait(ctx); err != nil {
+		return nil, c.callError(op, 0, nil, nil, err, verdict{})
+	}
 	for attempt := 1; ; attempt++ {
 		req, err := op.request(attempt)
 		if err != nil {
@@ -69,8 +73,12 @@ func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
 		resp, err := c.send(ctx, req)
 		v := c.decide(ctx, op, resp, err, attempt)
 		c.log(ctx, req, resp, err, attempt, v, time.Since(start))
+		if resp != nil {
+			c.pace.answered(resp.StatusCode, start, v.retryAfter)
+		}
 		if !v.retry {
 			if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				c.budget.refund()
 				return &reply{resp: resp, op: op, attempts: attempt, key: c.key}, nil
 			}
 			body, readErr := readErrorBody(resp)
@@ -87,6 +95,10 @@ func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
 			c.hook(c.retryEvent(op, req, resp, err, attempt, v.wait))
 		}
 		if stop := sleep(ctx, v.wait); stop != nil {
+			v.reason = stop
+			return nil, c.callError(op, attempt, resp, body, err, v)
+		}
+		if stop := c.pace.wait(ctx); stop != nil {
 			v.reason = stop
 			return nil, c.callError(op, attempt, resp, body, err, v)
 		}

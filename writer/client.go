@@ -26,7 +26,8 @@ type Client struct {
 	requestTimeout time.Duration
 	logger         *slog.Logger     // nil: silent
 	hook           func(RetryEvent) // nil: none
-	pace           int              // WithRequestsPerMinute; 0: the default
+	pace           *pace            // nil: unpaced
+	budget         *budget          // nil: unlimited
 
 	common service
 }
@@ -42,6 +43,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
+		retryBudget:    defaultRetryBudget,
 	}
 	if v := os.Getenv(envAPIKey); v != "" {
 		cfg.apiKey = v
@@ -89,7 +91,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		requestTimeout: cfg.requestTimeout,
 		logger:         cfg.logger,
 		hook:           cfg.retryHook,
-		pace:           cfg.pace,
+		pace:           newPace(cfg.pace, cfg.limiter),
+		budget:         newBudget(cfg.retryBudget),
 	}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)

@@ -76,7 +76,7 @@ func FuzzListServer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, script []byte, batch byte) {
 		for _, name := range []string{"List", "RetryFailed"} {
 			l := &randomLister{script: script, retried: map[string]int{}}
-			c, err := NewClient(WithAPIKey("k"), WithMaxRetries(0), WithHTTPClient(&http.Client{Transport: l}))
+			c, err := NewClient(WithAPIKey("k"), WithMaxRetries(0), WithRequestsPerMinute(NoRateLimit), WithHTTPClient(&http.Client{Transport: l}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func FuzzListServer(f *testing.F) {
 					}
 				}
 			} else {
-				_, _ = c.Files.RetryFailed(ctx, &RetryFailedOptions{BatchSize: 1 + int(batch%5), RequestsPerMinute: NoRateLimit})
+				_, _ = c.Files.RetryFailed(ctx, &RetryFailedOptions{BatchSize: 1 + int(batch%5)})
 			}
 			timedOut := ctx.Err() != nil
 			cancel()

@@ -288,3 +288,10 @@ func (s *FilesService) listPage(ctx context.Context, q listQuery, cur Cursor) (P
 	}
 	return page, nil
 }
+
+// withStatus returns q with its status filter set to st.
+func withStatus(q listQuery, st Status) listQuery {
+	s := api.GatewayGetFilesParamsStatus(st)
+	q.params.Status = &s
+	return q
+}

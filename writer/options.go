@@ -39,7 +39,9 @@ type config struct {
 	requestTimeout time.Duration
 	logger         *slog.Logger
 	retryHook      func(RetryEvent)
-	pace           int // requests per minute of workflow runs; 0: defaultRequestsPerMinute
+	pace           int     // requests per minute; 0: defaultRequestsPerMinute
+	limiter        Limiter // replaces pace when set
+	retryBudget    int     // tokens; NoRetryBudget: off
 }
 
 // An Option configures a Client in NewClient. Options validate their arguments: NewClient
@@ -150,15 +152,48 @@ func WithRequestTimeout(d time.Duration) Option {
 	}
 }
 
-// WithRequestsPerMinute sets the pace of the workflow runs (RetryFailed, RetryFailedAndWait,
-// WaitProcessed) whose options set neither RequestsPerMinute nor Limiter. Default 400,
-// Writer's limit per account; NoRateLimit turns their pacing off (as in tests against a fake).
+// WithRequestsPerMinute sets the Client's pace: every attempt of every call, retries
+// included, waits its turn in a token bucket of n requests per minute and burst 1
+// (golang.org/x/time/rate), shared by all goroutines using the Client. A 429 halves the
+// pace, once per burst; each answer that is not 429 gives back a twentieth of n. Default
+// 400, Writer's limit per account; NoRateLimit turns pacing off (as in tests against a fake).
 func WithRequestsPerMinute(n int) Option {
 	return func(c *config) error {
 		if n < NoRateLimit {
 			return inputErr("WithRequestsPerMinute", -1, fmt.Sprint(n), "is negative (use writer.NoRateLimit to turn pacing off)")
 		}
 		c.pace = n
+		return nil
+	}
+}
+
+// WithLimiter paces the Client with l instead of WithRequestsPerMinute: one l.Wait before
+// every attempt of every call. Use one backed by a shared store (such as Redis) to keep
+// several processes within one account's limit. After a 429 the Client holds its attempts
+// back for the server's wait (Retry-After, else 1 s); l's own pace is l's.
+func WithLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return inputErr("WithLimiter", -1, "", "is nil")
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithRetryBudget sets the Client's retry budget, a token bucket shared by all its calls:
+// it starts with n tokens, a retry takes 5 (10 after an attempt that timed out) and a call
+// that succeeds gives 1 back, up to n. With fewer than a retry's cost left, a call that
+// would be retried fails at once with its last attempt's *Error, which then also matches
+// ErrRetryBudgetExhausted. So when Writer keeps failing, the Client adds at most about n/5
+// retries to the requests it is asked to send. Default 500 (the AWS SDKs' retry quota);
+// NoRetryBudget turns it off.
+func WithRetryBudget(n int) Option {
+	return func(c *config) error {
+		if n < NoRetryBudget {
+			return inputErr("WithRetryBudget", -1, fmt.Sprint(n), "is negative (use writer.NoRetryBudget to turn the budget off)")
+		}
+		c.retryBudget = n
 		return nil
 	}
 }

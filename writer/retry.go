@@ -41,13 +41,13 @@ func (c *Client) decide(ctx context.Context, op *operation, resp *http.Response,
 		return v
 	}
 	switch {
-	case attempt > c.maxRetries:
+	case attempt > c.retries(ctx):
 		return v
 	case op.once:
 		v.reason = errors.New("not retried: the request body cannot be replayed (it is not an io.ReaderAt and io.Seeker)")
 		return v
 	}
-	wait := c.backoff(attempt)
+	wait := c.backoff(isJob(ctx), attempt)
 	if v.retryAfter > 0 {
 		wait = v.retryAfter
 	}
@@ -61,8 +61,36 @@ func (c *Client) decide(ctx context.Context, op *operation, resp *http.Response,
 		v.reason = fmt.Errorf("not retried: the next attempt, %s away, would start after the context's deadline", wait.Round(time.Millisecond))
 		return v
 	}
+	cost := retryCost
+	switch {
+	case resp != nil && resp.StatusCode == http.StatusTooManyRequests:
+		cost = 0 // the pace halves instead
+	case err != nil && isTimeout(err):
+		cost = timeoutRetryCost
+	}
+	if !c.budget.take(cost) {
+		v.reason = errNoBudget
+		return v
+	}
 	v.retry, v.wait = true, wait
 	return v
+}
+
+// errNoBudget is the reason a retry was not made when the retry budget is spent.
+var errNoBudget = fmt.Errorf("not retried: %w", ErrRetryBudgetExhausted)
+
+// The outage policy of the workflow's calls: a Writer outage can last 30 s and more, so
+// they make at least jobMaxRetries retries, whose backoff steps grow to MaxRetryAfter
+// (default 60 s) rather than MaxDelay: 0.5 s doubling to 60 s spans about 2 minutes.
+const jobMaxRetries = 8
+
+// retries is how many times a call with ctx may be retried: the client's WithMaxRetries,
+// at least jobMaxRetries for a workflow call unless retries are off.
+func (c *Client) retries(ctx context.Context) int {
+	if isJob(ctx) && c.maxRetries > 0 {
+		return max(c.maxRetries, jobMaxRetries)
+	}
+	return c.maxRetries
 }
 
 // retryable is the retry rule for one outcome, with the reason when a rule, not the status,
@@ -103,10 +131,12 @@ func retryableStatus(code int) bool {
 }
 
 // permanent returns why a transport error cannot succeed on another attempt, or nil: a
-// redirect chain that does not end, a certificate that does not verify, a TLS handshake with
-// a server that does not speak TLS, or a URL scheme the transport does not support.
+// host name that does not resolve, a redirect chain that does not end, a certificate that
+// does not verify, a TLS handshake with a server that does not speak TLS, or a URL scheme
+// the transport does not support.
 func permanent(err error) error {
 	var (
+		dns      *net.DNSError
 		verify   *tls.CertificateVerificationError
 		unknown  x509.UnknownAuthorityError
 		invalid  x509.CertificateInvalidError
@@ -114,6 +144,8 @@ func permanent(err error) error {
 		record   tls.RecordHeaderError
 	)
 	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return errors.New("not retried: the host name does not resolve")
 	case errors.Is(err, errTooManyRedirects):
 		return errors.New("not retried: the redirects do not end")
 	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &hostname):
@@ -134,10 +166,13 @@ func notSent(err error) bool {
 	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
 }
 
-// backoff is the wait before retry number attempt (1-based): BaseDelay*2^(attempt-1), capped
-// at MaxDelay, less up to 25% jitter.
-func (c *Client) backoff(attempt int) time.Duration {
+// backoff is the wait before retry number attempt (1-based): BaseDelay*2^(attempt-1),
+// capped at MaxDelay (at MaxRetryAfter for a workflow call, job), less up to 25% jitter.
+func (c *Client) backoff(job bool, attempt int) time.Duration {
 	step := c.policy.MaxDelay
+	if job {
+		step = max(step, c.policy.MaxRetryAfter)
+	}
 	if shift := attempt - 1; shift < 32 {
 		if s := c.policy.BaseDelay << shift; s > 0 && s < step {
 			step = s

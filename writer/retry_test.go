@@ -58,7 +58,7 @@ func TestBackoffScheduleAndJitter(t *testing.T) {
 		}
 		seen := map[time.Duration]bool{}
 		for range 50 {
-			w := d.backoff(i + 1)
+			w := d.backoff(false, i+1)
 			if w < step*3/4 || w > step {
 				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", i+1, w, step*3/4, step)
 			}

@@ -51,6 +51,10 @@ var (
 	// *Error unwraps to ErrAttemptTimeout, which also matches context.DeadlineExceeded and
 	// reports Timeout() true, but never context.Canceled.
 	ErrAttemptTimeout error = attemptTimeoutError{}
+	// ErrRetryBudgetExhausted: a call that would have been retried failed at once because
+	// the Client's retry budget (WithRetryBudget) is spent; the *Error describes its last
+	// attempt.
+	ErrRetryBudgetExhausted = errors.New("writer: retry budget exhausted")
 )
 
 // Sentinels for a 2xx answer that the call does not take as success.

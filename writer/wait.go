@@ -2,42 +2,34 @@ package writer
 
 import (
 	"context"
-	"errors"
+	"slices"
 	"time"
 )
-
-// defaultPollInterval is the time between the starts of two rounds of status reads.
-const defaultPollInterval = 2 * time.Second
 
 // WaitOptions configure WaitProcessed. A nil *WaitOptions is the zero value.
 type WaitOptions struct {
 	// Interval is the time from the start of one round of polling to the start of the
 	// next. 0 means 2 s.
 	Interval time.Duration
-	// RequestsPerMinute, Limiter and Concurrency pace the GET requests as in
-	// RetryFailedOptions: 0 means the client's pace (WithRequestsPerMinute, default 400 per
-	// minute) and 8 in flight; NoRateLimit turns pacing off (and then sends one request at a
-	// time).
-	RequestsPerMinute int
-	Limiter           Limiter
-	Concurrency       int
+	// Concurrency is the most GET requests in flight at once, each at the Client's pace.
+	// 0 means 8, or 1 when the Client is not paced (NoRateLimit).
+	Concurrency int
 }
 
 // WaitProcessed polls the given files until none is in_progress, and returns each one as
 // last seen, in the order of fileIDs (a repeated id appears once).
 //
 // Each round sends one GET /v1/files/{file_id} (operationId gatewayGetFile) per file still
-// in_progress, up to opts.Concurrency at once through one pacer (default 400 per minute,
-// slowing down on 429 as RetryFailed does). A file whose status is anything but
-// StatusInProgress is settled and not polled again. Waiting for n files thus costs n
-// requests per round; RetryFailedAndWait waits with list pages instead, 100 files each.
+// in_progress, up to opts.Concurrency at once, at the Client's pace. A file whose status is
+// anything but StatusInProgress is settled and not polled again. Waiting for n files thus
+// costs n requests per round; RetryFailedAndWait waits with list pages instead, 100 files
+// each. The GETs are retried with the outage policy, as RetryFailed's calls.
 //
 // The ids are checked as in Get before any request (ErrInvalidInput naming fileIDs and
 // the position); no ids returns nil at once. A failed GET (for example ErrNotFound for a
 // deleted file) ends the wait with its *Error, an answer about another file id with an
 // *Error matching ErrInvalidResponse, and the end of ctx with ctx's error; the files are
-// then returned as last seen, with only ID set for those not read yet. The id polled is
-// always the one given, whatever a server answered.
+// then returned as last seen, with only ID set for those not read yet.
 func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts *WaitOptions) ([]File, error) {
 	if opts == nil {
 		opts = &WaitOptions{}
@@ -53,71 +45,72 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 			files = append(files, File{ID: id})
 		}
 	}
-	interval := opts.Interval
-	switch {
-	case interval < 0:
-		return nil, inputErr("WaitOptions.Interval", -1, interval.String(), "is negative")
-	case interval == 0:
-		interval = defaultPollInterval
+	if opts.Interval < 0 {
+		return nil, inputErr("WaitOptions.Interval", -1, opts.Interval.String(), "is negative")
 	}
-	cfg, err := checkRunConfig("WaitOptions", s.client.runPace(opts.RequestsPerMinute, opts.Limiter), opts.Limiter, opts.Concurrency, NoResend, 0)
+	n, err := s.concurrency("WaitOptions", opts.Concurrency)
 	if err != nil {
 		return nil, err
 	}
+	ctx = withJob(ctx)
 	pending := make([]int, len(files))
 	for i := range pending {
 		pending[i] = i
 	}
 	for len(pending) > 0 {
 		start := time.Now()
-		if pending, err = s.pollRound(ctx, cfg, files, pending); err != nil || len(pending) == 0 {
+		ids := make([]string, len(pending))
+		for k, i := range pending {
+			ids[k] = files[i].ID
+		}
+		var still []int
+		err := s.getEach(ctx, ids, n, func(k int, f File, err error) error {
+			if err != nil {
+				return err
+			}
+			files[pending[k]] = f
+			if f.Status == StatusInProgress {
+				still = append(still, pending[k])
+			}
+			return nil
+		})
+		if err != nil {
 			return files, err
 		}
-		if err := sleep(ctx, time.Until(start.Add(interval))); err != nil {
-			return files, err
+		slices.Sort(still)
+		if pending = still; len(pending) > 0 {
+			if err := sleep(ctx, time.Until(start.Add(cmpOr(opts.Interval, defaultPollInterval)))); err != nil {
+				return files, err
+			}
 		}
 	}
 	return files, nil
 }
 
-// pollRound reads the status of files[i] for each i in pending, and returns those still
-// in_progress, in the same order.
-func (s *FilesService) pollRound(ctx context.Context, cfg runConfig, files []File, pending []int) ([]int, error) {
-	f := newFlight(ctx, cfg.p, cfg.concurrency)
-	defer f.close()
-	var first error
-	var still []int
-	for _, i := range pending {
-		if f.full() {
-			f.receive(nil)
-		}
-		if first != nil || f.ctx.Err() != nil {
-			break
-		}
-		var got File
-		err := f.send(func(ctx context.Context) (err error) {
-			got, err = s.Get(ctx, files[i].ID)
-			return err
-		}, func(err error) bool { return err != nil }, func(err error) {
-			switch {
-			case err != nil:
-				if first == nil && !f.stopped(err) {
-					first = err
-				}
-			case got.Status == StatusInProgress:
-				files[i] = got
-				still = append(still, i)
-			default:
-				files[i] = got
+// gotFile is one answer of a round of GETs: the file at position i of the ids read.
+type gotFile struct {
+	i   int
+	f   File
+	err error
+}
+
+// getEach reads the files ids by GET, at most n at once, and gives each answer to got on
+// this goroutine as they complete. The first error got returns ends the round (no further
+// GET is sent) and is returned; so is ctx's, when it ended before every GET was sent.
+func (s *FilesService) getEach(ctx context.Context, ids []string, n int, got func(i int, f File, err error) error) error {
+	err := drive(ctx, n, func(ctx context.Context, p *pool[gotFile]) {
+		for i, id := range ids {
+			if !p.acquire(ctx) {
+				return
 			}
-		})
-		if err != nil && !errors.Is(err, errRunStopped) && first == nil {
-			first = err
+			p.goSend(func() gotFile {
+				f, err := s.Get(ctx, id)
+				return gotFile{i: i, f: f, err: err}
+			})
 		}
+	}, func(a gotFile) error { return got(a.i, a.f, a.err) })
+	if err == nil && ctx.Err() != nil {
+		return context.Cause(ctx)
 	}
-	f.drain()
-	if first == nil && ctx.Err() != nil {
-		first = context.Cause(ctx)
-	}
-	return still, first
+	return err
 }

@@ -491,7 +491,7 @@ func TestFaultConnectionsReusedAndCallerPoolKept(t *testing.T) {
 func TestFaultOwnTransportKeepsConnectionsForConcurrentCalls(t *testing.T) {
 	srv := writertest.NewServer(t)
 	seedFailed(srv)
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,8 +70,7 @@ func TestInputErrorNamesFieldIndexAndValue(t *testing.T) {
 	}
 }
 
-// TestRequestsPerMinutePacesRunsThatSetNone: a run whose options set no pace takes the
-// client's. At 1 request per minute, the retry request after the first list page is due
+// TestRequestsPerMinutePacesRunsThatSetNone: a run takes the client's pace. At 1 request per minute, the retry request after the first list page is due
 // after a 5 s deadline, so the run stops before sending it; turned off, the same run ends.
 func TestRequestsPerMinutePacesRunsThatSetNone(t *testing.T) {
 	for _, tt := range []struct {
@@ -82,7 +81,6 @@ func TestRequestsPerMinutePacesRunsThatSetNone(t *testing.T) {
 	}{
 		{"client at 1/min", 1, nil, false},
 		{"client off", writer.NoRateLimit, nil, true},
-		{"options override the client", 1, &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			client, srv := setup(t, nil, writer.WithRequestsPerMinute(tt.pace))

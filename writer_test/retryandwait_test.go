@@ -32,18 +32,18 @@ func TestRetryFailedAndWaitReportsCompletedAndFailedAgain(t *testing.T) {
 	}
 	var seenFailed []string
 	last := writer.RetryFailedProgress{}
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, PollInterval: 20 * time.Millisecond,
+	opts := &writer.RetryFailedOptions{PollInterval: 20 * time.Millisecond,
 		Progress: func(p writer.RetryFailedProgress) {
-			seenFailed = append(seenFailed, p.FailedAgainIDs...)
+			seenFailed = append(seenFailed, p.JustFailedAgain...)
 			last = p
 		}}
 	rep, err := client.Files.RetryFailedAndWait(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("RetryFailedAndWait: %v", err)
 	}
-	if rep.Retried != 600 || rep.FailedAgain != len(wantFailed) || rep.Completed != 600-len(wantFailed) || rep.InProgress != 0 || rep.Settled != 0 {
-		t.Errorf("report = retried %d completed %d failed again %d in progress %d settled %d; want 600 %d %d 0 0",
-			rep.Retried, rep.Completed, rep.FailedAgain, rep.InProgress, rep.Settled, 600-len(wantFailed), len(wantFailed))
+	if rep.Retried != 600 || rep.FailedAgain != len(wantFailed) || rep.Completed != 600-len(wantFailed) || rep.InProgress != 0 {
+		t.Errorf("report = retried %d completed %d failed again %d in progress %d; want 600 %d %d 0",
+			rep.Retried, rep.Completed, rep.FailedAgain, rep.InProgress, 600-len(wantFailed), len(wantFailed))
 	}
 	slices.Sort(seenFailed)
 	if !slices.Equal(seenFailed, slices.Sorted(slices.Values(wantFailed))) {
@@ -56,18 +56,19 @@ func TestRetryFailedAndWaitReportsCompletedAndFailedAgain(t *testing.T) {
 		t.Errorf("last progress = %+v, want the wait's final counts", last)
 	}
 	// Pages, not a GET per file: 6 list pages and 6 retry requests, then the wait's.
-	if rep.StatusGets+rep.StatusPages > 40 {
-		t.Errorf("the wait cost %d GETs and %d pages, want far fewer than a GET per file", rep.StatusGets, rep.StatusPages)
+	waited := len(srv.Requests()) - rep.Pages - rep.Batches
+	if waited > 40 {
+		t.Errorf("the wait cost %d requests, want far fewer than a GET per file", waited)
 	}
 	checkRetriedOnce(t, srv, failed, 1000)
-	t.Logf("wait: %d rounds, %d status pages, %d GETs", rep.Rounds, rep.StatusPages, rep.StatusGets)
+	t.Logf("wait: %d requests", waited)
 }
 
 func TestRetryFailedAndWaitWithNothingFailed(t *testing.T) {
 	client, srv := setup(t, nil)
 	seedWorkflow(srv, 0, 10)
-	rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit})
-	if err != nil || rep.Found != 0 || rep.StatusPages+rep.StatusGets != 0 || len(srv.Requests()) != 1 {
+	rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{})
+	if err != nil || rep.Found != 0 || len(srv.Requests()) != 1 {
 		t.Fatalf("RetryFailedAndWait = %+v, %v after %d requests; want one list page and no wait", rep, err, len(srv.Requests()))
 	}
 }
@@ -77,7 +78,7 @@ func TestRetryFailedAndWaitCancelledReportsWhatWasSent(t *testing.T) {
 	seedWorkflow(srv, 150, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, PollInterval: 4 * time.Millisecond,
+	opts := &writer.RetryFailedOptions{PollInterval: 4 * time.Millisecond,
 		Progress: func(p writer.RetryFailedProgress) {
 			if p.Waiting {
 				cancel()
@@ -136,18 +137,18 @@ func TestRetryFailedAndWaitEndsWhenStatusPagesNeverEnd(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries, writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	rep, err := client.Files.RetryFailedAndWait(ctx, &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, PollInterval: 4 * time.Millisecond})
+	rep, err := client.Files.RetryFailedAndWait(ctx, &writer.RetryFailedOptions{PollInterval: 4 * time.Millisecond})
 	mu.Lock()
 	defer mu.Unlock()
-	if err != nil || rep.Completed != failed || rep.InProgress+rep.Settled != 0 {
-		t.Fatalf("RetryFailedAndWait = completed %d in progress %d settled %d, %v after %d status pages; want %d completed",
-			rep.Completed, rep.InProgress, rep.Settled, err, statusPages, failed)
+	if err != nil || rep.Completed != failed || rep.InProgress != 0 {
+		t.Fatalf("RetryFailedAndWait = completed %d in progress %d, %v after %d status pages; want %d completed",
+			rep.Completed, rep.InProgress, err, statusPages, failed)
 	}
 	// A round by pages costs at most what a GET per waiting file would (2 here).
 	if statusPages > failed {

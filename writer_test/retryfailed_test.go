@@ -170,7 +170,7 @@ func TestRetryFailedTenThousandFilesUnderRateLimit(t *testing.T) {
 			}, m.opts...))
 			failed := seedWorkflow(srv, 10000, 2000)
 			calls := 0
-			opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(writer.RetryFailedProgress) {
+			opts := &writer.RetryFailedOptions{Progress: func(writer.RetryFailedProgress) {
 				calls++
 				srv.FailNext(1, tooManyRequests)
 			}}
@@ -200,7 +200,7 @@ func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
 				writertest.WithRetryOutcome(func(string) writer.Status { return writertest.StatusFailed }),
 			}, m.opts...))
 			failed := seedWorkflow(srv, 1000, 300)
-			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 30, RequestsPerMinute: writer.NoRateLimit})
+			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 30})
 			if err != nil || rep.Found != 1000 || rep.Retried != 1000 || rep.Batches != 34 {
 				t.Fatalf("RetryFailed = found %d retried %d batches %d, %v; want 1000 1000 34", rep.Found, rep.Retried, rep.Batches, err)
 			}
@@ -216,14 +216,14 @@ func TestRetryFailedRetriesFilesThatFailAgainOnce(t *testing.T) {
 }
 
 func TestRetryFailedSlowsDownOn429(t *testing.T) {
-	// Without the client's own retries, every 429 reaches RetryFailed, which must slow
-	// down and send the same call again. One request at a time, so that each 429 queued
-	// after a Progress call meets the run's next request.
-	client, srv := setup(t, []writertest.Option{writertest.WithRetryOutcome(failEveryThird)}, writer.WithMaxRetries(0))
+	// Every 429 is retried once by the client's call loop, at a pace it halved (once per
+	// burst), and by nothing else. One request at a time, so that each 429 queued after a
+	// Progress call meets the run's next request.
+	client, srv := setup(t, []writertest.Option{writertest.WithRetryOutcome(failEveryThird)}, writer.WithRequestsPerMinute(60000))
 	failed := seedWorkflow(srv, 1000, 100)
 	injected := 1
 	srv.FailNext(1, tooManyRequests)
-	opts := &writer.RetryFailedOptions{BatchSize: 50, RequestsPerMinute: 60000, Concurrency: 1, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{BatchSize: 50, Concurrency: 1, Progress: func(p writer.RetryFailedProgress) {
 		// After every page and every other batch, unless the run has nothing left to send.
 		if p.Batch == nil || (p.Batches%2 == 0 && p.Retried < p.Found) {
 			injected += 2
@@ -237,22 +237,22 @@ func TestRetryFailedSlowsDownOn429(t *testing.T) {
 	if rep.Retried != 1000 || rep.Batches != 20 || rep.FailedBatches != 0 {
 		t.Errorf("report = retried %d batches %d errors %v", rep.Retried, rep.Batches, rep.Errors)
 	}
-	if rep.SlowDowns != injected {
-		t.Errorf("SlowDowns = %d, want one per 429, %d", rep.SlowDowns, injected)
+	if got, want := len(srv.Requests()), rep.Pages+rep.Batches+injected; got != want {
+		t.Errorf("sent %d requests, want one per page and batch and one more per 429, %d", got, want)
 	}
 	checkRetriedOnce(t, srv, failed, 1100)
 }
 
 func TestRetryFailedGivesUpAfterManyRateLimits(t *testing.T) {
-	client, srv := setup(t, nil, writer.WithMaxRetries(0))
+	client, srv := setup(t, nil)
 	seedWorkflow(srv, 3, 0)
 	srv.FailNext(20, tooManyRequests)
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit})
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{})
 	if !errors.Is(err, writer.ErrRateLimited) || rep.Batches != 0 {
 		t.Fatalf("RetryFailed = %+v, %v; want ErrRateLimited while listing", rep, err)
 	}
-	if n, want := len(srv.Requests()), 9; n != want || rep.SlowDowns != want-1 {
-		t.Errorf("sent %d requests with %d slow-downs, want %d and %d", n, rep.SlowDowns, want, want-1)
+	if n, want := len(srv.Requests()), 9; n != want {
+		t.Errorf("sent %d requests, want %d: the first and 8 retries of the outage policy", n, want)
 	}
 }
 
@@ -279,14 +279,14 @@ func TestSimulatedRateLimit(t *testing.T) {
 }
 
 func TestRetryFailedPacesItsRequests(t *testing.T) {
-	// The run's own limiter grants 100 requests per second with a burst of 1: over any run
+	// The client's limiter grants 100 requests per second with a burst of 1: over any run
 	// of d, at most 1 + d x 100/s requests, however loaded the machine (a delay only lowers
 	// the count). Unpaced, the 40 requests take a few milliseconds.
 	const pace = 100
-	client, srv := setup(t, nil)
+	client, srv := setup(t, nil, writer.WithRequestsPerMinute(pace*60))
 	failed := seedWorkflow(srv, 2000, 0)
 	start := time.Now()
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: pace * 60})
+	rep, err := client.Files.RetryFailed(context.Background(), nil)
 	elapsed := time.Since(start)
 	if err != nil || rep.Retried != 2000 || rep.Pages != 20 || rep.Batches != 20 {
 		t.Fatalf("RetryFailed = %+v, %v; want 2000 retried in 20 pages and 20 batches", rep, err)
@@ -335,7 +335,7 @@ func TestRetryFailedSkipsFilesAServerRepeats(t *testing.T) {
 		listAnswer(false, f[0]+"@1", f[5]+"@5"),
 	}
 	srv.FailNext(1, pages[0])
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
 		if p.Batch == nil && p.Pages < len(pages) {
 			srv.FailNext(1, pages[p.Pages])
 		}
@@ -360,7 +360,7 @@ func TestRetryFailedRefusesACursorThatGoesBack(t *testing.T) {
 	client, srv := setup(t, nil)
 	f := seedWorkflow(srv, 4, 0)
 	srv.FailNext(1, listAnswer(true, f[0]+"@5", f[1]+"@6"))
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
 		if p.Pages == 1 {
 			srv.FailNext(1, listAnswer(true, f[2]+"@7", f[3]+"@1"))
 		}
@@ -388,7 +388,7 @@ func TestRetryFailedKeepsTheFirstHundredIDsThatAreNotUUIDs(t *testing.T) {
 		}
 		srv.AddFiles(f)
 	}
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit})
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{})
 	if err != nil || rep.Found != 260 || rep.Retried != len(good) || rep.Skipped != len(odd) {
 		t.Fatalf("RetryFailed = found %d retried %d skipped %d, %v; want 260 %d %d", rep.Found, rep.Retried, rep.Skipped, err, len(good), len(odd))
 	}
@@ -405,7 +405,7 @@ func TestRetryFailedReportsProgressPageByPage(t *testing.T) {
 	seedWorkflow(srv, 250, 40)
 	var got []writer.RetryFailedProgress
 	var sizes []int
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
 		sizes = append(sizes, len(p.Batch))
 		p.Batch = nil
 		got = append(got, p)
@@ -417,12 +417,12 @@ func TestRetryFailedReportsProgressPageByPage(t *testing.T) {
 	// Page 1 holds back its last file, so 99 wait; page 2 fills the first batch; page 3
 	// (50 files, the last) leaves 150 to send.
 	want := []writer.RetryFailedProgress{
-		{Pages: 1, Found: 100},
-		{Pages: 2, Found: 200},
-		{Pages: 2, Found: 200, Retried: 100, Batches: 1},
-		{Pages: 3, Found: 250, Retried: 100, Batches: 1, ListingDone: true},
-		{Pages: 3, Found: 250, Retried: 200, Batches: 2, ListingDone: true},
-		{Pages: 3, Found: 250, Retried: 250, Batches: 3, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 1, Found: 100}},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 2, Found: 200}},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 2, Found: 200, Retried: 100, Batches: 1}},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 3, Found: 250, Retried: 100, Batches: 1}, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 3, Found: 250, Retried: 200, Batches: 2}, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 3, Found: 250, Retried: 250, Batches: 3}, ListingDone: true},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("progress =\n%+v\nwant\n%+v", got, want)
@@ -436,7 +436,7 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 	client, srv := setup(t, nil, writer.WithMaxRetries(0))
 	failed := seedWorkflow(srv, 5, 0)
 	var progress []writer.RetryFailedProgress
-	opts := &writer.RetryFailedOptions{BatchSize: 2, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{BatchSize: 2, Progress: func(p writer.RetryFailedProgress) {
 		p.Batch = slices.Clone(p.Batch)
 		progress = append(progress, p)
 		if p.Batches == 1 && p.Batch != nil {
@@ -454,10 +454,10 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 		t.Errorf("failed ids %v differ from the second batch reported to Progress %v", rep.Errors[0].FileIDs, progress[2].Batch)
 	}
 	want := []writer.RetryFailedProgress{
-		{Pages: 1, Found: 5, ListingDone: true},
-		{Pages: 1, Found: 5, Retried: 2, Batches: 1, ListingDone: true},
-		{Pages: 1, Found: 5, Retried: 2, Batches: 2, FailedBatches: 1, ListingDone: true},
-		{Pages: 1, Found: 5, Retried: 3, Batches: 3, FailedBatches: 1, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 1, Found: 5}, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 1, Found: 5, Retried: 2, Batches: 1}, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 1, Found: 5, Retried: 2, Batches: 2, FailedBatches: 1}, ListingDone: true},
+		{RetryFailedReport: writer.RetryFailedReport{Pages: 1, Found: 5, Retried: 3, Batches: 3, FailedBatches: 1}, ListingDone: true},
 	}
 	if len(progress) != len(want) {
 		t.Fatalf("got %d progress calls, want %d", len(progress), len(want))
@@ -466,7 +466,7 @@ func TestRetryFailedReportsBatchErrorsAndGoesOn(t *testing.T) {
 		if (p.BatchErr != nil) != (i == 2) || (i > 0) != (len(p.Batch) > 0) {
 			t.Errorf("progress %d batch %v error %v", i, p.Batch, p.BatchErr)
 		}
-		p.Batch, p.BatchErr = nil, nil
+		p.Batch, p.BatchErr, p.Errors = nil, nil, nil // the report's Errors are checked above
 		if fmt.Sprint(p) != fmt.Sprint(want[i]) {
 			t.Errorf("progress %d = %+v, want %+v", i, p, want[i])
 		}
@@ -486,7 +486,7 @@ func TestRetryFailedKeepsTheFirstTenBatchErrors(t *testing.T) {
 	client, srv := setup(t, nil, writer.WithMaxRetries(0))
 	seedWorkflow(srv, 30, 0)
 	var batches [][]string
-	opts := &writer.RetryFailedOptions{BatchSize: 2, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{BatchSize: 2, Progress: func(p writer.RetryFailedProgress) {
 		if p.Batch != nil {
 			batches = append(batches, slices.Clone(p.Batch))
 		}
@@ -527,11 +527,11 @@ func TestRetryFailedStopsOnUnauthorized(t *testing.T) {
 // ctx's deadline. The run stops at once with DeadlineExceeded; no retry request was sent, and
 // the report counts none.
 func TestRetryFailedCountsOnlyRequestsSent(t *testing.T) {
-	client, srv := setup(t, nil)
+	client, srv := setup(t, nil, writer.WithRequestsPerMinute(1))
 	seedWorkflow(srv, 2, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 1, RequestsPerMinute: 1})
+	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 1})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("RetryFailed: err = %v, want context.DeadlineExceeded", err)
 	}
@@ -544,15 +544,15 @@ func TestRetryFailedCountsOnlyRequestsSent(t *testing.T) {
 }
 
 // TestRetryFailedContextEndsAfter429: a retry request answered 429 with Retry-After: 60 is
-// counted as sent and failed when ctx ends during the wait before sending it again; its
-// error is the 429's *Error, which also matches ctx's error.
+// counted as sent and failed when ctx ends during the call loop's wait before sending it
+// again; its error is the 429's *Error, which also matches ctx's error.
 func TestRetryFailedContextEndsAfter429(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	client, srv := setup(t, nil, writer.WithMaxRetries(0), writer.WithRetryPolicy(writer.RetryPolicy{MaxRetryAfter: 2 * time.Minute}),
+	client, srv := setup(t, nil, writer.WithRetryPolicy(writer.RetryPolicy{MaxRetryAfter: 2 * time.Minute}),
 		writer.WithLogger(slog.New(cancelOn429{cancel})))
 	seedWorkflow(srv, 1, 0)
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
 		if p.Batch == nil { // the page was read: the retry request comes next
 			srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"60"}}})
 		}
@@ -562,8 +562,8 @@ func TestRetryFailedContextEndsAfter429(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests || !errors.Is(err, context.Canceled) {
 		t.Fatalf("RetryFailed: err = %v, want the 429's *Error matching context.Canceled", err)
 	}
-	if rep.Batches != 1 || rep.FailedBatches != 1 || len(rep.Errors) != 1 || rep.SlowDowns != 1 {
-		t.Errorf("report = %+v, want 1 request sent and failed after 1 slow-down", rep)
+	if rep.Batches != 1 || rep.FailedBatches != 1 || len(rep.Errors) != 1 || len(retryBodies(t, srv)) != 1 {
+		t.Errorf("report = %+v, want 1 request sent and failed", rep)
 	}
 }
 
@@ -603,7 +603,6 @@ func TestRetryFailedRefusesBadOptionsBeforeSending(t *testing.T) {
 		want string
 	}{
 		{writer.RetryFailedOptions{BatchSize: -1}, "RetryFailedOptions.BatchSize"},
-		{writer.RetryFailedOptions{RequestsPerMinute: -5}, "RetryFailedOptions.RequestsPerMinute"},
 		{writer.RetryFailedOptions{GraphID: "nope"}, "RetryFailedOptions.GraphID"},
 		{writer.RetryFailedOptions{FileTypes: []string{"pdf", "doc x"}}, "RetryFailedOptions.FileTypes[1]"},
 	}
@@ -663,7 +662,7 @@ func retryFailedHeapGrowth(t *testing.T, n int) heapGrowth {
 	runtime.ReadMemStats(&base)
 	var g heapGrowth
 	calls := 0
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Progress: func(writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(writer.RetryFailedProgress) {
 		if calls++; calls%8 == 0 {
 			runtime.GC()
 			runtime.ReadMemStats(&m)
@@ -725,7 +724,7 @@ func TestRetryFailedEndsOnACursorCycle(t *testing.T) {
 	a := listAnswer(true, f[0]+"@1", f[1]+"@1")
 	b := listAnswer(true, f[2]+"@1", f[3]+"@1")
 	client, retried := scriptedList(t, a, b, a, b, a, b)
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 1, RequestsPerMinute: writer.NoRateLimit})
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 1})
 	if !errors.Is(err, writer.ErrInvalidResponse) || rep.Pages != 3 {
 		t.Fatalf("RetryFailed = pages %d, %v; want ErrInvalidResponse on the third page", rep.Pages, err)
 	}
@@ -747,7 +746,7 @@ func TestRetryFailedNeverRetriesAFileTwice(t *testing.T) {
 		listAnswer(false, f[3]+"@1", f[6]+"@1", f[0]+"@1"),
 	}
 	client, retried := scriptedList(t, pages...)
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 3, RequestsPerMinute: writer.NoRateLimit})
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 3})
 	if err != nil || rep.Found != 7 || rep.Retried != 7 {
 		t.Fatalf("RetryFailed = found %d retried %d, %v; want 7 7", rep.Found, rep.Retried, err)
 	}
@@ -770,41 +769,60 @@ func checkRetriedAtMostOnce(t *testing.T, retried map[string]int) {
 // unavailable is a 503 as a proxy sends it during an outage.
 var unavailable = writertest.Fault{Status: http.StatusServiceUnavailable}
 
-func TestRetryFailedResendsThroughAnOutage(t *testing.T) {
-	// The client tries each request 5 times (4 retries); 12 answers of 503 in a row are
-	// an outage that outlasts two of its calls.
+func TestRetryFailedRidesOutAnOutage(t *testing.T) {
+	// A workflow call makes up to 8 retries (the outage policy), where another call makes
+	// 4: 8 answers of 503 in a row are an outage that one call of the run outlasts, with
+	// one request per answer and nothing sent again on top.
 	client, srv := setup(t, nil)
 	failed := seedWorkflow(srv, 250, 0)
 	outage := false
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, ResendWait: time.Millisecond,
-		Progress: func(p writer.RetryFailedProgress) {
-			if p.Pages == 2 && !outage { // the second page was read: the first batch goes next
-				outage = true
-				srv.FailNext(12, unavailable)
-			}
-		}}
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
+		if p.Pages == 2 && !outage { // the second page was read: the first batch goes next
+			outage = true
+			srv.FailNext(8, unavailable)
+		}
+	}}
 	rep, err := client.Files.RetryFailed(context.Background(), opts)
-	if err != nil || rep.Retried != 250 || rep.Batches != 3 || rep.FailedBatches != 0 || rep.Resent != 2 {
-		t.Fatalf("RetryFailed = retried %d batches %d failed %d resent %d, %v; want 250 3 0 2", rep.Retried, rep.Batches, rep.FailedBatches, rep.Resent, err)
+	if err != nil || rep.Retried != 250 || rep.Batches != 3 || rep.FailedBatches != 0 {
+		t.Fatalf("RetryFailed = retried %d batches %d failed %d, %v; want 250 3 0", rep.Retried, rep.Batches, rep.FailedBatches, err)
+	}
+	if got, want := len(srv.Requests()), rep.Pages+rep.Batches+8; got != want {
+		t.Errorf("sent %d requests, want %d: one more per 503", got, want)
 	}
 	checkRetriedOnce(t, srv, failed, 250)
 }
 
-func TestRetryFailedCountsABatchFailedAfterItsResends(t *testing.T) {
+func TestRetryFailedCountsABatchFailedAfterItsRetries(t *testing.T) {
 	client, srv := setup(t, nil)
 	seedWorkflow(srv, 3, 0)
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, Resends: 2, ResendWait: time.Millisecond,
-		Progress: func(p writer.RetryFailedProgress) {
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
+		if p.Batch == nil {
+			srv.FailNext(100, unavailable)
+		}
+	}}
+	rep, err := client.Files.RetryFailed(context.Background(), opts)
+	if !errors.Is(err, writer.ErrServer) || rep.Batches != 1 || rep.FailedBatches != 1 {
+		t.Fatalf("RetryFailed = batches %d failed %d, %v; want 1 1 and ErrServer", rep.Batches, rep.FailedBatches, err)
+	}
+	if got := len(retryBodies(t, srv)); got != 9 {
+		t.Errorf("sent %d retry requests, want one call of 9 attempts", got)
+	}
+}
+
+func TestRetryFailedDoesNotRetryABatchRefusedAsSuch(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusNotFound, http.StatusUnprocessableEntity} {
+		client, srv := setup(t, nil)
+		seedWorkflow(srv, 3, 0)
+		opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
 			if p.Batch == nil {
-				srv.FailNext(100, unavailable)
+				srv.FailNext(1, writertest.Fault{Status: status})
 			}
 		}}
-	rep, err := client.Files.RetryFailed(context.Background(), opts)
-	if !errors.Is(err, writer.ErrServer) || rep.Batches != 1 || rep.FailedBatches != 1 || rep.Resent != 2 {
-		t.Fatalf("RetryFailed = batches %d failed %d resent %d, %v; want 1 1 2 and ErrServer", rep.Batches, rep.FailedBatches, rep.Resent, err)
-	}
-	if got := len(retryBodies(t, srv)); got != 15 {
-		t.Errorf("sent %d retry requests, want 3 calls of 5 attempts", got)
+		rep, err := client.Files.RetryFailed(context.Background(), opts)
+		var apiErr *writer.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || rep.FailedBatches != 1 || len(retryBodies(t, srv)) != 1 {
+			t.Errorf("status %d: RetryFailed = failed %d after %d retry requests, %v; want one request, failed", status, rep.FailedBatches, len(retryBodies(t, srv)), err)
+		}
 	}
 }
 
@@ -817,10 +835,10 @@ func (l *countingLimiter) Wait(ctx context.Context) error {
 }
 
 func TestRetryFailedWaitsForTheCallersLimiter(t *testing.T) {
-	client, srv := setup(t, nil)
-	failed := seedWorkflow(srv, 450, 30)
 	var lim countingLimiter
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{Limiter: &lim})
+	client, srv := setup(t, nil, writer.WithLimiter(&lim))
+	failed := seedWorkflow(srv, 450, 30)
+	rep, err := client.Files.RetryFailed(context.Background(), nil)
 	if err != nil || rep.Retried != 450 {
 		t.Fatalf("RetryFailed = %+v, %v", rep, err)
 	}
@@ -828,8 +846,8 @@ func TestRetryFailedWaitsForTheCallersLimiter(t *testing.T) {
 		t.Errorf("limiter waited %d times for %d requests, want one wait per request, 10", got, want)
 	}
 	checkRetriedOnce(t, srv, failed, 480)
-	limited := rate.NewLimiter(rate.Inf, 1) // *rate.Limiter is a Limiter
-	if _, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{Limiter: limited}); err != nil {
+	limited, _ := setup(t, nil, writer.WithLimiter(rate.NewLimiter(rate.Inf, 1))) // *rate.Limiter is a Limiter
+	if _, err := limited.Files.RetryFailed(context.Background(), nil); err != nil {
 		t.Errorf("RetryFailed with a *rate.Limiter: %v", err)
 	}
 }
@@ -860,11 +878,12 @@ func TestRetryFailedOverlapsRetryRequestsWithTheNextPage(t *testing.T) {
 			srv := writertest.NewServer(t, writertest.WithLatency(latency))
 			failed := seedWorkflow(srv, 1500, 0)
 			counter := &inFlight{next: &http.Transport{}}
-			client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}))
+			client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(&http.Client{Transport: counter}),
+				writer.WithRequestsPerMinute(6000))
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{RequestsPerMinute: 6000})
+			rep, err := client.Files.RetryFailed(context.Background(), nil)
 			if err != nil || rep.Retried != 1500 {
 				t.Fatalf("RetryFailed = %+v, %v", rep, err)
 			}
@@ -883,11 +902,7 @@ func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
 		want string
 	}{
 		{writer.RetryFailedOptions{Concurrency: -1}, "RetryFailedOptions.Concurrency"},
-		{writer.RetryFailedOptions{Resends: -2}, "RetryFailedOptions.Resends"},
-		{writer.RetryFailedOptions{ResendWait: -time.Second}, "RetryFailedOptions.ResendWait"},
-		{writer.RetryFailedOptions{ResendWait: time.Hour}, "RetryFailedOptions.ResendWait"},
 		{writer.RetryFailedOptions{PollInterval: -time.Second}, "RetryFailedOptions.PollInterval"},
-		{writer.RetryFailedOptions{RequestsPerMinute: 60, Limiter: &countingLimiter{}}, "RetryFailedOptions.RequestsPerMinute"},
 	} {
 		for name, run := range map[string]func(context.Context, *writer.RetryFailedOptions) (writer.RetryFailedReport, error){
 			"RetryFailed": client.Files.RetryFailed, "RetryFailedAndWait": client.Files.RetryFailedAndWait,
@@ -903,22 +918,22 @@ func TestRetryFailedRefusesBadRunOptions(t *testing.T) {
 	}
 }
 
-func TestRetryFailedCancelledWhileABatchWaitsToBeResentCountsIt(t *testing.T) {
+func TestRetryFailedCancelledWhileABatchWaitsToBeRetriedCountsIt(t *testing.T) {
 	client, srv := setup(t, nil)
 	seedWorkflow(srv, 3, 0)
-	opts := &writer.RetryFailedOptions{RequestsPerMinute: writer.NoRateLimit, ResendWait: time.Minute,
-		Progress: func(p writer.RetryFailedProgress) {
-			if p.Batch == nil {
-				srv.FailNext(100, unavailable)
-			}
-		}}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	opts := &writer.RetryFailedOptions{Progress: func(p writer.RetryFailedProgress) {
+		if p.Batch == nil {
+			srv.FailNext(100, writertest.Fault{Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"60"}}})
+		}
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(300*time.Millisecond, cancel)
 	rep, err := client.Files.RetryFailed(ctx, opts)
-	// The batch was sent (and failed) once; the re-send that ctx's end held back was not.
-	if !errors.Is(err, context.DeadlineExceeded) || rep.Batches != 1 || rep.FailedBatches != 1 || rep.Resent != 0 ||
-		len(rep.Errors) != 1 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) || len(rep.Errors[0].FileIDs) != 3 {
-		t.Fatalf("RetryFailed = batches %d failed %d resent %d errors %v, %v; want 1 1 0, the batch's 503 and DeadlineExceeded",
-			rep.Batches, rep.FailedBatches, rep.Resent, rep.Errors, err)
+	// The batch was sent (and failed) once; the retry that ctx's end cut short was not.
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, writer.ErrServer) || rep.Batches != 1 || rep.FailedBatches != 1 ||
+		len(rep.Errors) != 1 || !errors.Is(rep.Errors[0].Err, writer.ErrServer) || len(rep.Errors[0].FileIDs) != 3 || len(retryBodies(t, srv)) != 1 {
+		t.Fatalf("RetryFailed = batches %d failed %d errors %v, %v; want 1 1, the batch's 503 and context.Canceled",
+			rep.Batches, rep.FailedBatches, rep.Errors, err)
 	}
 }

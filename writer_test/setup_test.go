@@ -25,6 +25,7 @@ func setup(t *testing.T, srvOpts []writertest.Option, opts ...writer.Option) (*w
 		writer.WithAPIKey(srv.APIKey),
 		writer.WithHTTPClient(hc),
 		fastRetries,
+		writer.WithRequestsPerMinute(writer.NoRateLimit),
 	}, opts...)
 	client, err := writer.NewClient(all...)
 	if err != nil {

@@ -28,7 +28,7 @@ func TestWaitProcessedReturnsFinalStatuses(t *testing.T) {
 	if err := client.Files.Retry(ctx, []string{idA, idB}); err != nil {
 		t.Fatal(err)
 	}
-	files, err := client.Files.WaitProcessed(ctx, []string{idB, idA, idC, idA}, &writer.WaitOptions{Interval: 5 * time.Millisecond, RequestsPerMinute: writer.NoRateLimit})
+	files, err := client.Files.WaitProcessed(ctx, []string{idB, idA, idC, idA}, &writer.WaitOptions{Interval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("WaitProcessed: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestRetryFailedThenWait(t *testing.T) {
 	failed := seedWorkflow(srv, 30, 10)
 	ctx := context.Background()
 	var retried []string
-	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 7, RequestsPerMinute: writer.NoRateLimit, Progress: func(p writer.RetryFailedProgress) {
+	rep, err := client.Files.RetryFailed(ctx, &writer.RetryFailedOptions{BatchSize: 7, Progress: func(p writer.RetryFailedProgress) {
 		if p.BatchErr == nil {
 			retried = append(retried, p.Batch...)
 		}
@@ -111,7 +111,7 @@ func TestRetryFailedThenWait(t *testing.T) {
 	if want := slices.Sorted(slices.Values(failed)); !slices.Equal(retried, want) {
 		t.Fatalf("Progress reported %d retried ids, want the %d failed ones", len(retried), len(want))
 	}
-	files, err := client.Files.WaitProcessed(ctx, retried, &writer.WaitOptions{Interval: 5 * time.Millisecond, RequestsPerMinute: writer.NoRateLimit})
+	files, err := client.Files.WaitProcessed(ctx, retried, &writer.WaitOptions{Interval: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("WaitProcessed: %v", err)
 	}
