@@ -34,11 +34,11 @@ func countingServer(t *testing.T) (url string, opened *atomic.Int64) {
 	return srv.URL, opened
 }
 
-// defaultClient is a client with its own transport (no WithHTTPClient): the defaults are
-// what these tests check.
+// defaultClient is an unpaced client with its own transport (no WithHTTPClient): the
+// transport's defaults are what these tests check.
 func defaultClient(t *testing.T, url string) *writer.Client {
 	t.Helper()
-	c, err := writer.NewClient(writer.WithBaseURL(url), writer.WithAPIKey("k"))
+	c, err := writer.NewClient(writer.WithBaseURL(url), writer.WithAPIKey("k"), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ func bubbleClient(t *testing.T, srv *writertest.Server, opts ...writer.Option) *
 		writer.WithBaseURL(srv.URL),
 		writer.WithAPIKey(srv.APIKey),
 		writer.WithHTTPClient(&http.Client{Transport: newSpecTransport(t, srv.URL, transport)}),
+		writer.WithRequestsPerMinute(writer.NoRateLimit),
 	}, opts...)
 	client, err := writer.NewClient(all...)
 	if err != nil {
@@ -455,7 +456,7 @@ func TestFaultConnectionsReusedAndCallerPoolKept(t *testing.T) {
 	defer transport.CloseIdleConnections()
 	caller := &http.Client{Transport: transport, Timeout: time.Minute}
 	before := *caller
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(caller), fastRetries)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(caller), fastRetries, writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

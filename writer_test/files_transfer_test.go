@@ -196,7 +196,7 @@ func TestUploadEmptyFileSendsContentLengthZero(t *testing.T) {
 // (Content-Length is required), so its client has no spec validation.
 func TestUploadUnknownSizeNeedsOptIn(t *testing.T) {
 	srv := writertest.NewServer(t)
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestDownloadWithoutContentTypeIsOctetStream(t *testing.T) {
 		_, _ = w.Write([]byte("plain bytes"))
 	}))
 	defer srv.Close()
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("key"))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("key"), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestDownloadShorterThanContentLengthIsAnError(t *testing.T) {
 	transport := &http.Transport{}
 	t.Cleanup(transport.CloseIdleConnections)
 	hc := &http.Client{Transport: cutBody{base: newSpecTransport(t, srv.URL, transport), keep: 100}}
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(hc))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey), writer.WithHTTPClient(hc), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -322,6 +322,7 @@ func callHostile(t *testing.T, url string, tc hostileCase) (uint64, error) {
 	opts := append([]writer.Option{
 		writer.WithBaseURL(url), writer.WithAPIKey(hostileKey),
 		writer.WithRetryPolicy(writer.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxRetryAfter: time.Second}),
+		writer.WithRequestsPerMinute(writer.NoRateLimit),
 	}, tc.opts...)
 	client, err := writer.NewClient(opts...)
 	if err != nil {

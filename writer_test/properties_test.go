@@ -158,7 +158,7 @@ func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 		_ = json.NewEncoder(w).Encode(body)
 	}))
 	t.Cleanup(srv.Close)
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("properties-test-key"), writer.WithMaxRetries(0))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("properties-test-key"), writer.WithMaxRetries(0), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

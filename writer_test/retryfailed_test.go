@@ -647,7 +647,7 @@ func retryFailedHeapGrowth(t *testing.T, n int) heapGrowth {
 	transport := &http.Transport{}
 	defer transport.CloseIdleConnections()
 	client, err := writer.NewClient(writer.WithBaseURL(startFakeProcess(t, n)), writer.WithAPIKey(writertest.DefaultAPIKey),
-		writer.WithHTTPClient(&http.Client{Transport: transport}))
+		writer.WithHTTPClient(&http.Client{Transport: transport}), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -706,7 +706,7 @@ func scriptedList(t *testing.T, pages ...writertest.Fault) (*writer.Client, func
 		next++
 	}))
 	t.Cleanup(srv.Close)
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("k"), fastRetries, writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}

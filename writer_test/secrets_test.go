@@ -37,7 +37,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 	srv.FailNext(1, writertest.Fault{Status: http.StatusBadRequest, Header: http.Header{"Content-Type": {"text/plain"}}, Body: "you sent Bearer " + secretKey})
 	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain"}}, Body: "not json " + secretKey})
 
-	opts := []writer.Option{writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), fastRetries}
+	opts := []writer.Option{writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), fastRetries, writer.WithRequestsPerMinute(writer.NoRateLimit)}
 	client, err := writer.NewClient(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestRedirectToAnotherHostCarriesNoKey(t *testing.T) {
 	elsewhere := httptest.NewServer(other) // 127.0.0.1 too, another port: another host
 	defer elsewhere.Close()
 
-	client, err := writer.NewClient(writer.WithBaseURL(api.URL), writer.WithAPIKey(secretKey))
+	client, err := writer.NewClient(writer.WithBaseURL(api.URL), writer.WithAPIKey(secretKey), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,12 +245,12 @@ func TestKeyEchoedByServerNeverShown(t *testing.T) {
 
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), writer.WithLogger(logger))
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), writer.WithLogger(logger), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw, err := writer.NewClient(writer.WithBaseURL("http://"+ln.Addr().String()), writer.WithAPIKey(secretKey),
-		writer.WithLogger(logger), writer.WithMaxRetries(0))
+		writer.WithLogger(logger), writer.WithMaxRetries(0), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
 	}
