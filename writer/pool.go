@@ -26,6 +26,9 @@ func newPool[T any](n int) *pool[T] {
 
 // acquire takes a slot, or reports false when ctx ended first.
 func (p *pool[T]) acquire(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return false
+	}
 	select {
 	case p.slots <- struct{}{}:
 		return true

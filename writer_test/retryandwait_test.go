@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -153,5 +154,29 @@ func TestRetryFailedAndWaitEndsWhenStatusPagesNeverEnd(t *testing.T) {
 	// A round by pages costs at most what a GET per waiting file would (2 here).
 	if statusPages > failed {
 		t.Errorf("the wait read %d in_progress pages, want at most %d", statusPages, failed)
+	}
+}
+
+func TestRetryFailedAndWaitProbesTheNewestFileThenReadsPages(t *testing.T) {
+	client, srv := setup(t, []writertest.Option{writertest.WithProcessingDelay(100 * time.Millisecond)})
+	seedWorkflow(srv, 250, 0)
+	rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{PollInterval: 40 * time.Millisecond})
+	if err != nil || rep.Retried != 250 || rep.Completed != 250 {
+		t.Fatalf("RetryFailedAndWait = %+v, %v", rep, err)
+	}
+	// After 3 pages and 3 retry requests: GETs of one file (the one accepted last) every
+	// 10 ms until it is processed, then one in_progress page that shows none left and one
+	// failed page that shows none failed again.
+	var wait []string
+	for _, r := range srv.Requests()[6:] {
+		q, _ := url.ParseQuery(r.RawQuery)
+		wait = append(wait, r.Path+"?"+q.Get("status"))
+	}
+	probes := 0
+	for probes < len(wait) && wait[probes] == wait[0] && strings.HasPrefix(wait[0], "/v1/files/") {
+		probes++
+	}
+	if probes == 0 || !slices.Equal(wait[probes:], []string{"/v1/files?in_progress", "/v1/files?failed"}) {
+		t.Errorf("the wait sent %v, want GETs of one file, then one page of each status", wait)
 	}
 }

@@ -1,0 +1,124 @@
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// pageOf is a list answer of failed files given as id@second.
+func pageOf(more bool, files ...string) string {
+	var data []string
+	for _, f := range files {
+		id, sec, _ := strings.Cut(f, "@")
+		data = append(data, fmt.Sprintf(`{"id":%q,"name":"a.pdf","created_at":"2026-01-01T00:00:%02sZ","graph_ids":[],"status":"failed"}`, id, sec))
+	}
+	return fmt.Sprintf(`{"data":[%s],"has_more":%t}`, strings.Join(data, ","), more)
+}
+
+// scriptedLister returns a lister of a server that answers pages in turn, and the cursors
+// it was asked for.
+func scriptedLister(t *testing.T, pages ...string) (*lister, *[]string) {
+	t.Helper()
+	var afters []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		afters = append(afters, r.URL.Query().Get("after"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, pages[min(len(afters), len(pages))-1])
+	}))
+	t.Cleanup(srv.Close)
+	c := testClient(t, srv.URL, nil)
+	q, err := checkListOptions("", &ListOptions{Status: StatusFailed, Order: OrderAsc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newLister(c.Files, q), &afters
+}
+
+const (
+	uA = "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f"
+	uB = "1b2e8c4d-6a0f-4d3b-9e7c-2f3a4b5c6d7e"
+	uC = "2c3d9e5f-7b1a-4e4c-8d8b-3a4b5c6d7e8f"
+	uD = "3d4e0f6a-8c2b-4f5d-9e9c-4b5c6d7e8f90"
+)
+
+func idsOf(l *listed) string {
+	var s []string
+	for _, u := range l.ids {
+		s = append(s, u.String()[:2])
+	}
+	return strings.Join(s, " ")
+}
+
+func TestListerHoldsTheCursorFileUntilTheNextPage(t *testing.T) {
+	l, afters := scriptedLister(t, pageOf(true, uA+"@1", uB+"@2"), pageOf(false, uC+"@3"))
+	first, err := l.next(context.Background())
+	if err != nil || idsOf(first) != "0a" || first.found != 2 || first.last {
+		t.Fatalf("page 1 = ids %q found %d last %v, %v; want 0a, 2 found, the cursor file held", idsOf(first), first.found, first.last, err)
+	}
+	second, err := l.next(context.Background())
+	if err != nil || idsOf(second) != "1b 2c" || !second.last || !l.done {
+		t.Fatalf("page 2 = ids %q last %v, %v; want the held 1b then 2c, and the end", idsOf(second), second.last, err)
+	}
+	if got := strings.Join(*afters, ","); got != ","+uB {
+		t.Errorf("cursors %q, want none then %s", got, uB)
+	}
+}
+
+func TestListerGivesEachFileOnceWhateverItsSpelling(t *testing.T) {
+	// A later page repeats A in upper case in the cursor's second, and B from behind the
+	// cursor; a page repeats a non-UUID id: each file is found once.
+	l, _ := scriptedLister(t,
+		pageOf(true, uA+"@1", "odd@1", "odd@1", uB+"@1"),
+		pageOf(true, strings.ToUpper(uA)+"@1", uC+"@2"),
+		pageOf(false, uB+"@1", "odd@2", uD+"@3"))
+	var ids []string
+	found, skipped := 0, 0
+	for !l.done {
+		page, err := l.next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, skipped = found+page.found, skipped+len(page.skipped)
+		if s := idsOf(page); s != "" {
+			ids = append(ids, s)
+		}
+	}
+	if got := strings.Join(ids, " "); got != "0a 1b 2c 3d" || found != 5 || skipped != 1 {
+		t.Errorf("ids %q found %d skipped %d; want 0a 1b 2c 3d, 5 found, odd skipped once", got, found, skipped)
+	}
+}
+
+func TestListerRefusesACursorThatGoesBack(t *testing.T) {
+	l, _ := scriptedLister(t, pageOf(true, uA+"@5", uB+"@6"), pageOf(true, uC+"@7", uD+"@1"))
+	if _, err := l.next(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	page, err := l.next(context.Background())
+	if !errors.Is(err, ErrInvalidResponse) || !errors.Is(err, errCursorBack) || page == nil || page.found != 1 {
+		t.Errorf("page 2 = %+v, %v; want its files counted and ErrInvalidResponse", page, err)
+	}
+}
+
+func TestListerForgetsWhatTheCursorHasPassed(t *testing.T) {
+	var files []string
+	for i := range 100 {
+		files = append(files, uuid.NewSHA1(uuid.Nil, []byte{byte(i)}).String()+fmt.Sprintf("@%d", i/2))
+	}
+	l, _ := scriptedLister(t, pageOf(true, files[:50]...), pageOf(true, files[50:]...), pageOf(false))
+	for !l.done {
+		if _, err := l.next(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(l.taken); n > 52 {
+		t.Errorf("the lister keeps %d ids after 100 files, want those of the last page's time only", n)
+	}
+}
