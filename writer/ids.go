@@ -105,3 +105,12 @@ func checkFileID(field string, index int, id string) error {
 	}
 	return nil
 }
+
+// uuidStrings returns ids in canonical lower case.
+func uuidStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, u := range ids {
+		out[i] = u.String()
+	}
+	return out
+}

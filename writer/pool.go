@@ -6,73 +6,51 @@ import (
 	"sync"
 )
 
-// pool runs the requests of a workflow run, at most n at once, and hands their results to
-// the run's goroutine in the order they complete. A request's slot is taken before it is
-// sent and freed only once its result was handled, so n bounds what is in flight exactly,
-// and with n = 1 each result is handled before the next request leaves.
-//
-// One producer goroutine takes slots (acquire) and starts requests (goSend) or hands in a
-// result of its own (put); it calls close when done. The run's goroutine ranges over
-// results and calls handled after each.
-type pool[T any] struct {
-	slots   chan struct{}
-	results chan T
-	wg      sync.WaitGroup
-}
+// start is how a producer of drive sends a request: it takes one of the run's slots (false
+// when the run's context ended first) and calls send, on a goroutine of its own or, inline,
+// on the producer's, whose next step needs its result. send returns what its result does
+// to the run.
+type start func(send func() (take func() error), inline bool) bool
 
-func newPool[T any](n int) *pool[T] {
-	return &pool[T]{slots: make(chan struct{}, n), results: make(chan T)}
-}
-
-// acquire takes a slot, or reports false when ctx ended first.
-func (p *pool[T]) acquire(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	select {
-	case p.slots <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// goSend runs send on a goroutine of its own, in the slot just taken, and hands in its result.
-func (p *pool[T]) goSend(send func() T) {
-	p.wg.Go(func() { p.results <- send() })
-}
-
-// put hands in a result of the producer's, in the slot just taken.
-func (p *pool[T]) put(r T) { p.results <- r }
-
-// handled frees the slot of the result just handled.
-func (p *pool[T]) handled() { <-p.slots }
-
-// close waits for the requests started and then ends results.
-func (p *pool[T]) close() {
-	p.wg.Wait()
-	close(p.results)
-}
-
-// drive runs produce on a goroutine of its own with a pool of n slots, and hands each
-// result to take on this goroutine, as they complete. The first error take returns ends
-// ctx for produce and the requests in flight (whose results still reach take), and is
-// returned once every result was handled.
-func drive[T any](ctx context.Context, n int, produce func(context.Context, *pool[T]), take func(T) error) error {
+// drive runs the requests of a workflow run, at most n at once, and applies their results
+// (the take functions their sends return) on this goroutine, in the order they complete.
+// produce runs on a goroutine of its own and sends each request through start. A request's
+// slot is freed only once its result was applied, so n bounds what is in flight exactly,
+// and with n = 1 each result is applied before the next request leaves. The first error a
+// take returns ends ctx for produce and the requests in flight (whose results are still
+// applied), and is returned.
+func drive(ctx context.Context, n int, produce func(context.Context, start)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	p := newPool[T](n)
+	slots, results := make(chan struct{}, n), make(chan func() error)
 	go func() {
-		defer p.close()
-		produce(ctx, p)
+		var wg sync.WaitGroup
+		produce(ctx, func(send func() func() error, inline bool) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			}
+			if inline {
+				results <- send()
+			} else {
+				wg.Go(func() { results <- send() })
+			}
+			return true
+		})
+		wg.Wait()
+		close(results)
 	}()
 	var stop error
-	for r := range p.results {
-		if err := take(r); err != nil && stop == nil {
+	for take := range results {
+		if err := take(); err != nil && stop == nil {
 			stop = err
 			cancel(errRunStopped)
 		}
-		p.handled()
+		<-slots
 	}
 	return stop
 }

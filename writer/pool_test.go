@@ -9,79 +9,73 @@ import (
 	"time"
 )
 
+// sendAll sends n requests through drive with at most slots in flight: request i runs do(i)
+// on its own goroutine, and its result applies take(i) on drive's.
+func sendAll(slots, n int, do func(i int), take func(i int) error) error {
+	return drive(context.Background(), slots, func(ctx context.Context, start start) {
+		for i := range n {
+			if !start(func() func() error { do(i); return func() error { return take(i) } }, false) {
+				return
+			}
+		}
+	})
+}
+
 func TestDriveBoundsWhatIsInFlightExactly(t *testing.T) {
 	var now, most atomic.Int64
 	handled := 0
-	err := drive(context.Background(), 3, func(ctx context.Context, p *pool[int]) {
-		for i := range 40 {
-			if !p.acquire(ctx) {
-				return
-			}
-			p.goSend(func() int {
-				if n := now.Add(1); n > most.Load() {
-					most.Store(n)
-				}
-				time.Sleep(time.Millisecond)
-				now.Add(-1)
-				return i
-			})
+	err := sendAll(3, 40, func(int) {
+		if n := now.Add(1); n > most.Load() {
+			most.Store(n)
 		}
+		time.Sleep(time.Millisecond)
+		now.Add(-1)
 	}, func(int) error { handled++; return nil })
 	if err != nil || handled != 40 || most.Load() > 3 {
 		t.Errorf("drive = %v, %d handled, %d at most in flight; want nil, 40, at most 3", err, handled, most.Load())
 	}
 }
 
-func TestDriveTakesResultsAsTheyComplete(t *testing.T) {
-	// The first request is slow: the others' results are taken before its own.
+func TestDriveAppliesResultsAsTheyComplete(t *testing.T) {
+	// The first request is slow: the others' results are applied before its own.
 	var order []int
-	_ = drive(context.Background(), 4, func(ctx context.Context, p *pool[int]) {
-		for i := range 4 {
-			if !p.acquire(ctx) {
-				return
-			}
-			p.goSend(func() int {
-				if i == 0 {
-					time.Sleep(200 * time.Millisecond)
-				}
-				return i
-			})
+	_ = sendAll(4, 4, func(i int) {
+		if i == 0 {
+			time.Sleep(200 * time.Millisecond)
 		}
 	}, func(i int) error { order = append(order, i); return nil })
 	if len(order) != 4 || order[3] != 0 {
-		t.Errorf("results taken in order %v, want the slow one last", order)
+		t.Errorf("results applied in order %v, want the slow one last", order)
 	}
 }
 
-func TestDriveWithOneSlotHandlesEachResultBeforeTheNextRequest(t *testing.T) {
-	var events []string
-	_ = drive(context.Background(), 1, func(ctx context.Context, p *pool[int]) {
-		for i := range 3 {
-			if !p.acquire(ctx) {
-				return
-			}
-			events = append(events, "send") // the slot is free: the last result was handled
-			p.goSend(func() int { return i })
-		}
-	}, func(int) error { events = append(events, "take"); return nil })
-	if want := []string{"send", "take", "send", "take", "send", "take"}; !slices.Equal(events, want) {
-		t.Errorf("events %v, want %v", events, want)
+func TestDriveWithOneSlotAppliesEachResultBeforeTheNextRequest(t *testing.T) {
+	var handled atomic.Int64
+	before := make([]int64, 5) // results applied when request i was sent
+	_ = sendAll(1, 5, func(i int) { before[i] = handled.Load() }, func(int) error { handled.Add(1); return nil })
+	if want := []int64{0, 1, 2, 3, 4}; !slices.Equal(before, want) {
+		t.Errorf("results applied before each request: %v, want %v", before, want)
 	}
 }
 
 func TestDriveStopsAtTheFirstError(t *testing.T) {
 	stop := errors.New("stop")
 	var sent atomic.Int64
-	err := drive(context.Background(), 2, func(ctx context.Context, p *pool[error]) {
-		for range 100 {
-			if !p.acquire(ctx) {
-				return
-			}
-			sent.Add(1)
-			p.goSend(func() error { return stop })
+	err := sendAll(2, 100, func(int) { sent.Add(1) }, func(int) error { return stop })
+	if !errors.Is(err, stop) || sent.Load() > 2 {
+		t.Errorf("drive = %v after %d requests, want the first error and no request after it", err, sent.Load())
+	}
+}
+
+func TestDriveRunsAnInlineSendOnTheProducer(t *testing.T) {
+	var got []string
+	err := drive(context.Background(), 1, func(ctx context.Context, start start) {
+		var page string
+		if start(func() func() error { page = "page"; return func() error { return nil } }, true) {
+			got = append(got, page) // set before start returned
 		}
-	}, func(err error) error { return err })
-	if !errors.Is(err, stop) || sent.Load() > 3 {
-		t.Errorf("drive = %v after %d requests, want the first error and no more than the slots allow", err, sent.Load())
+	})
+	if err != nil || !slices.Equal(got, []string{"page"}) {
+		t.Errorf("drive = %v, producer saw %v; want the inline send's result at once", err, got)
 	}
 }

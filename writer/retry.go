@@ -84,6 +84,13 @@ var errNoBudget = fmt.Errorf("not retried: %w", ErrRetryBudgetExhausted)
 // (default 60 s) rather than MaxDelay: 0.5 s doubling to 60 s spans about 2 minutes.
 const jobMaxRetries = 8
 
+// jobKey marks a context whose calls are the workflow's, retried with the outage policy.
+type jobKey struct{}
+
+func withJob(ctx context.Context) context.Context { return context.WithValue(ctx, jobKey{}, true) }
+
+func isJob(ctx context.Context) bool { return ctx.Value(jobKey{}) != nil }
+
 // retries is how many times a call with ctx may be retried: the client's WithMaxRetries,
 // at least jobMaxRetries for a workflow call unless retries are off.
 func (c *Client) retries(ctx context.Context) int {

@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,23 +11,18 @@ import (
 	"github.com/google/uuid"
 )
 
-// Defaults of RetryFailedOptions.
+// Defaults of RetryFailedOptions, and what a report keeps of lists as long as the files.
 const (
 	defaultBatchSize    = 100 // ids per POST /v1/files/retry
 	defaultConcurrency  = 8   // requests in flight at once when the Client is paced
 	defaultPollInterval = 2 * time.Second
-)
-
-// What a RetryFailedReport keeps of things that could be as many as the files.
-const (
-	maxSkippedIDs     = 100 // RetryFailedReport.SkippedIDs
-	maxBatchErrors    = 10  // RetryFailedReport.Errors
-	maxFailedAgainIDs = 100 // RetryFailedReport.FailedAgainIDs
+	maxKeptIDs          = 100 // RetryFailedReport.SkippedIDs, FailedAgainIDs
+	maxBatchErrors      = 10  // RetryFailedReport.Errors
 )
 
 // RetryFailedOptions configure RetryFailed and RetryFailedAndWait. A nil *RetryFailedOptions
-// is the zero value: every failed file, 100 ids per retry request, 8 requests in flight.
-// Requests go at the Client's pace (WithRequestsPerMinute, WithLimiter).
+// is the zero value: every failed file, 100 ids per retry request, 8 requests in flight, at
+// the Client's pace (WithRequestsPerMinute, WithLimiter).
 type RetryFailedOptions struct {
 	// GraphID limits the run to files in this Knowledge Graph, a UUID (list query graph_id).
 	GraphID string
@@ -48,79 +44,66 @@ type RetryFailedOptions struct {
 }
 
 // RetryFailedProgress is given to RetryFailedOptions.Progress: the report so far, and what
-// the call is about.
+// the call is about. Its slices are valid only during the call.
 type RetryFailedProgress struct {
 	RetryFailedReport
 	// ListingDone reports that the last list page was read: Found is final.
 	ListingDone bool
-	// Batch holds the ids of the retry request just answered (UUIDs in canonical lower
-	// case), and BatchErr its error (nil: accepted). Both are empty in other calls. Batch
-	// is valid only during the call.
+	// Batch holds the ids of the retry request just answered, and BatchErr its error (nil:
+	// accepted); both are empty in other calls.
 	Batch    []string
 	BatchErr error
-	// Waiting reports that RetryFailedAndWait is waiting for the accepted files.
-	Waiting bool
-	// JustFailedAgain are the files found failed again since the previous call: over the
-	// calls, every one. Valid only during the call.
+	// Waiting reports that RetryFailedAndWait is waiting for the accepted files, and
+	// JustFailedAgain the files found failed again since the previous call (over the calls,
+	// every one).
+	Waiting         bool
 	JustFailedAgain []string
 }
 
-// RetryFailedReport is what a run did. Its size does not grow with the number of files: it
-// keeps counts, at most 100 SkippedIDs, 100 FailedAgainIDs and 10 Errors.
+// RetryFailedReport is what a run did. Its size does not grow with the number of files.
 type RetryFailedReport struct {
-	// Pages is the number of list pages of failed files read.
-	Pages int
-	// Found is the number of failed files found that matched the filters, each counted
-	// once (see RetryFailed), Skipped included.
-	Found int
-	// Retried is the number of files in retry requests Writer accepted.
-	Retried int
-	// Batches is the number of retry requests sent, and FailedBatches the number of them
-	// that failed.
-	Batches, FailedBatches int
-	// Skipped is the number of failed files whose id is not a UUID: POST /v1/files/retry
-	// takes only UUIDs (retry_files_request.file_ids, format uuid), so they were not
-	// retried. SkippedIDs holds the first 100 of them, in the order found.
+	// Pages is the number of list pages of failed files read, and Found the failed files
+	// found in them that matched the filters, each counted once, Skipped included.
+	Pages, Found int
+	// Retried is the number of files in retry requests Writer accepted; Batches the retry
+	// requests sent, and FailedBatches those that failed.
+	Retried, Batches, FailedBatches int
+	// Skipped is the number of failed files whose id is not a UUID, which POST
+	// /v1/files/retry does not take (retry_files_request.file_ids, format uuid).
+	// SkippedIDs holds the first 100 of them, in the order found.
 	Skipped    int
 	SkippedIDs []string
-	// Errors are the first 10 retry requests that failed, with their ids (Progress sees
-	// every one).
+	// Errors are the first 10 retry requests that failed (Progress sees every one).
 	Errors []BatchError
 	// RetryFailedAndWait only: of the Retried files, Completed left in_progress and are not
 	// failed (or are gone), FailedAgain are failed again, and InProgress are those whose
-	// outcome was not read when the wait stopped early. FailedAgainIDs holds the first 100
-	// failed again; Progress sees every one (RetryFailedProgress.JustFailedAgain).
+	// outcome was not read when the wait stopped early. FailedAgainIDs holds only the first
+	// 100 failed again; Progress sees every one (RetryFailedProgress.JustFailedAgain).
 	Completed, FailedAgain, InProgress int
 	FailedAgainIDs                     []string
 }
 
-// BatchError is a retry request of a RetryFailed run that failed.
+// BatchError is a retry request of a RetryFailed run that failed: the ids it carried, as
+// UUIDs in canonical lower case, and its error, an *Error as returned by Retry.
 type BatchError struct {
-	// FileIDs are the ids the request carried, as UUIDs in canonical lower case.
 	FileIDs []string
-	// Err is the request's error, an *Error as returned by Retry.
-	Err error
+	Err     error
 }
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
-// failed file), and reports what it did. One lister reads the failed files a page at a
-// time, and batches of them go to retry requests as soon as they are full, while the next
-// page is read:
-//
-//   - GET /v1/files (gatewayGetFiles) with status=failed, the filters of opts, order=asc and
-//     limit=100, paging with after set to the last file id of the previous page until a page
-//     says has_more is false or comes back empty;
-//   - POST /v1/files/retry (gatewayRetryFailedFiles) with opts.BatchSize ids (default 100).
-//
-// Up to opts.Concurrency requests (default 8) are in flight, each at the Client's pace. Each
-// file is retried at most once per run, whatever the server repeats. The run's calls are
-// retried by the Client's call loop with the outage policy (at least 8 retries, waits
-// growing to 60 s; see docs/retries.md), and by nothing else. docs/workflow.md gives costs.
+// failed file), and reports what it did. One lister reads the failed files a page at a time
+// (GET /v1/files, gatewayGetFiles, with status=failed, the filters of opts, order=asc and
+// limit=100, after set to the previous page's last file id, until a page says has_more is
+// false or is empty); each full batch goes at once to a retry request (POST
+// /v1/files/retry, gatewayRetryFailedFiles) while the next page is read. Up to
+// opts.Concurrency requests are in flight, each at the Client's pace. Each file is retried
+// at most once per run, whatever the server repeats. The run's calls are retried by the
+// Client's call loop with its outage policy, and by nothing else (docs/workflow.md).
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A list
 // page that fails ends the run with its *Error; one whose cursor would go back or come
-// again ends it with ErrInvalidResponse. A failed retry request (400, 404 and 422 at once,
-// others after their retries) is counted and the run goes on, except on ErrUnauthorized,
+// again, with ErrInvalidResponse. A failed retry request (400, 404 and 422 at once, others
+// after their retries) is counted and the run goes on, except on ErrUnauthorized,
 // ErrForbidden or the end of ctx; the error then says how many failed and wraps the first.
 // The report is always valid and counts what was sent.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
@@ -131,15 +114,13 @@ func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions
 	return r.rep, r.result(ctx, r.retryAll(ctx))
 }
 
-// job is one RetryFailed, RetryFailedAndWait or WaitProcessed run with checked options. Its
-// report is owned by the goroutine that called the run.
+// job is a RetryFailed or RetryFailedAndWait run; the goroutine that called it owns it.
 type job struct {
-	s           *FilesService
-	q           listQuery
-	batchSize   int
-	concurrency int
-	poll        time.Duration
-	progress    func(RetryFailedProgress) // nil: none
+	s                      *FilesService
+	q                      listQuery
+	batchSize, concurrency int
+	poll                   time.Duration
+	progress               func(RetryFailedProgress) // nil: none
 
 	rep         RetryFailedReport
 	listingDone bool
@@ -155,133 +136,103 @@ func (s *FilesService) newRun(opts *RetryFailedOptions) (*job, error) {
 	q, err := checkListOptions("RetryFailedOptions", &ListOptions{
 		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
 	})
-	if err != nil {
-		return nil, err
-	}
+	n, cerr := s.concurrency("RetryFailedOptions", opts.Concurrency)
 	switch {
+	case err != nil:
+		return nil, err
 	case opts.BatchSize < 0:
 		return nil, inputErr("RetryFailedOptions.BatchSize", -1, fmt.Sprint(opts.BatchSize), "is negative")
 	case opts.PollInterval < 0:
 		return nil, inputErr("RetryFailedOptions.PollInterval", -1, opts.PollInterval.String(), "is negative")
+	case cerr != nil:
+		return nil, cerr
 	}
-	n, err := s.concurrency("RetryFailedOptions", opts.Concurrency)
-	if err != nil {
-		return nil, err
-	}
-	return &job{s: s, q: q, batchSize: cmpOr(opts.BatchSize, defaultBatchSize), concurrency: n,
-		poll: cmpOr(opts.PollInterval, defaultPollInterval), progress: opts.Progress}, nil
+	return &job{s: s, q: q, batchSize: cmp.Or(opts.BatchSize, defaultBatchSize), concurrency: n,
+		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress}, nil
 }
 
-// concurrency checks the Concurrency option n of the options of: 0 takes 8, or 1 when the
-// Client is not paced.
+// concurrency checks the option of.Concurrency: 0 takes 8, or 1 when the Client is unpaced.
 func (s *FilesService) concurrency(of string, n int) (int, error) {
 	switch {
 	case n < 0:
 		return 0, inputErr(of+".Concurrency", -1, fmt.Sprint(n), "is negative")
-	case n > 0:
-		return n, nil
-	case s.client.pace == nil:
+	case n == 0 && s.client.pace == nil:
 		return 1, nil
 	}
-	return defaultConcurrency, nil
+	return cmp.Or(n, defaultConcurrency), nil
 }
 
-func cmpOr[T int | time.Duration](v, def T) T {
-	if v != 0 {
-		return v
-	}
-	return def
-}
-
-// step is the result of one request of the retry phase: a list page (batch nil; page nil
-// when it could not be read) or a retry request.
-type step struct {
-	page  *listed
-	batch []uuid.UUID
-	err   error
-}
-
-// retryAll runs the retry phase: a producer lists pages and starts retry requests, and this
-// goroutine takes their results as they complete. It returns the error that ended the run
-// early, if any.
+// retryAll runs the retry phase and returns the error that ended it early, if any.
 func (r *job) retryAll(ctx context.Context) error {
-	ctx = withJob(ctx)
-	return drive(ctx, r.concurrency, r.produce, func(st step) error { return r.take(ctx, st) })
+	return drive(withJob(ctx), r.concurrency, r.produce)
 }
 
-// produce reads the pages in order and starts a retry request for each full batch, and for
-// the rest once the listing is done, each in a slot of p.
-func (r *job) produce(ctx context.Context, p *pool[step]) {
+// produce reads the pages in order and sends a retry request for each full batch.
+func (r *job) produce(ctx context.Context, start start) {
 	l := newLister(r.s, r.q)
 	var queue []uuid.UUID
 	for !l.done {
-		if !p.acquire(ctx) {
-			return
-		}
-		page, err := l.next(ctx)
-		p.put(step{page: page, err: err})
-		if err != nil {
+		var page *listed
+		var err error
+		if !start(func() func() error {
+			page, err = l.next(ctx)
+			return func() error { return r.takePage(page, err) }
+		}, true) || err != nil {
 			return
 		}
 		queue = append(queue, page.ids...)
 		for len(queue) >= r.batchSize || (l.done && len(queue) > 0) {
-			n := min(r.batchSize, len(queue))
-			batch := slices.Clone(queue[:n])
-			queue = queue[n:]
-			if !p.acquire(ctx) {
+			batch := slices.Clone(queue[:min(r.batchSize, len(queue))])
+			queue = queue[len(batch):]
+			if !start(func() func() error {
+				err := r.s.retry(ctx, uuidStrings(batch))
+				return func() error { return r.takeBatch(ctx, batch, err) }
+			}, false) {
 				return
 			}
-			p.goSend(func() step { return step{batch: batch, err: r.s.retry(ctx, uuidStrings(batch))} })
 		}
 	}
 }
 
-// take counts one result in the report and calls Progress. It returns the error that ends
-// the run: a list page's, a retry request's 401 or 403, one that was not sent, or one that
-// met the end of ctx.
-func (r *job) take(ctx context.Context, st step) error {
-	if st.batch == nil {
-		if st.page != nil {
-			r.rep.Pages++
-			r.rep.Found += st.page.found
-			r.rep.Skipped += len(st.page.skipped)
-			r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxSkippedIDs, st.page.skipped...)
-			r.listingDone = st.page.last
-			r.report(RetryFailedProgress{})
-		}
-		return st.err
+// takePage counts a list page (nil when it could not be read) and returns err, which ends
+// the run.
+func (r *job) takePage(p *listed, err error) error {
+	if p != nil {
+		r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
+		r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
+		r.listingDone = p.last
+		r.report(RetryFailedProgress{})
 	}
-	var e *Error
-	if errors.As(st.err, &e) && e.Attempts == 0 {
-		return st.err // not sent: the run's context ended first
+	return err
+}
+
+// takeBatch counts a retry request's outcome err. It returns the error that ends the run:
+// a 401 or 403, one not sent, or one that met the end of ctx.
+func (r *job) takeBatch(ctx context.Context, ids []uuid.UUID, err error) error {
+	if e := (*Error)(nil); errors.As(err, &e) && e.Attempts == 0 {
+		return err // not sent: the run's context ended first
 	}
-	batch := uuidStrings(st.batch)
+	batch := uuidStrings(ids)
 	r.rep.Batches++
-	if st.err == nil {
-		r.rep.Retried += len(batch)
-		if r.keep {
-			r.accepted = append(r.accepted, st.batch...)
-		}
-	} else {
+	if err != nil {
 		r.rep.FailedBatches++
-		if len(r.rep.Errors) < maxBatchErrors {
-			r.rep.Errors = append(r.rep.Errors, BatchError{FileIDs: batch, Err: st.err})
-		}
+		r.rep.Errors = appendUpTo(r.rep.Errors, maxBatchErrors, BatchError{FileIDs: batch, Err: err})
+	} else if r.rep.Retried += len(batch); r.keep {
+		r.accepted = append(r.accepted, ids...)
 	}
-	r.report(RetryFailedProgress{Batch: batch, BatchErr: st.err})
-	if errors.Is(st.err, ErrUnauthorized) || errors.Is(st.err, ErrForbidden) || (st.err != nil && ctx.Err() != nil) {
-		return st.err
+	r.report(RetryFailedProgress{Batch: batch, BatchErr: err})
+	if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) || (err != nil && ctx.Err() != nil) {
+		return err
 	}
 	return nil
 }
 
-// report calls Progress, if any, with the report so far and p's own fields.
+// report calls Progress, if any, with p and the report so far.
 func (r *job) report(p RetryFailedProgress) {
-	if r.progress == nil {
-		return
+	if r.progress != nil {
+		p.RetryFailedReport, p.ListingDone = r.rep, r.listingDone
+		r.progress(p)
 	}
-	p.RetryFailedReport, p.ListingDone = r.rep, r.listingDone
-	r.progress(p)
 }
 
 // result is the run's error: stop (what ended it early), else the end of ctx, else how many
@@ -298,21 +249,6 @@ func (r *job) result(ctx context.Context, stop error) error {
 	return nil
 }
 
-// jobKey marks a context whose calls are the workflow's, retried with the outage policy.
-type jobKey struct{}
-
-func withJob(ctx context.Context) context.Context { return context.WithValue(ctx, jobKey{}, true) }
-
-func isJob(ctx context.Context) bool { return ctx.Value(jobKey{}) != nil }
-
 func appendUpTo[T any](s []T, most int, v ...T) []T {
 	return append(s, v[:max(0, min(len(v), most-len(s)))]...)
-}
-
-func uuidStrings(ids []uuid.UUID) []string {
-	out := make([]string, len(ids))
-	for i, u := range ids {
-		out[i] = u.String()
-	}
-	return out
 }

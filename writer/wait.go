@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -17,13 +18,11 @@ type WaitOptions struct {
 }
 
 // WaitProcessed polls the given files until none is in_progress, and returns each one as
-// last seen, in the order of fileIDs (a repeated id appears once).
-//
-// Each round sends one GET /v1/files/{file_id} (operationId gatewayGetFile) per file still
-// in_progress, up to opts.Concurrency at once, at the Client's pace. A file whose status is
-// anything but StatusInProgress is settled and not polled again. Waiting for n files thus
-// costs n requests per round; RetryFailedAndWait waits with list pages instead, 100 files
-// each. The GETs are retried with the outage policy, as RetryFailed's calls.
+// last seen, in the order of fileIDs (a repeated id appears once). Each round sends one
+// GET /v1/files/{file_id} (gatewayGetFile) per file still in_progress, up to
+// opts.Concurrency at once, at the Client's pace, retried with the outage policy as
+// RetryFailed's calls: n files cost n requests a round (RetryFailedAndWait reads list
+// pages of 100 instead).
 //
 // The ids are checked as in Get before any request (ErrInvalidInput naming fileIDs and
 // the position); no ids returns nil at once. A failed GET (for example ErrNotFound for a
@@ -53,7 +52,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 		return nil, err
 	}
 	ctx = withJob(ctx)
-	pending := make([]int, len(files))
+	pending := make([]int, len(files)) // positions in files
 	for i := range pending {
 		pending[i] = i
 	}
@@ -63,52 +62,37 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 		for k, i := range pending {
 			ids[k] = files[i].ID
 		}
-		var still []int
 		err := s.getEach(ctx, ids, n, func(k int, f File, err error) error {
-			if err != nil {
-				return err
+			if err == nil {
+				files[pending[k]] = f
 			}
-			files[pending[k]] = f
-			if f.Status == StatusInProgress {
-				still = append(still, pending[k])
-			}
-			return nil
+			return err
 		})
+		pending = slices.DeleteFunc(pending, func(i int) bool { return files[i].Status != StatusInProgress })
+		if err == nil && len(pending) > 0 {
+			err = sleep(ctx, time.Until(start.Add(cmp.Or(opts.Interval, defaultPollInterval))))
+		}
 		if err != nil {
 			return files, err
 		}
-		slices.Sort(still)
-		if pending = still; len(pending) > 0 {
-			if err := sleep(ctx, time.Until(start.Add(cmpOr(opts.Interval, defaultPollInterval)))); err != nil {
-				return files, err
-			}
-		}
 	}
 	return files, nil
-}
-
-// gotFile is one answer of a round of GETs: the file at position i of the ids read.
-type gotFile struct {
-	i   int
-	f   File
-	err error
 }
 
 // getEach reads the files ids by GET, at most n at once, and gives each answer to got on
 // this goroutine as they complete. The first error got returns ends the round (no further
 // GET is sent) and is returned; so is ctx's, when it ended before every GET was sent.
 func (s *FilesService) getEach(ctx context.Context, ids []string, n int, got func(i int, f File, err error) error) error {
-	err := drive(ctx, n, func(ctx context.Context, p *pool[gotFile]) {
+	err := drive(ctx, n, func(ctx context.Context, start start) {
 		for i, id := range ids {
-			if !p.acquire(ctx) {
+			if !start(func() func() error {
+				f, err := s.Get(ctx, id)
+				return func() error { return got(i, f, err) }
+			}, false) {
 				return
 			}
-			p.goSend(func() gotFile {
-				f, err := s.Get(ctx, id)
-				return gotFile{i: i, f: f, err: err}
-			})
 		}
-	}, func(a gotFile) error { return got(a.i, a.f, a.err) })
+	})
 	if err == nil && ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
