@@ -4,8 +4,10 @@ import "testing"
 
 func TestBudgetTakesRefundsAndCaps(t *testing.T) {
 	b := newBudget(12)
-	if !b.take(retryCost) || !b.take(retryCost) {
-		t.Fatal("two retries of 5 from 12 tokens refused")
+	for range 2 {
+		if !b.take(retryCost) {
+			t.Fatal("two retries of 5 from 12 tokens refused")
+		}
 	}
 	if b.take(retryCost) {
 		t.Fatal("a third retry taken with 2 tokens left")
@@ -25,7 +27,7 @@ func TestBudgetTakesRefundsAndCaps(t *testing.T) {
 	if !b.take(0) {
 		t.Error("a free retry (a 429) refused")
 	}
-	var off *budget = newBudget(NoRetryBudget)
+	off := newBudget(NoRetryBudget)
 	off.refund()
 	if off != nil || !off.take(timeoutRetryCost) {
 		t.Error("no budget refused a retry")

@@ -36,7 +36,7 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 		}
 		parsed = append(parsed, u)
 	}
-	slices.SortFunc(parsed, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(parsed, compareUUIDs)
 	if len(slices.Compact(parsed)) == len(ids) {
 		return ids, nil
 	}
@@ -114,3 +114,6 @@ func uuidStrings(ids []uuid.UUID) []string {
 	}
 	return out
 }
+
+// compareUUIDs orders UUIDs by their bytes.
+func compareUUIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }

@@ -12,19 +12,18 @@ import (
 
 // lister reads a run's failed files a page at a time, oldest first, and gives each file
 // once, whatever the server repeats: a repeat is an id taken before (compared as a UUID)
-// or a file created before the cursor file, which the listing has passed. It keeps only the
-// ids taken since the previous cursor's created_at. The last file of a page, the next
-// cursor, is held back until the next page has answered, so that it is still in the
-// failed filter when the cursor names it.
+// or a file created before the cursor file, which the listing has passed. The cursor file
+// is held back until the next page has answered, so that it is still in the failed filter
+// when the cursor names it.
 type lister struct {
 	s       *FilesService
 	q       listQuery
-	after   string              // the cursor: the last file id of the previous page
-	at      time.Time           // the cursor file's created_at, once started
-	started bool                // a page moved the cursor
-	cursors map[string]struct{} // every cursor so far
-	taken   map[string]time.Time
-	held    []uuid.UUID // the cursor file, when it is to be retried
+	after   string               // the cursor: the last file id of the previous page
+	at      time.Time            // the cursor file's created_at, once started
+	started bool                 // a page moved the cursor
+	cursors map[string]struct{}  // every cursor so far
+	taken   map[string]time.Time // ids taken since the previous cursor's created_at
+	held    []uuid.UUID          // the cursor file, when it is to be retried
 	done    bool
 }
 
@@ -78,22 +77,18 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 			out.ids = append(out.ids, id)
 		}
 	}
-	if out.last = l.done; !l.done {
-		err = l.advance(page)
+	if out.last = l.done; l.done {
+		return out, nil
 	}
-	return out, err
-}
-
-// advance moves the cursor to the last file of page and forgets the ids taken before the
-// previous cursor's created_at, which the time alone tells as repeats.
-func (l *lister) advance(page Page) error {
+	// The last file becomes the cursor; the ids taken before the previous cursor's
+	// created_at are forgotten, as the time alone tells them as repeats.
 	after, err := nextCursor(page, l.after, l.cursors)
 	if err != nil {
-		return err
+		return out, err
 	}
 	last := page.Files[len(page.Files)-1]
 	if l.started && last.CreatedAt.Before(l.at) {
-		return &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
+		return out, &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
 	}
 	for key, at := range l.taken {
 		if l.started && at.Before(l.at) {
@@ -101,5 +96,5 @@ func (l *lister) advance(page Page) error {
 		}
 	}
 	l.after, l.at, l.started = after, last.CreatedAt, true
-	return nil
+	return out, nil
 }

@@ -90,7 +90,7 @@ func TestPaceWithACallersLimiterHoldsAfter429(t *testing.T) {
 }
 
 func TestNoPaceNeverWaits(t *testing.T) {
-	var p *pace = newPace(NoRateLimit, nil)
+	p := newPace(NoRateLimit, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	p.answered(http.StatusTooManyRequests, time.Now(), time.Hour)

@@ -1,7 +1,6 @@
 package writer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -13,24 +12,20 @@ import (
 // RetryFailedAndWait is the whole job: it retries every failed file as RetryFailed does,
 // waits until the files Writer accepted have left in_progress, and reports how many
 // completed and which failed again (the first 100 in the report, every one through
-// opts.Progress). The wait reads the file accepted last (GET /v1/files/{file_id}) every
-// PollInterval/4 until it has left in_progress; then every PollInterval a round pages
-// through GET /v1/files with status=in_progress and the run's filters until every waiting
-// file was seen or the listing ended (a waiting file not listed has left in_progress); one
-// pass over the status=failed pages then tells the failed again from the completed. Where
-// a listing costs as many pages as a GET per waiting file, or Writer refuses its cursor,
-// the rest of the wait reads by GET. n failed files that all settle cost about
-// 2*ceil(n/100) requests and a few more; it keeps 17 bytes per retried file.
+// opts.Progress). It reads the status of the file accepted last (gatewayGetFile) every
+// PollInterval/4 until it has left in_progress, then every PollInterval the list pages of
+// in_progress files, and at the end those of failed files (gatewayGetFiles, with the run's
+// filters), or a GET per file where that costs less (docs/workflow.md). n failed files that
+// all settle cost about 2*ceil(n/100) requests; it keeps 17 bytes per retried file.
 //
 // Errors are those of RetryFailed, and: a status read that fails ends the run with its
 // *Error (an answer about another file with ErrInvalidResponse), as does the end of ctx.
 // The report is valid in every case; InProgress counts the files whose outcome was not read.
 func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
-	r, err := s.newRun(opts)
+	r, err := s.newRun(opts, true)
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
-	r.keep = true
 	err = r.retryAll(ctx)
 	if err == nil && len(r.accepted) > 0 {
 		err = r.wait(withJob(ctx))
@@ -60,30 +55,28 @@ type waitSet struct {
 // find returns the position of the file with id, when the run retried it.
 func (w *waitSet) find(id string) (int, bool) {
 	u, ok := parseUUID(id)
-	if !ok {
-		return 0, false
-	}
-	return slices.BinarySearchFunc(w.ids, u, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	i, found := slices.BinarySearchFunc(w.ids, u, compareUUIDs)
+	return i, ok && found
 }
 
 // wait waits for the accepted files (see RetryFailedAndWait).
 func (r *job) wait(ctx context.Context) error {
 	newest := r.accepted[len(r.accepted)-1].String()
-	slices.SortFunc(r.accepted, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(r.accepted, compareUUIDs)
 	w := &waitSet{ids: r.accepted, st: make([]fileState, len(r.accepted)), pending: len(r.accepted)}
-	r.accepted = nil
-	r.reportWait(w)
+	r.w, r.accepted = w, nil
+	r.report(RetryFailedProgress{})
 	for i, _ := w.find(newest); w.st[i] == stPending; {
 		if err := sleep(ctx, r.poll/4); err != nil {
 			return err
 		}
-		if err := r.getStatuses(ctx, w, []int{i}); err != nil {
+		if err := r.getStatuses(ctx, []int{i}); err != nil {
 			return err
 		}
 	}
 	for w.pending > 0 {
 		start := time.Now()
-		err := r.sweep(ctx, w, StatusInProgress, stPending, func(int) {}, func(i int) {
+		err := r.sweep(ctx, StatusInProgress, stPending, w.pending, func(int) {}, func(i int) {
 			w.st[i], w.pending, w.left = stLeft, w.pending-1, w.left+1
 		})
 		if err == nil && w.pending > 0 {
@@ -96,20 +89,17 @@ func (r *job) wait(ctx context.Context) error {
 	if w.left == 0 {
 		return nil
 	}
-	return r.sweep(ctx, w, StatusFailed, stLeft, func(i int) { r.settle(w, i, StatusFailed) },
-		func(i int) { r.settle(w, i, StatusCompleted) })
+	return r.sweep(ctx, StatusFailed, stLeft, w.left, func(i int) { r.settle(i, StatusFailed) },
+		func(i int) { r.settle(i, StatusCompleted) })
 }
 
-// sweep learns which files in state from are listed with status st (and the run's
-// filters), paging until the listing ends or has shown them all, and then calls listed or
+// sweep learns which of the want files in state from are listed with status st (and the
+// run's filters), paging until the listing ends or has shown them all, and calls listed or
 // unlisted for each. Where the listing costs as many pages as a GET per file, or Writer
 // refuses its cursor (as it may once the cursor file left the filter), it reads each file
 // by GET instead, and so does the rest of the wait.
-func (r *job) sweep(ctx context.Context, w *waitSet, st Status, from fileState, listed, unlisted func(i int)) error {
-	want, seen := w.pending, 0
-	if from == stLeft {
-		want = w.left
-	}
+func (r *job) sweep(ctx context.Context, st Status, from fileState, want int, listed, unlisted func(i int)) error {
+	w, seen := r.w, 0
 	defer func() { // a file marked listed is in from again, unless listed moved it on
 		for i, s := range w.st {
 			if s == stListed {
@@ -120,7 +110,7 @@ func (r *job) sweep(ctx context.Context, w *waitSet, st Status, from fileState, 
 	q, after, cursors := withStatus(r.q, st), "", map[string]struct{}{}
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
-		if err != nil && !(after != "" && errors.Is(err, ErrBadRequest)) {
+		if refused := after != "" && errors.Is(err, ErrBadRequest); err != nil && !refused {
 			return err
 		}
 		for _, f := range page.Files {
@@ -137,7 +127,7 @@ func (r *job) sweep(ctx context.Context, w *waitSet, st Status, from fileState, 
 					unlisted(i)
 				}
 			}
-			r.reportWait(w)
+			r.report(RetryFailedProgress{})
 			return nil
 		}
 		if w.byGet = err != nil || n >= want; !w.byGet {
@@ -153,15 +143,15 @@ func (r *job) sweep(ctx context.Context, w *waitSet, st Status, from fileState, 
 			positions = append(positions, i)
 		}
 	}
-	return r.getStatuses(ctx, w, positions)
+	return r.getStatuses(ctx, positions)
 }
 
 // getStatuses reads the files at positions by GET. A file that is gone (404, 410) counts as
 // completed; any other error ends the wait.
-func (r *job) getStatuses(ctx context.Context, w *waitSet, positions []int) error {
+func (r *job) getStatuses(ctx context.Context, positions []int) error {
 	ids := make([]string, len(positions))
 	for k, i := range positions {
-		ids[k] = w.ids[i].String()
+		ids[k] = r.w.ids[i].String()
 	}
 	err := r.s.getEach(ctx, ids, r.concurrency, func(k int, f File, err error) error {
 		switch {
@@ -171,16 +161,17 @@ func (r *job) getStatuses(ctx context.Context, w *waitSet, positions []int) erro
 			return err
 		}
 		if f.Status != StatusInProgress {
-			r.settle(w, positions[k], f.Status)
+			r.settle(positions[k], f.Status)
 		}
 		return nil
 	})
-	r.reportWait(w)
+	r.report(RetryFailedProgress{})
 	return err
 }
 
 // settle records that the file at position i, pending or left, has status (not in_progress).
-func (r *job) settle(w *waitSet, i int, status Status) {
+func (r *job) settle(i int, status Status) {
+	w := r.w
 	if w.st[i] == stPending {
 		w.pending--
 	} else {
@@ -194,12 +185,4 @@ func (r *job) settle(w *waitSet, i int, status Status) {
 	id := w.ids[i].String()
 	r.rep.FailedAgainIDs = appendUpTo(r.rep.FailedAgainIDs, maxKeptIDs, id)
 	w.failed = append(w.failed, id)
-}
-
-// reportWait calls Progress, if any, with the wait's counts and the files found failed
-// again since the last call.
-func (r *job) reportWait(w *waitSet) {
-	r.rep.InProgress = w.pending + w.left
-	r.report(RetryFailedProgress{Waiting: true, JustFailedAgain: w.failed})
-	w.failed = w.failed[:0]
 }

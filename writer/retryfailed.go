@@ -38,8 +38,8 @@ type RetryFailedOptions struct {
 	// PollInterval is, in RetryFailedAndWait, the time from the start of one round of
 	// status reads to the start of the next. 0 means 2 s.
 	PollInterval time.Duration
-	// Progress, when set, is called after each list page, each retry request and each round
-	// of the wait, on the goroutine that called the run, one call at a time. Keep it quick.
+	// Progress, when set, is called after each list page, retry request and status read, on
+	// the goroutine that called the run, one call at a time. Keep it quick.
 	Progress func(RetryFailedProgress)
 }
 
@@ -92,13 +92,12 @@ type BatchError struct {
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
 // failed file), and reports what it did. One lister reads the failed files a page at a time
-// (GET /v1/files, gatewayGetFiles, with status=failed, the filters of opts, order=asc and
-// limit=100, after set to the previous page's last file id, until a page says has_more is
-// false or is empty); each full batch goes at once to a retry request (POST
-// /v1/files/retry, gatewayRetryFailedFiles) while the next page is read. Up to
-// opts.Concurrency requests are in flight, each at the Client's pace. Each file is retried
-// at most once per run, whatever the server repeats. The run's calls are retried by the
-// Client's call loop with its outage policy, and by nothing else (docs/workflow.md).
+// (GET /v1/files, gatewayGetFiles: status=failed, the filters of opts, order=asc, limit=100,
+// after the previous page's last file, until has_more is false or a page is empty); each
+// full batch goes at once to a retry request (POST /v1/files/retry, gatewayRetryFailedFiles)
+// while the next page is read, up to opts.Concurrency requests in flight at the Client's
+// pace. Each file is retried at most once per run, whatever the server repeats. Only the
+// Client's call loop retries the run's calls, with its outage policy (docs/workflow.md).
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A list
 // page that fails ends the run with its *Error; one whose cursor would go back or come
@@ -107,7 +106,7 @@ type BatchError struct {
 // ErrForbidden or the end of ctx; the error then says how many failed and wraps the first.
 // The report is always valid and counts what was sent.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
-	r, err := s.newRun(opts)
+	r, err := s.newRun(opts, false)
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
@@ -121,18 +120,17 @@ type job struct {
 	batchSize, concurrency int
 	poll                   time.Duration
 	progress               func(RetryFailedProgress) // nil: none
-
-	rep         RetryFailedReport
-	listingDone bool
-	keep        bool        // RetryFailedAndWait: keep the accepted ids
-	accepted    []uuid.UUID // in the order accepted
+	rep                    RetryFailedReport
+	listingDone            bool
+	keep                   bool        // RetryFailedAndWait: keep the accepted ids
+	accepted               []uuid.UUID // in the order accepted
+	w                      *waitSet    // once RetryFailedAndWait waits
 }
 
-// newRun checks opts (nil is the zero value) and returns a run ready to start.
-func (s *FilesService) newRun(opts *RetryFailedOptions) (*job, error) {
-	if opts == nil {
-		opts = &RetryFailedOptions{}
-	}
+// newRun checks opts (nil is the zero value) and returns a run ready to start, that keeps
+// the ids Writer accepted when keep is true.
+func (s *FilesService) newRun(opts *RetryFailedOptions, keep bool) (*job, error) {
+	opts = cmp.Or(opts, &RetryFailedOptions{})
 	q, err := checkListOptions("RetryFailedOptions", &ListOptions{
 		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
 	})
@@ -148,7 +146,7 @@ func (s *FilesService) newRun(opts *RetryFailedOptions) (*job, error) {
 		return nil, cerr
 	}
 	return &job{s: s, q: q, batchSize: cmp.Or(opts.BatchSize, defaultBatchSize), concurrency: n,
-		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress}, nil
+		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress, keep: keep}, nil
 }
 
 // concurrency checks the option of.Concurrency: 0 takes 8, or 1 when the Client is unpaced.
@@ -227,8 +225,14 @@ func (r *job) takeBatch(ctx context.Context, ids []uuid.UUID, err error) error {
 	return nil
 }
 
-// report calls Progress, if any, with p and the report so far.
+// report calls Progress, if any, with p and the report so far; during the wait, with the
+// files found failed again since the previous call.
 func (r *job) report(p RetryFailedProgress) {
+	if r.w != nil {
+		r.rep.InProgress = r.w.pending + r.w.left
+		p.Waiting, p.JustFailedAgain = true, r.w.failed
+		defer func() { r.w.failed = r.w.failed[:0] }()
+	}
 	if r.progress != nil {
 		p.RetryFailedReport, p.ListingDone = r.rep, r.listingDone
 		r.progress(p)

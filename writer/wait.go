@@ -30,9 +30,7 @@ type WaitOptions struct {
 // *Error matching ErrInvalidResponse, and the end of ctx with ctx's error; the files are
 // then returned as last seen, with only ID set for those not read yet.
 func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts *WaitOptions) ([]File, error) {
-	if opts == nil {
-		opts = &WaitOptions{}
-	}
+	opts = cmp.Or(opts, &WaitOptions{})
 	var files []File
 	seen := make(map[string]bool, len(fileIDs))
 	for i, id := range fileIDs {
@@ -44,10 +42,10 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 			files = append(files, File{ID: id})
 		}
 	}
-	if opts.Interval < 0 {
-		return nil, inputErr("WaitOptions.Interval", -1, opts.Interval.String(), "is negative")
-	}
 	n, err := s.concurrency("WaitOptions", opts.Concurrency)
+	if opts.Interval < 0 {
+		err = inputErr("WaitOptions.Interval", -1, opts.Interval.String(), "is negative")
+	}
 	if err != nil {
 		return nil, err
 	}
