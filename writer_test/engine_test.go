@@ -197,3 +197,21 @@ func TestTwoRunsOnOneClientShareItsPace(t *testing.T) {
 		t.Errorf("the server refused %d requests with 429, want none", n)
 	}
 }
+
+func TestRetryFailedRetriesAFileOnceWhateverTheCaseOfItsID(t *testing.T) {
+	// A later page repeats a file in upper case, in the cursor file's second: it is the
+	// same UUID, and is retried once.
+	f := []string{fileID(0), fileID(1), fileID(2), fileID(3)}
+	client, retried := scriptedList(t,
+		listAnswer(true, f[0]+"@1", f[1]+"@1"),
+		listAnswer(true, strings.ToUpper(f[0])+"@1", f[2]+"@1"),
+		listAnswer(false, strings.ToUpper(f[1])+"@1", f[3]+"@1"))
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{BatchSize: 1})
+	if err != nil || rep.Found != 4 || rep.Retried != 4 {
+		t.Fatalf("RetryFailed = found %d retried %d, %v; want 4 4", rep.Found, rep.Retried, err)
+	}
+	if got := retried(); len(got) != 4 {
+		t.Errorf("retried %v, want each of the 4 files once", got)
+	}
+	checkRetriedAtMostOnce(t, retried())
+}
