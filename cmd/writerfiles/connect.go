@@ -16,12 +16,15 @@ import (
 // errNoKey is the error of a request made without WRITER_API_KEY.
 var errNoKey = usageError{"no API key: set WRITER_API_KEY (never a flag), or use --fake to try the commands on a local fake"}
 
-// connect builds the client. NewClient sends nothing, and each method checks its input
-// before any request, so every mistake in flags, arguments or the base URL is told first:
-// without WRITER_API_KEY the client gets a stand-in key and a transport that sends nothing
-// and fails with errNoKey; with --fake the fake is announced at the first request.
-func (a *app) connect() error {
+// connect builds the client, with the command's own options (such as retry-failed's pace)
+// after the common ones. NewClient sends nothing, and each method checks its input before
+// any request, so every mistake in flags, arguments or the base URL is told first: without
+// WRITER_API_KEY the client gets a stand-in key and a transport that sends nothing and fails
+// with errNoKey; with --fake the fake is announced at the first request. Waits of noticeWait
+// or more before a retry are announced on stderr.
+func (a *app) connect(extra ...writer.Option) error {
 	opts := []writer.Option{writer.WithRetryHook(waitNotice(a.errOut))}
+	opts = append(opts, extra...)
 	if os.Getenv("WRITER_LOG") == "debug" {
 		// The library's debug log, on the command's stderr rather than the process's.
 		opts = append(opts, writer.WithLogger(slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelDebug}))))

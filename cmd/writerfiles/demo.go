@@ -31,7 +31,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 			return err
 		}},
 		{"writerfiles retry-failed --wait", func() error {
-			return a.retryFailed(ctx, retryFailedFlags{batch: 100, rpm: 400, wait: true, interval: 200 * time.Millisecond})
+			return a.retryFailed(ctx, retryFailedFlags{batch: 100, wait: true, interval: 200 * time.Millisecond})
 		}},
 		{"writerfiles list", func() error {
 			_, err := a.printFiles(ctx, nil)

@@ -15,22 +15,20 @@ var flagOf = map[string]struct {
 	name   string
 	quoted bool
 }{
-	"ListOptions.Status":                   {"status", false},
-	"ListOptions.Order":                    {"order", false},
-	"ListOptions.Limit":                    {"page-size", false},
-	"ListOptions.GraphID":                  {"graph", true},
-	"ListOptions.FileTypes":                {"types", true},
-	"UploadOptions.GraphID":                {"graph", true},
-	"contentType":                          {"type", true},
-	"name":                                 {"name", true},
-	"RetryFailedOptions.GraphID":           {"graph", true},
-	"RetryFailedOptions.FileTypes":         {"types", true},
-	"RetryFailedOptions.BatchSize":         {"batch", false},
-	"RetryFailedOptions.RequestsPerMinute": {"rpm", false},
-	"RetryFailedOptions.Concurrency":       {"concurrency", false},
-	"RetryFailedOptions.PollInterval":      {"interval", false},
-	"WaitOptions.Interval":                 {"interval", false},
-	"WaitOptions.RequestsPerMinute":        {"rpm", false},
+	"ListOptions.Status":              {"status", false},
+	"ListOptions.Order":               {"order", false},
+	"ListOptions.Limit":               {"page-size", false},
+	"ListOptions.GraphID":             {"graph", true},
+	"ListOptions.FileTypes":           {"types", true},
+	"UploadOptions.GraphID":           {"graph", true},
+	"contentType":                     {"type", true},
+	"name":                            {"name", true},
+	"RetryFailedOptions.GraphID":      {"graph", true},
+	"RetryFailedOptions.FileTypes":    {"types", true},
+	"RetryFailedOptions.BatchSize":    {"batch", false},
+	"RetryFailedOptions.Concurrency":  {"concurrency", false},
+	"RetryFailedOptions.PollInterval": {"interval", false},
+	"WaitOptions.Interval":            {"interval", false},
 }
 
 // flagError turns the library's *writer.InputError about a value the user gave into a usage

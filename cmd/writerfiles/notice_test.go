@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/writerfiles/writer-go/writer"
 )
@@ -24,9 +26,24 @@ func TestWaitNoticesAnnounceLongWaitsOnly(t *testing.T) {
 	}
 	notice(retrying(429, 30*time.Second, nil))
 	notice(retrying(0, 4*time.Second, errors.New("dial tcp 127.0.0.1:1: connection refused")))
-	want := "writerfiles: GET /v1/files/abc: status 429; retrying in 30s\n" +
-		"writerfiles: GET /v1/files/abc: dial tcp 127.0.0.1:1: connection refused; retrying in 4s\n"
+	want := "writerfiles: GET /v1/files/abc: status 429; retrying in 30s (attempt 2)\n" +
+		"writerfiles: GET /v1/files/abc: dial tcp 127.0.0.1:1: connection refused; retrying in 4s (attempt 2)\n"
 	if got := out.String(); got != want {
 		t.Errorf("notices = %q, want %q", got, want)
+	}
+}
+
+// TestWaitNoticeKeepsServerTextOnOneLine: text from outside the command (a transport error
+// can quote a server's bytes) cannot break the line, move the cursor or run on.
+func TestWaitNoticeKeepsServerTextOnOneLine(t *testing.T) {
+	var out bytes.Buffer
+	err := errors.New("malformed HTTP response \"HTTP/1.1 200\r\nX: \x1b[2J\xff" + strings.Repeat("x", 1000) + "\"")
+	waitNotice(&out)(retrying(0, 2*time.Second, err))
+	line := out.String()
+	if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "; retrying in 2s (attempt 2)\n") {
+		t.Fatalf("notice = %q, want one line ending with the wait", line)
+	}
+	if strings.ContainsAny(strings.TrimSuffix(line, "\n"), "\r\n\x1b") || !utf8.ValidString(line) || len(line) > 2*maxNoticeText+100 {
+		t.Errorf("notice = %q; want printable, valid UTF-8, bounded", line)
 	}
 }

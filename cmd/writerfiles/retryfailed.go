@@ -20,8 +20,8 @@ type retryFailedFlags struct {
 	interval     time.Duration
 }
 
-// cmdRetryFailed: writerfiles retry-failed [flags] retries every failed file, with a
-// progress line, a summary and, with --wait, the outcome of processing.
+// cmdRetryFailed: writerfiles retry-failed [flags] retries every failed file, with progress
+// on stderr, a summary and, with --wait, the outcome of processing. --rpm paces the client.
 func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
 	var f retryFailedFlags
@@ -38,7 +38,11 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	if err := a.connect(); err != nil {
+	rpm := f.rpm
+	if rpm == 0 {
+		rpm = writer.NoRateLimit
+	}
+	if err := a.connect(writer.WithRequestsPerMinute(rpm)); err != nil {
 		return err
 	}
 	return a.flagError(fs, a.retryFailed(ctx, f))
@@ -62,15 +66,13 @@ func (f retryFailedFlags) check() error {
 }
 
 // retryFailed runs RetryFailed, or with f.wait RetryFailedAndWait, with flags that check
-// accepted, and prints what it did: text for people, or JSON lines with --json.
+// accepted, on the client connect built. Progress goes to stderr; stdout carries the summary
+// of a run that succeeded, or with --json the JSON lines, whose summary carries the error of
+// a run that did not. A run that fails reports on stderr how far it got, then its error.
 func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
-	rpm := f.rpm
-	if rpm == 0 {
-		rpm = writer.NoRateLimit
-	}
-	out := &runOutput{w: a.out, errOut: a.errOut, json: a.global.json, prog: newProgress(a.out, a.errOut)}
+	out := &runOutput{w: a.out, json: a.global.json, prog: newProgress(a.errOut)}
 	opts := &writer.RetryFailedOptions{
-		GraphID: f.graph, FileTypes: splitTypes(f.types), BatchSize: f.batch, RequestsPerMinute: rpm,
+		GraphID: f.graph, FileTypes: splitTypes(f.types), BatchSize: f.batch,
 		Concurrency: f.concurrency, PollInterval: f.interval, Progress: out.update,
 	}
 	run := a.client.Files.RetryFailed
@@ -85,18 +87,20 @@ func (a *app) retryFailed(ctx context.Context, f retryFailedFlags) error {
 	return err
 }
 
-// runOutput prints a retry-failed run as it goes and its summary at the end.
+// runOutput prints a retry-failed run: its progress as it goes (on stderr, or with --json
+// its events on stdout), and its summary at the end.
 type runOutput struct {
-	w, errOut io.Writer
-	json      bool
-	prog      *progress
-	waiting   bool      // the wait has started
-	lastWait  time.Time // when the last wait line was printed (not on a terminal)
-	lastLine  string
+	w           io.Writer // stdout; the progress goes to prog.w, stderr
+	json        bool
+	prog        *progress
+	waiting     bool      // the wait has started
+	lastWait    time.Time // when the last wait line was printed (not on a terminal)
+	lastLine    string
+	failedAgain []string // every file found failed again, for the summary
 }
 
 // jsonEvent is a JSON line of retry-failed: a request that failed, a file that failed again,
-// or the summary that ends the output.
+// or the summary that ends the output (with the run's error, if it failed).
 type jsonEvent struct {
 	Type   string   `json:"type"`              // "request_failed", "failed_again" or "summary"
 	FileID string   `json:"file_id,omitempty"` // failed_again
@@ -112,7 +116,6 @@ type jsonSummary struct {
 	Retried        int      `json:"retried"`
 	Requests       int      `json:"requests"`
 	FailedRequests int      `json:"failed_requests"`
-	Resent         int      `json:"resent"`
 	Skipped        int      `json:"skipped"`
 	Completed      *int     `json:"completed,omitempty"`
 	FailedAgain    *int     `json:"failed_again,omitempty"`
@@ -129,7 +132,7 @@ func (o *runOutput) update(p writer.RetryFailedProgress) {
 		if p.BatchErr != nil {
 			o.emit(jsonEvent{Type: "request_failed", IDs: p.Batch, Error: p.BatchErr.Error()})
 		}
-		for _, id := range p.FailedAgainIDs {
+		for _, id := range p.JustFailedAgain {
 			o.emit(jsonEvent{Type: "failed_again", FileID: id})
 		}
 		return
@@ -138,95 +141,100 @@ func (o *runOutput) update(p writer.RetryFailedProgress) {
 		o.prog.update(p)
 		return
 	}
+	w := o.prog.w
 	if !o.waiting {
 		o.waiting = true
 		o.prog.done()
-		o.printRetried(p.Found, p.Pages, p.Retried, p.Batches, p.FailedBatches, p.Skipped, p.SlowDowns)
-		fmt.Fprintf(o.w, "Waiting for %d file(s) to be processed...\n", p.Retried)
+		fmt.Fprintf(w, "Waiting for %d file(s) to be processed...\n", p.Retried)
 	}
-	for _, id := range p.FailedAgainIDs {
+	for _, id := range p.JustFailedAgain {
 		o.prog.done()
-		fmt.Fprintf(o.w, "Failed again: %s\n", id)
+		fmt.Fprintf(w, "Failed again: %s\n", id)
+		o.failedAgain = append(o.failedAgain, id)
 	}
-	line := fmt.Sprintf("%d completed, %d failed again, %d still in progress", p.Completed, p.FailedAgain, p.InProgress+p.Settled)
+	line := fmt.Sprintf("%d completed, %d failed again, %d still in progress", p.Completed, p.FailedAgain, p.InProgress)
 	switch {
 	case line == o.lastLine:
 	case o.prog.terminal:
-		fmt.Fprintf(o.w, "\r\033[K%s", line)
+		fmt.Fprintf(w, "\r\033[K%s", line)
 		o.prog.shown = true
 	case time.Since(o.lastWait) >= time.Second:
-		fmt.Fprintln(o.w, line+".")
+		fmt.Fprintln(w, line+".")
 		o.lastWait = time.Now()
 	}
 	o.lastLine = line
 }
 
-// printRetried prints the summary line of the retry requests.
-func (o *runOutput) printRetried(found, pages, retried, batches, failed, skipped, slowDowns int) {
-	fmt.Fprintf(o.w, "Found %d failed file(s) in %d page(s); Writer accepted the retry of %d in %d request(s)", found, pages, retried, batches)
-	if failed > 0 {
-		fmt.Fprintf(o.w, "; %d request(s) failed", failed)
-	}
-	if skipped > 0 {
-		fmt.Fprintf(o.w, "; %d skipped (ids that are not UUIDs)", skipped)
-	}
-	if slowDowns > 0 {
-		fmt.Fprintf(o.w, "; slowed down %d time(s) after 429", slowDowns)
-	}
-	fmt.Fprintln(o.w, ".")
-}
-
-// finish prints the summary of a run that ended with err (nil, or why it stopped).
+// finish prints the end of a run that ended with err (nil, or why it stopped): with --json
+// the summary line (with the outcome of the wait when wait, --wait, is set); otherwise on
+// stdout the summary of a run that succeeded, or on stderr how far a run that failed got
+// (its error follows, printed by fail).
 func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
 	interrupted := errors.Is(err, context.Canceled)
 	if o.json {
 		s := &jsonSummary{Found: rep.Found, Pages: rep.Pages, Retried: rep.Retried, Requests: rep.Batches, FailedRequests: rep.FailedBatches,
-			Resent: rep.Resent, Skipped: rep.Skipped, Interrupted: interrupted}
+			Skipped: rep.Skipped, Interrupted: interrupted}
 		if wait {
-			still := rep.InProgress + rep.Settled
-			s.Completed, s.FailedAgain, s.InProgress, s.FailedAgainIDs = &rep.Completed, &rep.FailedAgain, &still, rep.FailedAgainIDs
+			s.Completed, s.FailedAgain, s.InProgress, s.FailedAgainIDs = &rep.Completed, &rep.FailedAgain, &rep.InProgress, rep.FailedAgainIDs
 		}
-		o.emit(jsonEvent{Type: "summary", jsonSummary: s})
+		e := jsonEvent{Type: "summary", jsonSummary: s}
+		if err != nil {
+			e.Error = err.Error()
+		}
+		o.emit(e)
 		return
 	}
 	o.prog.done()
 	switch {
-	case rep.Found == 0 && err == nil:
+	case interrupted:
+		fmt.Fprintf(o.prog.w, "Interrupted: %s.\n", o.counts(rep))
+	case err != nil && (rep.Pages > 0 || rep.Batches > 0):
+		fmt.Fprintf(o.prog.w, "writerfiles: retry-failed stopped after: %s.\n", o.counts(rep))
+	case err != nil:
+		// Nothing done: the error says it all.
+	case rep.Found == 0:
 		fmt.Fprintln(o.w, "No failed files found.")
-		return
-	case !o.waiting:
-		o.printRetried(rep.Found, rep.Pages, rep.Retried, rep.Batches, rep.FailedBatches, rep.Skipped, rep.SlowDowns)
-	}
-	if interrupted {
-		fmt.Fprintf(o.w, "Interrupted: %d found, %d accepted in %d request(s), %d request(s) failed", rep.Found, rep.Retried, rep.Batches, rep.FailedBatches)
-		if o.waiting {
-			fmt.Fprintf(o.w, "; %d completed, %d failed again, %d still in progress", rep.Completed, rep.FailedAgain, rep.InProgress+rep.Settled)
+	default:
+		fmt.Fprintf(o.w, "Found %d failed file(s) in %d page(s); Writer accepted the retry of %d in %d request(s)", rep.Found, rep.Pages, rep.Retried, rep.Batches)
+		if rep.Skipped > 0 {
+			fmt.Fprintf(o.w, "; %d skipped (ids that are not UUIDs)", rep.Skipped)
 		}
 		fmt.Fprintln(o.w, ".")
-		return
-	}
-	if o.waiting && err == nil {
-		fmt.Fprintf(o.w, "Processed: %d completed, %d failed again.\n", rep.Completed, rep.FailedAgain)
+		if o.waiting {
+			for _, id := range o.failedAgain {
+				fmt.Fprintf(o.w, "Failed again: %s\n", id)
+			}
+			fmt.Fprintf(o.w, "Processed: %d completed, %d failed again.\n", rep.Completed, rep.FailedAgain)
+		}
 	}
 }
 
-// progress shows a RetryFailed run as it goes: one line rewritten in place on a terminal;
-// otherwise plain lines, one per retry request and one when the listing ends. Each failed
-// retry request is also reported on errOut, with its first id and its error.
+// counts is what a run that stopped early had done, for the report on stderr.
+func (o *runOutput) counts(rep writer.RetryFailedReport) string {
+	s := fmt.Sprintf("%d found, %d accepted in %d request(s), %d request(s) failed", rep.Found, rep.Retried, rep.Batches, rep.FailedBatches)
+	if o.waiting {
+		s += fmt.Sprintf("; %d completed, %d failed again, %d still in progress", rep.Completed, rep.FailedAgain, rep.InProgress)
+	}
+	return s
+}
+
+// progress shows a RetryFailed run as it goes, on stderr: one line rewritten in place on a
+// terminal; otherwise plain lines, one per retry request and one when the listing ends. Each
+// failed retry request is also reported on a line of its own, with its first id and its error.
 type progress struct {
-	w, errOut io.Writer
-	terminal  bool
-	shown     bool // a line is on screen without its newline
+	w        io.Writer
+	terminal bool
+	shown    bool // a line is on screen without its newline
 }
 
-func newProgress(w, errOut io.Writer) *progress {
-	return &progress{w: w, errOut: errOut, terminal: isTerminal(w)}
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, terminal: isTerminal(w)}
 }
 
 func (p *progress) update(r writer.RetryFailedProgress) {
 	if r.BatchErr != nil {
 		p.done()
-		fmt.Fprintf(p.errOut, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(r.Batch), r.Batch[0], r.BatchErr)
+		fmt.Fprintf(p.w, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(r.Batch), r.Batch[0], r.BatchErr)
 	}
 	soFar := " so far"
 	if r.ListingDone {
