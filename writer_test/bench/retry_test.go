@@ -24,11 +24,15 @@ func fileIDs(n int) []string {
 	return ids
 }
 
-// newClient returns a writer.Client for srvURL with every default: its own transport, the
-// default retry policy and per-attempt timeout.
-func newClient(tb testing.TB, srvURL string) *writer.Client {
+// newClient returns a writer.Client for srvURL with every default (its own transport, the
+// default retry policy, retry budget and per-attempt timeout) but the pace: it is unpaced
+// (writer.NoRateLimit), so that a benchmark measures the calls, not the default pace of 400
+// requests per minute. opts come after, so writer.WithRequestsPerMinute or
+// writer.WithLimiter among them paces it.
+func newClient(tb testing.TB, srvURL string, opts ...writer.Option) *writer.Client {
 	tb.Helper()
-	c, err := writer.NewClient(writer.WithBaseURL(srvURL), writer.WithAPIKey(apiKey))
+	c, err := writer.NewClient(append([]writer.Option{writer.WithBaseURL(srvURL), writer.WithAPIKey(apiKey),
+		writer.WithRequestsPerMinute(writer.NoRateLimit)}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -43,8 +47,8 @@ func parallelism() int {
 }
 
 // BenchmarkRetry is Files.Retry against the floor: sequential (mode=seq) and with 32
-// goroutines (mode=par), with 1, 10 and 100 file ids. The client uses its default transport;
-// the floor a transport tuned for 32 concurrent connections.
+// goroutines (mode=par), with 1, 10 and 100 file ids. The client uses its default transport,
+// unpaced; the floor a transport tuned for 32 concurrent connections.
 func BenchmarkRetry(b *testing.B) {
 	srv := newServer(b)
 	client := newClient(b, srv.URL)

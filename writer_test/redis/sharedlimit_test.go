@@ -1,7 +1,8 @@
 // Package redis shows two processes retrying failed files together at one account's limit,
-// shared through Redis (github.com/go-redis/redis_rate) as a writer.Limiter, against a
-// redis-server the test starts. It is a module of its own, so Redis stays out of the
-// library's go.mod. Run it with make redis-test; it fails when redis-server is missing.
+// shared through Redis (github.com/go-redis/redis_rate) as a writer.Limiter that each
+// process gives its client with writer.WithLimiter, against a redis-server the test starts.
+// It is a module of its own, so Redis stays out of the library's go.mod. Run it with make
+// redis-test; it fails when redis-server is missing.
 package redis
 
 import (
@@ -73,19 +74,19 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// worker retries the failed files of its graph at the shared limit and prints its start,
-// end and report as JSON.
+// worker retries the failed files of its graph with a client paced by the shared limit
+// (writer.WithLimiter) and prints its start, end and report as JSON.
 func worker() int {
 	rdb := goredis.NewClient(&goredis.Options{Addr: os.Getenv("SHARED_REDIS")})
 	defer rdb.Close()
 	lim := redisLimiter{l: redis_rate.NewLimiter(rdb), key: limiterKey, limit: redis_rate.Limit{Rate: sharedRate, Period: time.Second, Burst: 1}}
-	client, err := writer.NewClient(writer.WithBaseURL(os.Getenv("SHARED_API")), writer.WithAPIKey(apiKey))
+	client, err := writer.NewClient(writer.WithBaseURL(os.Getenv("SHARED_API")), writer.WithAPIKey(apiKey), writer.WithLimiter(lim))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	start := time.Now()
-	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{GraphID: os.Getenv("SHARED_GRAPH"), Limiter: lim})
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{GraphID: os.Getenv("SHARED_GRAPH")})
 	end := time.Now()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
