@@ -130,7 +130,7 @@ var checks = func() []check {
 // per round trip: 100 pages at 200 ms are 20 s against an ideal of about 12 s), requests at
 // most 1.10x the least, no 429; over 1,000,000 files, unpaced, peak heap below 64 MiB;
 // through a 60 s outage (time-scaled 30 times), no retry request lost and elapsed within
-// ideal + outage + the longest backoff step (RetryPolicy.MaxRetryAfter, scaled).
+// 1.10 x ideal + outage + the longest backoff step (RetryPolicy.MaxRetryAfter, scaled).
 func jobChecks() []check {
 	var cs []check
 	for _, c := range []struct {
