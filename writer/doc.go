@@ -23,11 +23,11 @@
 //	Files.Delete(ctx, id)              DELETE /v1/files/{file_id} (gatewayDeleteFile); ErrNotDeleted
 //	Files.Retry(ctx, ids)              POST /v1/files/retry (gatewayRetryFailedFiles); ErrRetryNotAccepted
 //	Files.RetryFailed(ctx, opts)       lists failed files (GET /v1/files?status=failed) and retries them in
-//	                                   batches (POST /v1/files/retry), paced to 400 requests per minute
+//	                                   batches (POST /v1/files/retry) while the next page is read
 //	Files.RetryFailedAndWait(ctx, opts) the whole job: RetryFailed, then waits for the accepted files
 //	                                   by list pages (GET /v1/files?status=in_progress, 100 files per
-//	                                   request) or a GET per file, whichever costs less each round;
-//	                                   reports completed and failed again (8 requests in flight)
+//	                                   request; a GET per file where a listing costs more); reports
+//	                                   completed and failed again (8 requests in flight)
 //	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
 //
 // Client.Do calls any other Writer operation (method, path, JSON body, response value)
@@ -46,11 +46,12 @@
 //
 // # Retries
 //
-// One retry loop serves every operation. It retries connection errors, attempts that time
-// out (WithRequestTimeout, default 180 s, bounds each attempt's wait for response headers),
-// and the statuses 408, 409, 429 and 5xx; not redirects that do not end (more than 10), a
-// certificate that does not verify or a server that does not speak TLS; a response header x-should-retry: true or false on
-// an error status overrides that rule; a 2xx is never retried. The wait before retry n is
+// One retry loop serves every operation, and nothing else retries. It retries connection
+// errors, attempts that time out (WithRequestTimeout, default 180 s, bounds each attempt's
+// wait for response headers), and the statuses 408, 409, 429 and 5xx; not a host name that
+// does not resolve, redirects that do not end (more than 10), a certificate that does not
+// verify or a server that does not speak TLS; a response header x-should-retry: true or
+// false on an error status overrides that rule; a 2xx is never retried. The wait before retry n is
 // 0.5 s * 2^(n-1), capped at 8 s, less up to 25% jitter, at most 4 retries (WithMaxRetries,
 // WithRetryPolicy). A server's retry-after-ms or Retry-After (seconds, fractions allowed, or
 // an HTTP date) replaces that wait; when it asks for more than MaxRetryAfter (default 60 s)
@@ -58,6 +59,14 @@
 // requested wait in Error.RetryAfter. The caller's context bounds the whole call:
 // cancelling it stops a backoff wait at once, and the error matches context.Canceled.
 // WithRetryHook is told of each retry and its wait before the wait starts.
+//
+// Every attempt, retries included, waits for the Client's pace: 400 requests per minute by
+// default (WithRequestsPerMinute), halved after a 429, or a Limiter of the caller's
+// (WithLimiter). Every retry takes from the Client's retry budget (WithRetryBudget: 500
+// tokens, 5 a retry, 1 back per success); when it is spent, a call that would be retried
+// fails at once with ErrRetryBudgetExhausted. The calls of RetryFailed, RetryFailedAndWait
+// and WaitProcessed get at least 8 retries, with waits growing to MaxRetryAfter: about 2
+// minutes, to ride out an outage.
 //
 // Request bodies are replayed from the start on each attempt. An upload (a POST that creates
 // a file) is retried only when it cannot have been processed: the connection failed before

@@ -21,9 +21,16 @@ func main() {
 	}
 }
 
-// retryAll retries every failed file, waits until Writer has processed them, and says how.
+// retryAll retries every failed file, waits until Writer has processed them, and says how:
+// each file that failed again as it is found, then the counts.
 func retryAll(ctx context.Context, client *writer.Client, w io.Writer) error {
-	rep, err := client.Files.RetryFailedAndWait(ctx, nil)
-	fmt.Fprintf(w, "%d retried: %d completed, %d failed again %v\n", rep.Retried, rep.Completed, rep.FailedAgain, rep.FailedAgainIDs)
+	rep, err := client.Files.RetryFailedAndWait(ctx, &writer.RetryFailedOptions{
+		Progress: func(p writer.RetryFailedProgress) {
+			for _, id := range p.JustFailedAgain { // over the calls, every one, once
+				fmt.Fprintln(w, "failed again:", id)
+			}
+		},
+	})
+	fmt.Fprintf(w, "%d retried: %d completed, %d failed again\n", rep.Retried, rep.Completed, rep.FailedAgain)
 	return err
 }

@@ -25,7 +25,7 @@ func TestRetryAll(t *testing.T) {
 	if err := retryAll(t.Context(), srv.Client(), &out); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := out.String(), "2 retried: 1 completed, 1 failed again ["+handbook+"]\n"; got != want {
+	if got, want := out.String(), "failed again: "+handbook+"\n2 retried: 1 completed, 1 failed again\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
