@@ -183,11 +183,11 @@ func WithLimiter(l Limiter) Option {
 
 // WithRetryBudget sets the Client's retry budget, a token bucket shared by all its calls:
 // it starts with n tokens, a retry takes 5 (10 after an attempt that timed out, none after
-// a 429, which halves the pace instead) and a call that succeeds gives 1 back, up to n. With fewer than a retry's cost left, a call that
-// would be retried fails at once with its last attempt's *Error, which then also matches
-// ErrRetryBudgetExhausted. So when Writer keeps failing, the Client adds at most about n/5
-// retries to the requests it is asked to send. Default 500 (the AWS SDKs' retry quota);
-// NoRetryBudget turns it off.
+// a 429, which halves the pace instead) and a call that succeeds gives 1 back, up to n.
+// With fewer than a retry's cost left, a call that would be retried fails at once with its
+// last attempt's *Error, which then also matches ErrRetryBudgetExhausted. So when Writer
+// keeps failing, the Client adds at most about n/5 retries to the requests it is asked to
+// send. Default 500 (the AWS SDKs' retry quota); NoRetryBudget turns it off.
 func WithRetryBudget(n int) Option {
 	return func(c *config) error {
 		if n < NoRetryBudget {

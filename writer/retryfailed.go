@@ -38,8 +38,8 @@ type RetryFailedOptions struct {
 	// PollInterval is, in RetryFailedAndWait, the time from the start of one round of
 	// status reads to the start of the next. 0 means 2 s.
 	PollInterval time.Duration
-	// Progress, when set, is called after each list page, retry request and status read, on
-	// the goroutine that called the run, one call at a time. Keep it quick.
+	// Progress, when set, is called after each list page, retry request and step of the
+	// wait, on the goroutine that called the run, one call at a time. Keep it quick.
 	Progress func(RetryFailedProgress)
 }
 
