@@ -74,7 +74,7 @@ func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
 		v := c.decide(ctx, op, resp, err, attempt)
 		c.log(ctx, req, resp, err, attempt, v, time.Since(start))
 		if resp != nil {
-			c.pace.answered(resp.StatusCode, start, v.retryAfter)
+			c.pace.answered(resp.StatusCode, start, min(v.retryAfter, c.policy.MaxRetryAfter))
 		}
 		if !v.retry {
 			if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {

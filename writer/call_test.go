@@ -49,8 +49,8 @@ func (u *upload) attempts() []string {
 	return append([]string(nil), u.bodies...)
 }
 
-// testClient returns a client of url with millisecond waits and 3 retries over transport
-// (nil: a fresh one).
+// testClient returns an unpaced client of url with millisecond waits and 3 retries over
+// transport (nil: a fresh one).
 func testClient(t *testing.T, url string, transport http.RoundTripper) *Client {
 	t.Helper()
 	if transport == nil {
@@ -58,7 +58,7 @@ func testClient(t *testing.T, url string, transport http.RoundTripper) *Client {
 		t.Cleanup(tr.CloseIdleConnections)
 		transport = tr
 	}
-	c, err := NewClient(WithAPIKey("k"), WithBaseURL(url), WithHTTPClient(&http.Client{Transport: transport}), WithMaxRetries(3),
+	c, err := NewClient(WithAPIKey("k"), WithBaseURL(url), WithHTTPClient(&http.Client{Transport: transport}), WithMaxRetries(3), WithRequestsPerMinute(NoRateLimit),
 		WithRetryPolicy(RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxRetryAfter: time.Second}))
 	if err != nil {
 		t.Fatal(err)

@@ -170,7 +170,8 @@ func WithRequestsPerMinute(n int) Option {
 // WithLimiter paces the Client with l instead of WithRequestsPerMinute: one l.Wait before
 // every attempt of every call. Use one backed by a shared store (such as Redis) to keep
 // several processes within one account's limit. After a 429 the Client holds its attempts
-// back for the server's wait (Retry-After, else 1 s); l's own pace is l's.
+// back for the server's wait (Retry-After, at most RetryPolicy.MaxRetryAfter; else 1 s);
+// l's own pace is l's.
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {

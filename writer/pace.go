@@ -3,6 +3,7 @@ package writer
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -62,7 +63,8 @@ func newPace(rpm int, lim Limiter) *pace {
 // be sent in time; the error also matches context.DeadlineExceeded.
 var errDueAfterDeadline = fmt.Errorf("writer: the next request is due after the context's deadline: %w", context.DeadlineExceeded)
 
-// wait returns when the next attempt may be sent, or with the reason it may not.
+// wait returns when the next attempt may be sent, or with the reason it may not: ctx's
+// end (matching ctx.Err() and its cause), or errDueAfterDeadline.
 func (p *pace) wait(ctx context.Context) error {
 	if p == nil {
 		return nil
@@ -70,7 +72,7 @@ func (p *pace) wait(ctx context.Context) error {
 	if p.ext == nil {
 		if err := p.lim.Wait(ctx); err != nil {
 			if ctx.Err() != nil {
-				return context.Cause(ctx)
+				return ended(ctx)
 			}
 			return errDueAfterDeadline // the limiter refuses a wait that would outlast ctx
 		}
@@ -80,20 +82,36 @@ func (p *pace) wait(ctx context.Context) error {
 	hold := time.Until(p.holdUntil)
 	p.mu.Unlock()
 	if hold > 0 {
-		if err := sleep(ctx, hold); err != nil {
-			return err
+		if deadlineWithin(ctx, hold) {
+			return errDueAfterDeadline
+		}
+		t := time.NewTimer(hold)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ended(ctx)
 		}
 	}
 	if err := p.ext.Wait(ctx); err != nil {
 		if ctx.Err() != nil {
-			return context.Cause(ctx)
+			return ended(ctx)
 		}
 		return fmt.Errorf("writer: the client's Limiter refused: %w", err)
 	}
 	return nil
 }
 
-// answered records the status of an attempt sent at sent, whose wait hint is retryAfter.
+// ended is the error of a wait that ctx ended: ctx.Err(), with its cause when it has one.
+func ended(ctx context.Context) error {
+	if cause := context.Cause(ctx); !errors.Is(cause, ctx.Err()) {
+		return fmt.Errorf("%w (%w)", ctx.Err(), cause)
+	}
+	return ctx.Err()
+}
+
+// answered records the status of an attempt sent at sent, whose wait hint is retryAfter
+// (capped by the caller at the longest wait it honours).
 func (p *pace) answered(status int, sent time.Time, retryAfter time.Duration) {
 	if p == nil || status == 0 {
 		return

@@ -3,7 +3,10 @@ package writer
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -96,5 +99,47 @@ func TestNoPaceNeverWaits(t *testing.T) {
 	p.answered(http.StatusTooManyRequests, time.Now(), time.Hour)
 	if err := p.wait(ctx); err != nil || p != nil {
 		t.Errorf("unpaced wait = %v, want nil without looking at ctx", err)
+	}
+}
+
+func TestPaceHoldIsCappedAtTheLongestHonouredWait(t *testing.T) {
+	// One 429 asking for a year must not hold back a Client with a caller's Limiter: the
+	// hold is the longest wait the Client honours (MaxRetryAfter), and a call whose
+	// deadline comes first fails at once.
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "31536000")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"id":"x","name":"a.pdf","created_at":"2026-05-01T12:00:00Z","graph_ids":[],"status":"completed"}`)
+	}))
+	defer srv.Close()
+	c := testClient(t, srv.URL, nil)
+	c.pace = newPace(0, &countWaits{})
+	if _, err := c.Files.Get(context.Background(), "x"); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("first Get = %v, want ErrRateLimited", err)
+	}
+	if hold := time.Until(c.pace.holdUntil); hold > c.policy.MaxRetryAfter {
+		t.Errorf("hold after a 429 asking for a year = %v, want at most %v", hold, c.policy.MaxRetryAfter)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.policy.MaxRetryAfter/2)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.Files.Get(ctx, "x"); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > c.policy.MaxRetryAfter/4 {
+		t.Errorf("Get held past its deadline = %v after %v, want DeadlineExceeded at once", err, time.Since(start))
+	}
+}
+
+func TestPaceWaitEndedByACauseMatchesCanceled(t *testing.T) {
+	p := newPace(6, nil)
+	_ = p.wait(context.Background()) // the burst's slot: the next is 10 s away
+	ctx, cancel := context.WithCancelCause(context.Background())
+	quit := errors.New("interrupted")
+	time.AfterFunc(10*time.Millisecond, func() { cancel(quit) })
+	if err := p.wait(ctx); !errors.Is(err, context.Canceled) || !errors.Is(err, quit) {
+		t.Errorf("wait = %v, want context.Canceled and the cause", err)
 	}
 }

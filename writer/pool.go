@@ -19,7 +19,9 @@ type start func(send func() (take func() error), inline bool) bool
 func drive(ctx context.Context, n int, produce func(context.Context, start)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	slots, results := make(chan struct{}, n), make(chan func() error)
+	// A buffer of n: each slot holder sends one result, so no send blocks, even when a take
+	// panics and nothing reads results any more.
+	slots, results := make(chan struct{}, n), make(chan func() error, n)
 	go func() {
 		var wg sync.WaitGroup
 		produce(ctx, func(send func() func() error, inline bool) bool {

@@ -3,6 +3,7 @@ package writer
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -77,5 +78,25 @@ func TestDriveRunsAnInlineSendOnTheProducer(t *testing.T) {
 	})
 	if err != nil || !slices.Equal(got, []string{"page"}) {
 		t.Errorf("drive = %v, producer saw %v; want the inline send's result at once", err, got)
+	}
+}
+
+func TestDriveLeavesNoGoroutineWhenATakePanics(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() { _ = recover() }()
+		_ = sendAll(4, 100, func(int) { time.Sleep(time.Millisecond) }, func(i int) error {
+			if i == 1 {
+				panic("progress failed")
+			}
+			return nil
+		})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after a take panicked, %d before", n, before)
 	}
 }

@@ -27,7 +27,7 @@ func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailed
 		return RetryFailedReport{}, err
 	}
 	err = r.retryAll(ctx)
-	if err == nil && len(r.accepted) > 0 {
+	if r.rep.InProgress = len(r.accepted); err == nil && len(r.accepted) > 0 {
 		err = r.wait(withJob(ctx))
 	}
 	return r.rep, r.result(ctx, err)
@@ -40,16 +40,21 @@ const (
 	stPending fileState = iota // in_progress when last seen
 	stLeft                     // left in_progress; outcome not read yet
 	stDone                     // outcome read
-	stListed                   // listed in the listing under way
+	stListed                   // listed in the listing under way (not counted in n)
 )
 
 // waitSet is the files a wait waits for, ordered by id, with the state of each.
 type waitSet struct {
-	ids           []uuid.UUID
-	st            []fileState
-	pending, left int      // files in stPending, stLeft
-	byGet         bool     // a listing cost as much as a GET per file: read statuses by GET
-	failed        []string // found failed again since the last Progress call
+	ids    []uuid.UUID
+	st     []fileState
+	n      [stListed]int // files in each state
+	byGet  bool          // a listing cost as much as a GET per file: read statuses by GET
+	failed []string      // found failed again since the last Progress call
+}
+
+// set moves the file at position i to state st.
+func (w *waitSet) set(i int, st fileState) {
+	w.n[w.st[i]], w.n[st], w.st[i] = w.n[w.st[i]]-1, w.n[st]+1, st
 }
 
 // find returns the position of the file with id, when the run retried it.
@@ -63,7 +68,8 @@ func (w *waitSet) find(id string) (int, bool) {
 func (r *job) wait(ctx context.Context) error {
 	newest := r.accepted[len(r.accepted)-1].String()
 	slices.SortFunc(r.accepted, compareUUIDs)
-	w := &waitSet{ids: r.accepted, st: make([]fileState, len(r.accepted)), pending: len(r.accepted)}
+	w := &waitSet{ids: slices.Compact(r.accepted)} // a server can repeat a file under a new time
+	w.st, w.n[stPending] = make([]fileState, len(w.ids)), len(w.ids)
 	r.w, r.accepted = w, nil
 	r.report(RetryFailedProgress{})
 	for i, _ := w.find(newest); w.st[i] == stPending; {
@@ -74,39 +80,31 @@ func (r *job) wait(ctx context.Context) error {
 			return err
 		}
 	}
-	for w.pending > 0 {
+	for w.n[stPending]+w.n[stLeft] > 0 { // a GET of the last pass can find a file in_progress
 		start := time.Now()
-		err := r.sweep(ctx, StatusInProgress, stPending, w.pending, func(int) {}, func(i int) {
-			w.st[i], w.pending, w.left = stLeft, w.pending-1, w.left+1
-		})
-		if err == nil && w.pending > 0 {
+		// The in_progress listing while files are pending, then the failed one.
+		st, from, listed, unlisted := StatusFailed, stLeft, func(i int) { r.settle(i, StatusFailed) }, func(i int) { r.settle(i, StatusCompleted) }
+		if w.n[stPending] > 0 {
+			st, from, listed, unlisted = StatusInProgress, stPending, func(int) {}, func(i int) { w.set(i, stLeft) }
+		}
+		err := r.sweep(ctx, st, from, listed, unlisted)
+		if err == nil && w.n[stPending] > 0 {
 			err = sleep(ctx, time.Until(start.Add(r.poll)))
 		}
 		if err != nil {
 			return err
 		}
 	}
-	if w.left == 0 {
-		return nil
-	}
-	return r.sweep(ctx, StatusFailed, stLeft, w.left, func(i int) { r.settle(i, StatusFailed) },
-		func(i int) { r.settle(i, StatusCompleted) })
+	return nil
 }
 
-// sweep learns which of the want files in state from are listed with status st (and the
+// sweep learns which of the files in state from are listed with status st (and the
 // run's filters), paging until the listing ends or has shown them all, and calls listed or
 // unlisted for each. Where the listing costs as many pages as a GET per file, or Writer
 // refuses its cursor (as it may once the cursor file left the filter), it reads each file
 // by GET instead, and so does the rest of the wait.
-func (r *job) sweep(ctx context.Context, st Status, from fileState, want int, listed, unlisted func(i int)) error {
-	w, seen := r.w, 0
-	defer func() { // a file marked listed is in from again, unless listed moved it on
-		for i, s := range w.st {
-			if s == stListed {
-				w.st[i] = from
-			}
-		}
-	}()
+func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unlisted func(i int)) error {
+	w, seen, want := r.w, 0, r.w.n[from]
 	q, after, cursors := withStatus(r.q, st), "", map[string]struct{}{}
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
@@ -122,6 +120,7 @@ func (r *job) sweep(ctx context.Context, st Status, from fileState, want int, li
 			for i, s := range w.st {
 				switch s {
 				case stListed:
+					w.st[i] = from
 					listed(i)
 				case from:
 					unlisted(i)
@@ -160,8 +159,10 @@ func (r *job) getStatuses(ctx context.Context, positions []int) error {
 		case err != nil:
 			return err
 		}
-		if f.Status != StatusInProgress {
-			r.settle(positions[k], f.Status)
+		if i := positions[k]; f.Status != StatusInProgress {
+			r.settle(i, f.Status)
+		} else if r.w.st[i] == stLeft { // the listing did not show it: it is back in progress
+			r.w.set(i, stPending)
 		}
 		return nil
 	})
@@ -171,18 +172,12 @@ func (r *job) getStatuses(ctx context.Context, positions []int) error {
 
 // settle records that the file at position i, pending or left, has status (not in_progress).
 func (r *job) settle(i int, status Status) {
-	w := r.w
-	if w.st[i] == stPending {
-		w.pending--
-	} else {
-		w.left--
-	}
-	if w.st[i] = stDone; status != StatusFailed {
+	if r.w.set(i, stDone); status != StatusFailed {
 		r.rep.Completed++
 		return
 	}
 	r.rep.FailedAgain++
-	id := w.ids[i].String()
+	id := r.w.ids[i].String()
 	r.rep.FailedAgainIDs = appendUpTo(r.rep.FailedAgainIDs, maxKeptIDs, id)
-	w.failed = append(w.failed, id)
+	r.w.failed = append(r.w.failed, id)
 }

@@ -229,7 +229,7 @@ func (r *job) takeBatch(ctx context.Context, ids []uuid.UUID, err error) error {
 // files found failed again since the previous call.
 func (r *job) report(p RetryFailedProgress) {
 	if r.w != nil {
-		r.rep.InProgress = r.w.pending + r.w.left
+		r.rep.InProgress = r.w.n[stPending] + r.w.n[stLeft]
 		p.Waiting, p.JustFailedAgain = true, r.w.failed
 		defer func() { r.w.failed = r.w.failed[:0] }()
 	}
