@@ -33,3 +33,15 @@ func TestBudgetTakesRefundsAndCaps(t *testing.T) {
 		t.Error("no budget refused a retry")
 	}
 }
+
+func TestRetryBudgetOptionZeroIsTheDefault(t *testing.T) {
+	for n, want := range map[int]int{0: defaultRetryBudget, 7: 7} {
+		c, err := NewClient(WithAPIKey("k"), WithRetryBudget(n))
+		if err != nil || c.budget.most != want {
+			t.Errorf("WithRetryBudget(%d): %v, %d tokens; want %d", n, err, c.budget.most, want)
+		}
+	}
+	if c, err := NewClient(WithAPIKey("k"), WithRetryBudget(NoRetryBudget)); err != nil || c.budget != nil {
+		t.Errorf("WithRetryBudget(NoRetryBudget): %v, budget %v; want none", err, c.budget)
+	}
+}

@@ -27,7 +27,7 @@
 //	Files.RetryFailedAndWait(ctx, opts) the whole job: RetryFailed, then waits for the accepted files
 //	                                   by list pages (GET /v1/files?status=in_progress, 100 files per
 //	                                   request; a GET per file where a listing costs more); reports
-//	                                   completed and failed again (8 requests in flight)
+//	                                   completed and failed again (8 requests in flight when paced)
 //	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
 //
 // Client.Do calls any other Writer operation (method, path, JSON body, response value)

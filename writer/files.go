@@ -24,7 +24,7 @@ import (
 //	Delete          DELETE /v1/files/{file_id}                gatewayDeleteFile
 //	Retry           POST   /v1/files/retry                    gatewayRetryFailedFiles
 //
-// The workflow built on them, paced by a client-side rate limiter:
+// The workflow built on them (every call of the Client waits for its pace):
 //
 //	RetryFailed         retry every failed file, page by page, in batches
 //	RetryFailedAndWait  RetryFailed, then wait for the accepted files by list pages

@@ -1,6 +1,7 @@
 package writer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -111,7 +112,9 @@ func WithMaxRetries(n int) Option {
 }
 
 // RetryPolicy is the schedule of waits between attempts. A zero field takes its default.
-// The n-th retry waits BaseDelay*2^(n-1), capped at MaxDelay, less up to 25% jitter. A
+// The n-th retry waits BaseDelay*2^(n-1), capped at MaxDelay (at MaxRetryAfter for the
+// calls of RetryFailed, RetryFailedAndWait and WaitProcessed, which make at least 8
+// retries unless WithMaxRetries(0)), less up to 25% jitter. A
 // server's retry-after-ms or Retry-After replaces the step; a hint longer than
 // MaxRetryAfter, or than the context's remaining time, ends the call at once with an *Error
 // matching ErrRateLimited whose RetryAfter is the hint. A step longer than the context's
@@ -188,13 +191,13 @@ func WithLimiter(l Limiter) Option {
 // With fewer than a retry's cost left, a call that would be retried fails at once with its
 // last attempt's *Error, which then also matches ErrRetryBudgetExhausted. So when Writer
 // keeps failing, the Client adds at most about n/5 retries to the requests it is asked to
-// send. Default 500 (the AWS SDKs' retry quota); NoRetryBudget turns it off.
+// send. Default (and 0) 500, the AWS SDKs' retry quota; NoRetryBudget turns it off.
 func WithRetryBudget(n int) Option {
 	return func(c *config) error {
 		if n < NoRetryBudget {
 			return inputErr("WithRetryBudget", -1, fmt.Sprint(n), "is negative (use writer.NoRetryBudget to turn the budget off)")
 		}
-		c.retryBudget = n
+		c.retryBudget = cmp.Or(n, defaultRetryBudget)
 		return nil
 	}
 }

@@ -12,8 +12,8 @@ import (
 // RetryFailedAndWait is the whole job: it retries every failed file as RetryFailed does,
 // waits until the files Writer accepted have left in_progress, and reports how many
 // completed and which failed again (the first 100 in the report, every one through
-// opts.Progress). It reads the status of the file accepted last (gatewayGetFile) every
-// PollInterval/4 until it has left in_progress, then every PollInterval the list pages of
+// opts.Progress). It reads the file accepted last (gatewayGetFile) at once and every
+// PollInterval/4 until it has left in_progress; then, every PollInterval, the list pages of
 // in_progress files, and at the end those of failed files (gatewayGetFiles, with the run's
 // filters), or a GET per file where that costs less (docs/workflow.md). n failed files that
 // all settle cost about 2*ceil(n/100) requests; it keeps 17 bytes per retried file.
@@ -73,10 +73,11 @@ func (r *job) wait(ctx context.Context) error {
 	r.w, r.accepted = w, nil
 	r.report(RetryFailedProgress{})
 	for i, _ := w.find(newest); w.st[i] == stPending; {
-		if err := sleep(ctx, r.poll/4); err != nil {
-			return err
+		err := r.getStatuses(ctx, []int{i})
+		if err == nil && w.st[i] == stPending {
+			err = sleep(ctx, r.poll/4)
 		}
-		if err := r.getStatuses(ctx, []int{i}); err != nil {
+		if err != nil {
 			return err
 		}
 	}

@@ -21,8 +21,8 @@ const (
 )
 
 // RetryFailedOptions configure RetryFailed and RetryFailedAndWait. A nil *RetryFailedOptions
-// is the zero value: every failed file, 100 ids per retry request, 8 requests in flight, at
-// the Client's pace (WithRequestsPerMinute, WithLimiter).
+// is the zero value: every failed file, 100 ids per retry request, 8 requests in flight (1
+// when the Client is unpaced), at the Client's pace (WithRequestsPerMinute, WithLimiter).
 type RetryFailedOptions struct {
 	// GraphID limits the run to files in this Knowledge Graph, a UUID (list query graph_id).
 	GraphID string

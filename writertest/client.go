@@ -6,9 +6,10 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// Client returns a writer.Client for the Server: its URL and API key, workflow runs unpaced
+// Client returns a writer.Client for the Server: its URL and API key, unpaced
 // (WithRequestsPerMinute(NoRateLimit): the Server has no limit unless WithRateLimit sets one)
-// and backoff steps of 1 ms doubling to 10 ms, so that a test does not wait seconds. Server
+// and backoff steps of 1 ms doubling to 10 ms (the workflow's calls, under their outage
+// policy, double on for 8 retries, to 128 ms), so that a test does not wait seconds. Server
 // wait hints (Retry-After) are honoured as usual. opts come after these and may change any
 // of them.
 //

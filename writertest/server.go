@@ -11,7 +11,7 @@
 //
 // Its defaults keep a test fast: a retried file reaches its outcome (StatusCompleted unless
 // WithRetryOutcome says otherwise) at once, so the first status read of RetryFailedAndWait
-// or WaitProcessed sees it settled, and Client's workflow runs do not wait for a pace.
+// or WaitProcessed sees it settled, and Client's calls do not wait for a pace.
 // WithProcessingDelay keeps files in_progress for a while and WithLatency delays every
 // answer. FailNext injects faults, WithRateLimit answers 429 past a rate, and Requests tells
 // what the client sent.
