@@ -101,15 +101,17 @@ func (r *job) wait(ctx context.Context) error {
 
 // sweep learns which of the files in state from are listed with status st (and the
 // run's filters), paging until the listing ends or has shown them all, and calls listed or
-// unlisted for each. Where the listing costs as many pages as a GET per file, or Writer
-// refuses its cursor (as it may once the cursor file left the filter), it reads each file
-// by GET instead, and so does the rest of the wait.
+// unlisted for each. Where Writer refuses its cursor (as it may once the cursor file left
+// the filter), it reads each file by GET instead; where the listing costs as many pages as
+// a GET per file, so does the rest of the wait.
 func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unlisted func(i int)) error {
 	w, seen, want := r.w, 0, r.w.n[from]
 	q, after, cursors := withStatus(r.q, st), "", map[string]struct{}{}
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
-		if refused := after != "" && errors.Is(err, ErrBadRequest); err != nil && !refused {
+		if after != "" && errors.Is(err, ErrBadRequest) {
+			break // a refused cursor: this round reads by GET, the next lists again
+		} else if err != nil {
 			return err
 		}
 		for _, f := range page.Files {
@@ -117,7 +119,7 @@ func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unli
 				w.st[i], seen = stListed, seen+1
 			}
 		}
-		if err == nil && (seen == want || !page.HasMore || len(page.Files) == 0) {
+		if seen == want || !page.HasMore || len(page.Files) == 0 {
 			for i, s := range w.st {
 				switch s {
 				case stListed:
@@ -130,7 +132,7 @@ func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unli
 			r.report(RetryFailedProgress{})
 			return nil
 		}
-		if w.byGet = err != nil || n >= want; !w.byGet {
+		if w.byGet = n >= want; !w.byGet {
 			if after, err = nextCursor(page, after, cursors); err != nil {
 				return err
 			}

@@ -24,6 +24,8 @@ type waitServer struct {
 	status  func(id string, gets int) string
 	gets    map[string]int
 	more    bool // failed pages of the wait say has_more, with a file of another run
+	refuse  bool // in_progress pages hold one file, and a cursor is answered 400
+	firsts  int  // in_progress listings started (pages without a cursor)
 }
 
 func fileOf(id, status string) string {
@@ -63,6 +65,14 @@ func (s *waitServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		more := s.more && status == "failed"
 		if more {
 			listed = append(listed, fileOf(uD, status))
+		}
+		if status == "in_progress" && s.refuse {
+			if r.URL.Query().Get("after") != "" {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			s.firsts++
+			more, listed = len(listed) > 1, listed[:min(1, len(listed))]
 		}
 		_, _ = fmt.Fprintf(w, `{"data":[%s],"has_more":%t}`, strings.Join(listed, ","), more)
 	}
@@ -115,5 +125,20 @@ func TestWaitThatNeverStartedCountsTheAcceptedFilesInProgress(t *testing.T) {
 	rep, err := runWait(t, s)
 	if !errors.Is(err, ErrUnauthorized) || rep.Retried != 2 || rep.InProgress != 2 {
 		t.Errorf("RetryFailedAndWait = retried %d in progress %d, %v; want 2 and 2, and ErrUnauthorized", rep.Retried, rep.InProgress, err)
+	}
+}
+
+func TestWaitListsAgainAfterARefusedCursor(t *testing.T) {
+	// Every in_progress cursor is refused: that round reads the waiting files by GET, and
+	// the next round lists again rather than reading by GET for the rest of the wait.
+	s := &waitServer{pages: []string{pageOf(false, uA+"@1", uB+"@2", uC+"@3")}, refuse: true, status: func(id string, gets int) string {
+		if id != uC && gets < 2 {
+			return "in_progress"
+		}
+		return "completed"
+	}}
+	rep, err := runWait(t, s)
+	if err != nil || rep.Completed != 3 || s.firsts < 2 {
+		t.Errorf("RetryFailedAndWait = completed %d, %v, after %d in_progress listings; want 3 completed, and a listing in each round", rep.Completed, err, s.firsts)
 	}
 }
