@@ -28,11 +28,13 @@ type lister struct {
 }
 
 // listed is what one page gave: the ids to retry, the files found and those of them whose
-// id is not a UUID (POST /v1/files/retry takes only UUIDs), and whether it was the last.
+// id is not a UUID (POST /v1/files/retry takes only UUIDs), the failed files outside the
+// run's graph, and whether it was the last.
 type listed struct {
 	ids     []uuid.UUID
 	found   int
 	skipped []string
+	outside int
 	last    bool
 }
 
@@ -54,7 +56,8 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 	out := &listed{ids: l.held}
 	l.held, l.done = nil, !page.HasMore || len(page.Files) == 0
 	for i, f := range page.Files {
-		// The filter is the server's: a file in another status is not retried.
+		// The filters are the server's: a file in another status is not retried, nor one
+		// whose own graph_ids leave out the run's graph.
 		if f.Status != StatusFailed || (l.started && f.CreatedAt.Before(l.at)) {
 			continue
 		}
@@ -67,6 +70,10 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 			continue
 		}
 		l.taken[key] = f.CreatedAt
+		if l.q.params.GraphId != nil && !inGraph(f, *l.q.params.GraphId) {
+			out.outside++
+			continue
+		}
 		out.found++
 		switch {
 		case !isUUID:
@@ -97,4 +104,14 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 	}
 	l.after, l.at, l.started = after, last.CreatedAt, true
 	return out, nil
+}
+
+// inGraph reports whether f's graph_ids hold graph, compared as UUIDs.
+func inGraph(f File, graph uuid.UUID) bool {
+	for _, g := range f.GraphIDs {
+		if u, ok := parseUUID(g); ok && u == graph {
+			return true
+		}
+	}
+	return false
 }

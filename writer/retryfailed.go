@@ -73,6 +73,10 @@ type RetryFailedReport struct {
 	// SkippedIDs holds the first 100 of them, in the order found.
 	Skipped    int
 	SkippedIDs []string
+	// OutsideGraph is the number of failed files listed for a run with a GraphID whose own
+	// graph_ids do not hold that graph (a server that ignored graph_id): neither retried nor
+	// counted in Found.
+	OutsideGraph int
 	// Errors are the first 10 retry requests that failed (Progress sees every one).
 	Errors []BatchError
 	// RetryFailedAndWait only: of the Retried files, Completed left in_progress and are not
@@ -198,6 +202,7 @@ func (r *job) takePage(p *listed, err error) error {
 	if p != nil {
 		r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
 		r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
+		r.rep.OutsideGraph += p.outside
 		r.listingDone = p.last
 		r.report(RetryFailedProgress{})
 	}

@@ -323,6 +323,57 @@ func TestRetryFailedFilters(t *testing.T) {
 	}
 }
 
+// dropQuery is a RoundTripper that removes a query parameter: a server that ignores it.
+type dropQuery struct {
+	name string
+	next http.RoundTripper
+}
+
+func (d dropQuery) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	q := req.URL.Query()
+	q.Del(d.name)
+	req.URL.RawQuery = q.Encode()
+	return d.next.RoundTrip(req)
+}
+
+func TestRetryFailedChecksTheGraphOfEachFileWhenTheServerIgnoresGraphID(t *testing.T) {
+	srv := writertest.NewServer(t)
+	files := manyFiles(300)
+	srv.AddFiles(files...)
+	var want []string
+	outside := 0
+	for _, f := range files {
+		switch {
+		case f.Status != writertest.StatusFailed:
+		case slices.Contains(f.GraphIDs, graphA):
+			want = append(want, f.ID)
+		default:
+			outside++
+		}
+	}
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey),
+		writer.WithRequestsPerMinute(writer.NoRateLimit),
+		writer.WithHTTPClient(&http.Client{Transport: dropQuery{"graph_id", http.DefaultTransport}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run's graph in upper case: graph ids are compared as UUIDs.
+	rep, err := client.Files.RetryFailed(context.Background(), &writer.RetryFailedOptions{GraphID: strings.ToUpper(graphA)})
+	if err != nil {
+		t.Fatalf("RetryFailed: %v", err)
+	}
+	if rep.Found != len(want) || rep.Retried != len(want) || rep.OutsideGraph != outside || len(want) == 0 || outside == 0 {
+		t.Errorf("report = found %d retried %d outside the graph %d; want %d, %d and %d", rep.Found, rep.Retried, rep.OutsideGraph, len(want), len(want), outside)
+	}
+	checkRetriedOnce(t, srv, want, len(files))
+	for i, q := range listQueries(t, srv) {
+		if q.Has("graph_id") {
+			t.Fatalf("list request %d reached the server with graph_id: the test's server must ignore it", i)
+		}
+	}
+}
+
 func TestRetryFailedSkipsFilesAServerRepeats(t *testing.T) {
 	client, srv := setup(t, nil)
 	f := seedWorkflow(srv, 6, 0)

@@ -117,6 +117,7 @@ type jsonSummary struct {
 	Requests       int      `json:"requests"`
 	FailedRequests int      `json:"failed_requests"`
 	Skipped        int      `json:"skipped"`
+	OutsideGraph   int      `json:"outside_graph,omitempty"`
 	Completed      *int     `json:"completed,omitempty"`
 	FailedAgain    *int     `json:"failed_again,omitempty"`
 	InProgress     *int     `json:"still_in_progress,omitempty"`
@@ -173,7 +174,7 @@ func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
 	interrupted := errors.Is(err, context.Canceled)
 	if o.json {
 		s := &jsonSummary{Found: rep.Found, Pages: rep.Pages, Retried: rep.Retried, Requests: rep.Batches, FailedRequests: rep.FailedBatches,
-			Skipped: rep.Skipped, Interrupted: interrupted}
+			Skipped: rep.Skipped, OutsideGraph: rep.OutsideGraph, Interrupted: interrupted}
 		if wait {
 			s.Completed, s.FailedAgain, s.InProgress, s.FailedAgainIDs = &rep.Completed, &rep.FailedAgain, &rep.InProgress, rep.FailedAgainIDs
 		}
@@ -198,6 +199,9 @@ func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
 		fmt.Fprintf(o.w, "Found %d failed file(s) in %d page(s); Writer accepted the retry of %d in %d request(s)", rep.Found, rep.Pages, rep.Retried, rep.Batches)
 		if rep.Skipped > 0 {
 			fmt.Fprintf(o.w, "; %d skipped (ids that are not UUIDs)", rep.Skipped)
+		}
+		if rep.OutsideGraph > 0 {
+			fmt.Fprintf(o.w, "; %d listed outside --graph not retried (the server ignored the filter)", rep.OutsideGraph)
 		}
 		fmt.Fprintln(o.w, ".")
 		if o.waiting {
