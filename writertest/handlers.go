@@ -32,7 +32,7 @@ func (s *Server) routes() http.Handler {
 		if !s.delay(r) {
 			return
 		}
-		authorized := r.Header.Get("Authorization") == "Bearer "+s.APIKey
+		authorized := s.authorized(r)
 		if s.fault(w, r, authorized) {
 			return
 		}

@@ -130,6 +130,8 @@ type options struct {
 	rateEvery time.Duration // the rate limit's window
 	filtered  bool          // list cursors resolve only among matching files
 	latency   time.Duration // added before every answer
+	listener  net.Listener  // served on instead of a new one (WithListener)
+	anyKey    bool          // any non-empty bearer key is accepted (WithAnyAPIKey)
 }
 
 // WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.
@@ -163,6 +165,10 @@ func Start(opts ...Option) *Server {
 	}
 	s := &Server{APIKey: o.apiKey, opt: o, files: map[string]*file{}, closed: make(chan struct{})}
 	s.srv = httptest.NewUnstartedServer(s.routes())
+	if o.listener != nil {
+		_ = s.srv.Listener.Close()
+		s.srv.Listener = o.listener
+	}
 	s.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
 		if state == http.StateNew {
 			s.mu.Lock()
