@@ -113,7 +113,7 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, e
 		return c.hc.Do(req.WithContext(ctx))
 	}
 	actx, cancel := context.WithCancelCause(ctx)
-	timer := time.AfterFunc(c.requestTimeout, func() { cancel(ErrAttemptTimeout) })
+	timer := time.AfterFunc(c.requestTimeout, func() { cancel(errAttemptTimedOut) })
 	resp, err := c.hc.Do(req.WithContext(actx))
 	if timer.Stop() {
 		if err != nil {
@@ -132,7 +132,7 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, e
 		}
 		return nil, err
 	}
-	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: ErrAttemptTimeout}
+	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: errAttemptTimedOut}
 }
 
 // callError is the *Error of a call that ended with the attempts' last outcome: resp with

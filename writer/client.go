@@ -32,39 +32,47 @@ type Client struct {
 	common service
 }
 
-// service is embedded by each resource service; it points back at the Client.
+// service is the value behind each resource service (FilesService, ...): a pointer back at
+// the Client. A service type is declared as a struct of the same field, so that go doc
+// shows no unexported type, and converted from *service.
 type service struct{ client *Client }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it reads the key from
 // WRITER_API_KEY; without WithBaseURL, the base URL from WRITER_BASE_URL, else
-// https://api.writer.com. It returns an *InputError (ErrInvalidInput) when no key is found
-// or an option is invalid; it never panics.
+// https://api.writer.com; it adds the headers of WRITER_CUSTOM_HEADERS (see WithHeader).
+// It returns an *InputError (ErrInvalidInput) when no key is found, or a key, a header or
+// an option is invalid; it never panics.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
 		retryBudget:    defaultRetryBudget,
 	}
-	if v := os.Getenv(envAPIKey); v != "" {
-		cfg.apiKey = v
-	}
 	cfg.baseURL = os.Getenv(envBaseURL)
 	if strings.EqualFold(os.Getenv(envLog), "debug") {
 		cfg.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	headers, err := parseCustomHeaders(os.Getenv(envCustomHeaders))
+	if err != nil {
+		return nil, err
+	}
+	cfg.headers = headers
 	for _, opt := range opts {
-		if opt == nil {
+		if opt.apply == nil {
 			continue
 		}
-		if err := opt(&cfg); err != nil {
+		if err := opt.apply(&cfg); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.apiKey == "" {
-		return nil, inputErr("API key", -1, "", "is missing: set "+envAPIKey+" or pass writer.WithAPIKey")
-	}
-	if err := checkAPIKey(cfg.apiKey); err != nil {
-		return nil, inputErr(envAPIKey, -1, "", "has a space or control character")
+		cfg.apiKey = os.Getenv(envAPIKey)
+		if cfg.apiKey == "" {
+			return nil, inputErr("API key", -1, "", "is missing: set "+envAPIKey+" or pass writer.WithAPIKey")
+		}
+		if err := checkAPIKey(envAPIKey, cfg.apiKey); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.baseURL == "" {
 		cfg.baseURL = defaultBaseURL
@@ -80,6 +88,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		hc = &copied
 	}
 	key := newAPIKey(base, cfg.apiKey)
+	key.headers = cfg.headers
 	hc.CheckRedirect = key.redirectPolicy(hc.CheckRedirect)
 	c := &Client{
 		hc:             hc,

@@ -145,8 +145,8 @@ func (e *Error) Is(target error) bool {
 	case ErrServer:
 		return e.StatusCode >= http.StatusInternalServerError
 	}
-	s, ok := target.(*statusError)
-	return ok && e.StatusCode == s.status
+	status := statusOf(target)
+	return status != 0 && e.StatusCode == status
 }
 
 // parseErrorBody fills e's Type, Key and Description from a fail_response body. Anything

@@ -28,7 +28,7 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add([]byte(`{"tpe":"a\nb","errors":[{"description":"\u0085x\u2029","key":"\u0000"}]}`), 0, "xy")
 	f.Add([]byte(strings.Repeat("\u200b", 400)), 503, "zz")
 	f.Fuzz(func(t *testing.T, body []byte, status int, key string) {
-		if checkAPIKey(key) != nil {
+		if checkAPIKey("key", key) != nil {
 			key = "sk-TEST-SECRET-1234"
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Request-Id": {string(body)}}}

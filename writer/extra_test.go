@@ -47,7 +47,7 @@ func filesOf(t *testing.T, c *writer.Client) (map[string]writer.File, writer.Pag
 		t.Fatalf("Get: %v", err)
 	}
 	got["Get"] = f
-	if f, err = c.Files.Upload(ctx, "a.pdf", "application/pdf", strings.NewReader("%PDF"), 4, nil); err != nil {
+	if f, err = c.Files.Upload(ctx, writer.UploadParams{Name: "a.pdf", Body: strings.NewReader("%PDF")}); err != nil {
 		t.Fatalf("Upload: %v", err)
 	}
 	got["Upload"] = f

@@ -29,7 +29,9 @@ import (
 //	RetryFailed         retry every failed file, page by page, in batches
 //	RetryFailedAndWait  RetryFailed, then wait for the accepted files by list pages
 //	WaitProcessed       poll files until none is in_progress
-type FilesService service
+type FilesService struct {
+	client *Client
+}
 
 // File is a file stored by Writer: the spec's file_response.
 type File struct {

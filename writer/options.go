@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Defaults, named in the doc comments of the options that change them.
@@ -40,26 +42,33 @@ type config struct {
 	requestTimeout time.Duration
 	logger         *slog.Logger
 	retryHook      func(RetryEvent)
-	pace           int     // requests per minute; 0: defaultRequestsPerMinute
-	limiter        Limiter // replaces pace when set
-	retryBudget    int     // tokens; NoRetryBudget: off
+	pace           int         // requests per minute; 0: defaultRequestsPerMinute
+	limiter        Limiter     // replaces pace when set
+	retryBudget    int         // tokens; NoRetryBudget: off
+	headers        http.Header // WRITER_CUSTOM_HEADERS, then WithHeader
 }
 
-// An Option configures a Client in NewClient. Options validate their arguments: NewClient
-// returns the first option error, wrapping ErrInvalidInput.
-type Option func(*config) error
+// An Option configures a Client in NewClient: one of the With functions below. Options
+// validate their arguments: NewClient returns the first option error, an *InputError
+// (ErrInvalidInput). The zero Option does nothing.
+type Option struct {
+	apply func(*config) error
+}
+
+// option returns the Option that applies f.
+func option(f func(*config) error) Option { return Option{apply: f} }
 
 // WithAPIKey sets the API key sent as "Authorization: Bearer <key>" to the API host.
 // Default: the WRITER_API_KEY environment variable. The key never appears in errors, logs
 // or printed values.
 func WithAPIKey(key string) Option {
-	return func(c *config) error {
-		if err := checkAPIKey(key); err != nil {
+	return option(func(c *config) error {
+		if err := checkAPIKey("WithAPIKey", key); err != nil {
 			return err
 		}
 		c.apiKey = key
 		return nil
-	}
+	})
 }
 
 // WithBaseURL sets the API's base URL, scheme and host and an optional path prefix that is
@@ -68,19 +77,19 @@ func WithAPIKey(key string) Option {
 // else https://api.writer.com. An http:// URL is refused unless its host is loopback or
 // WithInsecureHTTP is given.
 func WithBaseURL(rawURL string) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		c.baseURL = rawURL
 		return nil
-	}
+	})
 }
 
 // WithInsecureHTTP allows an http:// base URL to a host that is not loopback. The API key
 // then crosses the network in clear text.
 func WithInsecureHTTP() Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		c.allowHTTP = true
 		return nil
-	}
+	})
 }
 
 // WithHTTPClient sets the *http.Client whose transport, redirect policy, jar and timeout the
@@ -89,26 +98,26 @@ func WithInsecureHTTP() Option {
 // and stops after 10 redirects. Default: a client whose transport opens at most 32
 // connections per host and keeps them all alive between calls.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if hc == nil {
 			return inputErr("WithHTTPClient", -1, "", "is nil")
 		}
 		c.httpClient = hc
 		return nil
-	}
+	})
 }
 
 // WithMaxRetries sets how many times a failed request may be retried (0 turns retries off).
 // Default: 4, so a call sends at most 5 requests and, without server hints, waits about
 // 7.5 s in all (0.5 + 1 + 2 + 4 s, less jitter). See docs/retries.md.
 func WithMaxRetries(n int) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if n < 0 {
 			return inputErr("WithMaxRetries", -1, fmt.Sprint(n), "is negative")
 		}
 		c.maxRetries = n
 		return nil
-	}
+	})
 }
 
 // RetryPolicy is the schedule of waits between attempts. A zero field takes its default.
@@ -130,13 +139,13 @@ type RetryPolicy struct {
 
 // WithRetryPolicy sets the backoff schedule. Negative durations are refused.
 func WithRetryPolicy(p RetryPolicy) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 			return inputErr("WithRetryPolicy", -1, "", "has a negative duration")
 		}
 		c.policy = p
 		return nil
-	}
+	})
 }
 
 // WithRequestTimeout bounds each attempt's wait for response headers (sending the request
@@ -146,13 +155,13 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // Default: 180 s, as Writer's SDKs. The caller's context bounds the whole call, retries
 // included.
 func WithRequestTimeout(d time.Duration) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if d < 0 {
 			return inputErr("WithRequestTimeout", -1, d.String(), "is negative")
 		}
 		c.requestTimeout = d
 		return nil
-	}
+	})
 }
 
 // WithRequestsPerMinute sets the Client's pace: every attempt of every call, retries
@@ -161,13 +170,13 @@ func WithRequestTimeout(d time.Duration) Option {
 // pace, once per burst; each answer that is not 429 gives back a twentieth of n. Default
 // 400, Writer's limit per account; NoRateLimit turns pacing off (as in tests against a fake).
 func WithRequestsPerMinute(n int) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if n < NoRateLimit {
 			return inputErr("WithRequestsPerMinute", -1, fmt.Sprint(n), "is negative (use writer.NoRateLimit to turn pacing off)")
 		}
 		c.pace = n
 		return nil
-	}
+	})
 }
 
 // WithLimiter paces the Client with l instead of WithRequestsPerMinute: one l.Wait before
@@ -176,13 +185,13 @@ func WithRequestsPerMinute(n int) Option {
 // back for the server's wait (Retry-After, at most RetryPolicy.MaxRetryAfter; else 1 s);
 // l's own pace is l's.
 func WithLimiter(l Limiter) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if l == nil {
 			return inputErr("WithLimiter", -1, "", "is nil")
 		}
 		c.limiter = l
 		return nil
-	}
+	})
 }
 
 // WithRetryBudget sets the Client's retry budget, a token bucket shared by all its calls:
@@ -193,13 +202,13 @@ func WithLimiter(l Limiter) Option {
 // keeps failing, the Client adds at most about n/5 retries to the requests it is asked to
 // send. Default (and 0) 500, the AWS SDKs' retry quota; NoRetryBudget turns it off.
 func WithRetryBudget(n int) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		if n < NoRetryBudget {
 			return inputErr("WithRetryBudget", -1, fmt.Sprint(n), "is negative (use writer.NoRetryBudget to turn the budget off)")
 		}
 		c.retryBudget = cmp.Or(n, defaultRetryBudget)
 		return nil
-	}
+	})
 }
 
 // WithLogger sets the logger that receives one Debug record per HTTP attempt (method, path,
@@ -207,10 +216,10 @@ func WithRetryBudget(n int) Option {
 // values or bodies). Default: silent, unless WRITER_LOG=debug, which logs to stderr;
 // WithLogger(nil) is silent even then.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		c.logger = l
 		return nil
-	}
+	})
 }
 
 // RetryEvent describes a retry about to happen: an attempt failed in a way that is retried,
@@ -234,23 +243,65 @@ type RetryEvent struct {
 // WithRetryHook sets a function called before each wait for a retry, on the goroutine of
 // the call, which waits for it to return: keep it quick. Default (and nil): none.
 func WithRetryHook(hook func(RetryEvent)) Option {
-	return func(c *config) error {
+	return option(func(c *config) error {
 		c.retryHook = hook
 		return nil
-	}
+	})
 }
 
-// checkAPIKey refuses keys that cannot be sent in a header. Its errors never quote the key.
-func checkAPIKey(key string) error {
+// checkAPIKey refuses a key that Writer cannot have issued, as the value of field (the
+// option or environment variable it came from): Writer's keys are printable ASCII without
+// spaces, so a space, a control or format character, or any character that is not ASCII
+// (such as a no-break space copied from a web page) is refused, named with its position.
+// Its errors never quote the key.
+func checkAPIKey(field, key string) error {
 	if key == "" {
-		return inputErr("WithAPIKey", -1, "", "is empty")
+		return inputErr(field, -1, "", "is empty")
 	}
-	for i := range len(key) {
-		if b := key[i]; b <= ' ' || b == 0x7f {
-			return inputErr("WithAPIKey", -1, "", fmt.Sprintf("has a space or control character at byte %d", i))
+	n := utf8.RuneCountInString(key)
+	pos := 0
+	for i, r := range key {
+		pos++
+		if r > ' ' && r < 0x7f {
+			continue
 		}
+		where := fmt.Sprintf("at character %d of %d", pos, n)
+		switch pos {
+		case 1:
+			where += " (its start)"
+		case n:
+			where += " (its end)"
+		}
+		return inputErr(field, -1, "", "has "+keyCharacter(key[i:], r)+" "+where+"; an API key is printable ASCII without spaces")
 	}
 	return nil
+}
+
+// keyCharacter names r, the first rune of s, a character that an API key cannot hold.
+// Only characters that are not in any key are shown, as code points.
+func keyCharacter(s string, r rune) string {
+	if _, size := utf8.DecodeRuneInString(s); r == utf8.RuneError && size == 1 {
+		return fmt.Sprintf("a byte that is not UTF-8 (0x%02X)", s[0])
+	}
+	names := map[rune]string{
+		' ': "a space", '\t': "a tab", '\n': "a line feed", '\r': "a carriage return",
+		0x7f: "a delete character (U+007F)", 0xa0: "a no-break space (U+00A0)",
+		0x2028: "a line separator (U+2028)", 0x2029: "a paragraph separator (U+2029)",
+		0xfeff: "a byte order mark (U+FEFF)", 0x200b: "a zero-width space (U+200B)",
+	}
+	if name, ok := names[r]; ok {
+		return name
+	}
+	kind := "a character that is not ASCII"
+	switch {
+	case unicode.IsControl(r):
+		kind = "a control character"
+	case unicode.IsSpace(r), unicode.Is(unicode.Zs, r):
+		kind = "a space character"
+	case unicode.Is(unicode.Cf, r):
+		kind = "an invisible format character"
+	}
+	return fmt.Sprintf("%s (U+%04X)", kind, r)
 }
 
 // parseBaseURL checks a base URL. Its errors never show user information or the API key.

@@ -14,29 +14,29 @@ var ErrInvalidInput = errors.New("writer: invalid input")
 // Sentinels for a request that Writer refused as such.
 var (
 	// ErrBadRequest: status 400.
-	ErrBadRequest = statusSentinel(http.StatusBadRequest, "writer: bad request")
+	ErrBadRequest = errors.New("writer: bad request")
 	// ErrTooLarge: status 413.
-	ErrTooLarge = statusSentinel(http.StatusRequestEntityTooLarge, "writer: request too large")
+	ErrTooLarge = errors.New("writer: request too large")
 	// ErrUnprocessable: status 422.
-	ErrUnprocessable = statusSentinel(http.StatusUnprocessableEntity, "writer: unprocessable")
+	ErrUnprocessable = errors.New("writer: unprocessable")
 )
 
 // Sentinels for the API key.
 var (
 	// ErrUnauthorized: status 401 (missing, wrong or revoked API key).
-	ErrUnauthorized = statusSentinel(http.StatusUnauthorized, "writer: unauthorized")
+	ErrUnauthorized = errors.New("writer: unauthorized")
 	// ErrForbidden: status 403.
-	ErrForbidden = statusSentinel(http.StatusForbidden, "writer: forbidden")
+	ErrForbidden = errors.New("writer: forbidden")
 )
 
 // Sentinels for the file asked about.
 var (
 	// ErrNotFound: status 404.
-	ErrNotFound = statusSentinel(http.StatusNotFound, "writer: not found")
+	ErrNotFound = errors.New("writer: not found")
 	// ErrConflict: status 409.
-	ErrConflict = statusSentinel(http.StatusConflict, "writer: conflict")
+	ErrConflict = errors.New("writer: conflict")
 	// ErrGone: status 410 (the file was deleted or has expired).
-	ErrGone = statusSentinel(http.StatusGone, "writer: gone")
+	ErrGone = errors.New("writer: gone")
 )
 
 // Sentinels for Writer's limits and failures.
@@ -48,9 +48,9 @@ var (
 	ErrServer = errors.New("writer: server error")
 	// ErrAttemptTimeout: an attempt got no response headers within the per-attempt timeout
 	// (WithRequestTimeout). Such attempts are retried; when the last one timed out, the
-	// *Error unwraps to ErrAttemptTimeout, which also matches context.DeadlineExceeded and
-	// reports Timeout() true, but never context.Canceled.
-	ErrAttemptTimeout error = attemptTimeoutError{}
+	// *Error matches ErrAttemptTimeout and context.DeadlineExceeded, and its cause reports
+	// Timeout() true, but it never matches context.Canceled.
+	ErrAttemptTimeout = errors.New("writer: attempt timed out waiting for response headers")
 	// ErrRetryBudgetExhausted: a call that would have been retried failed at once because
 	// the Client's retry budget (WithRetryBudget) is spent; the *Error describes its last
 	// attempt.
@@ -69,23 +69,39 @@ var (
 	ErrInvalidResponse = errors.New("writer: invalid response")
 )
 
-// statusError is the sentinel of one HTTP status: an *Error with that StatusCode matches it.
-type statusError struct {
-	status int
-	text   string
+// statusOf returns the HTTP status that the sentinel target stands for, or 0: an *Error
+// with that StatusCode matches it.
+func statusOf(target error) int {
+	switch target { //nolint:errorlint // target is a sentinel compared by identity, as in an Is method
+	case ErrBadRequest:
+		return http.StatusBadRequest
+	case ErrUnauthorized:
+		return http.StatusUnauthorized
+	case ErrForbidden:
+		return http.StatusForbidden
+	case ErrNotFound:
+		return http.StatusNotFound
+	case ErrConflict:
+		return http.StatusConflict
+	case ErrGone:
+		return http.StatusGone
+	case ErrTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case ErrUnprocessable:
+		return http.StatusUnprocessableEntity
+	}
+	return 0
 }
 
-// statusSentinel returns the sentinel of status, whose Error() is text.
-func statusSentinel(status int, text string) error {
-	return &statusError{status: status, text: text}
-}
-
-func (s *statusError) Error() string { return s.text }
+// errAttemptTimedOut is the cause of an attempt that timed out: it matches
+// ErrAttemptTimeout and context.DeadlineExceeded, and reports Timeout() true, as a
+// net/http timeout does.
+var errAttemptTimedOut error = attemptTimeoutError{}
 
 type attemptTimeoutError struct{}
 
-func (attemptTimeoutError) Error() string {
-	return "writer: attempt timed out waiting for response headers"
+func (attemptTimeoutError) Error() string { return ErrAttemptTimeout.Error() }
+func (attemptTimeoutError) Is(target error) bool {
+	return target == ErrAttemptTimeout || target == context.DeadlineExceeded
 }
-func (attemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
-func (attemptTimeoutError) Timeout() bool        { return true }
+func (attemptTimeoutError) Timeout() bool { return true }

@@ -13,15 +13,17 @@ import (
 // userAgent is sent on every request: writer-go/<version> (<GOOS>; <GOARCH>) go/<version>.
 var userAgent = "writer-go/" + Version + " (" + runtime.GOOS + "; " + runtime.GOARCH + ") go/" + runtime.Version()
 
-// apiKey holds the API key and where it may be sent. The key is behind closures, not in
-// string fields, so that no printing of any value, not even one that walks unexported
-// fields, can show it.
+// apiKey holds the API key, the caller's headers (WithHeader) and where they may be sent.
+// The key is behind closures, not in string fields, so that no printing of any value, not
+// even one that walks unexported fields, can show it.
 type apiKey struct {
 	scheme  string
 	host    string // canonical host:port of the base URL
 	rawHost string // the base URL's host as given: the common case, compared first
 	// key returns the API key, bearer "Bearer <key>".
 	key, bearer func() string
+	// headers are added to every request, and removed on a redirect off the API host.
+	headers http.Header
 }
 
 func newAPIKey(baseURL *url.URL, key string) *apiKey {
@@ -30,12 +32,16 @@ func newAPIKey(baseURL *url.URL, key string) *apiKey {
 		key: func() string { return key }, bearer: func() string { return bearer }}
 }
 
-// authenticate sets User-Agent and Authorization on req, a request of the loop's own that
-// the generated request builder just made.
+// authenticate sets User-Agent, the caller's headers and Authorization on req, a request of
+// the loop's own that the generated request builder just made. The caller's headers never
+// name a header the client sets (checkHeader).
 func (k *apiKey) authenticate(req *http.Request) {
 	values := []string{userAgent, k.bearer()} // one allocation for both
 	req.Header["User-Agent"] = values[0:1:1]
 	req.Header["Authorization"] = values[1:2:2]
+	for name, v := range k.headers {
+		req.Header[name] = v[:len(v):len(v)]
+	}
 }
 
 // onAPI reports whether u has the base URL's scheme, host and port: the only place the key
@@ -128,8 +134,8 @@ const maxRedirects = 10
 var errTooManyRedirects = errors.New("stopped after 10 redirects")
 
 // redirectPolicy wraps a client's CheckRedirect (nil: Go's default): a redirect to any other
-// scheme, host or port than the API's carries no Authorization header, and the eleventh
-// redirect of an attempt ends it with errTooManyRedirects.
+// scheme, host or port than the API's carries no Authorization header and none of the
+// caller's headers, and the eleventh redirect of an attempt ends it with errTooManyRedirects.
 func (k *apiKey) redirectPolicy(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
@@ -137,6 +143,9 @@ func (k *apiKey) redirectPolicy(next func(*http.Request, []*http.Request) error)
 		}
 		if !k.onAPI(req.URL) {
 			req.Header.Del("Authorization")
+			for name := range k.headers {
+				req.Header.Del(name)
+			}
 		}
 		if next != nil {
 			return next(req, via)

@@ -1,69 +1,88 @@
 package writer
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"os"
+	"path"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/writerfiles/writer-go/api"
 )
 
-// UploadOptions are the optional parts of an upload. A nil *UploadOptions is the zero value.
-type UploadOptions struct {
+// UploadParams is a file to upload with FilesService.Upload. Only Name is required.
+type UploadParams struct {
+	// Name is the file's name, sent in Content-Disposition: any valid UTF-8 without control
+	// characters.
+	Name string
+	// Body streams the file's bytes; Upload never closes it. A nil Body is an empty file.
+	Body io.Reader
+	// ContentType is the file's media type, such as "application/pdf". When empty, it is
+	// taken from Name's extension (Writer's supported types first, then
+	// mime.TypeByExtension), else from the first 512 bytes of Body (http.DetectContentType).
+	ContentType string
+	// Size is Body's length in bytes. When 0 it is measured: the rest of a regular *os.File
+	// (by Stat) or of an io.ReaderAt and io.Seeker body such as *bytes.Reader (by seeking).
+	// A Size given for such a body must match what it holds. Writer requires the size
+	// (Content-Length), so a body that cannot be measured (a pipe, a network stream) needs
+	// Size, unless AllowUnknownSize.
+	Size int64
 	// GraphID adds the file to this Knowledge Graph (query graphId), a UUID. Writer shows
 	// the link in File.GraphIDs only on later reads, not in Upload's answer.
 	GraphID string
-	// AllowUnknownSize lets Upload send a body of unknown size (size < 0, body not an
-	// io.ReaderAt and io.Seeker) with chunked transfer encoding and no Content-Length.
-	// Writer declares Content-Length required, so such an upload is likely refused; use it
-	// only with a server known to accept it.
+	// AllowUnknownSize sends a body that cannot be measured, with Size 0, in chunks without
+	// Content-Length. Writer declares Content-Length required, so such an upload is likely
+	// refused (writertest answers 411); use it only with a server known to accept it.
 	AllowUnknownSize bool
 }
 
 // Upload uploads a file and returns it as Writer stored it, with Status StatusInProgress:
-// one POST /v1/files (operationId gatewayUploadFile) whose body is the raw bytes of body,
-// with Content-Type: contentType, Content-Length: size and Content-Disposition: attachment
-// with name (quoted, plus an RFC 8187 filename* when name is not ASCII; see docs/files.md).
+// one POST /v1/files (operationId gatewayUploadFile) whose body is the raw bytes of p.Body,
+// with Content-Type, Content-Length and Content-Disposition: attachment with p.Name (quoted,
+// plus an RFC 8187 filename* when the name is not ASCII; see docs/files.md).
 //
-// name is any valid UTF-8 without control characters; contentType must parse as a media
-// type such as "application/pdf". body is streamed, never closed by Upload; size is its
-// length in bytes. An io.ReaderAt and io.Seeker body (*os.File, *bytes.Reader, ...) is sent
-// from its current offset to its end, size may then be negative ("all"), and it can be
-// replayed; any other body gets one attempt, and needs size >= 0 unless
-// opts.AllowUnknownSize.
+// The body is streamed. A regular *os.File or an io.ReaderAt and io.Seeker body is sent
+// from its current offset to its end and can be replayed; any other body gets one attempt.
 //
-// Bad arguments are an *InputError before any request. An upload is retried only when it
-// cannot have been processed (connection not made, 429, x-should-retry: true). Failures
-// return *Error: ErrBadRequest, ErrTooLarge (413), ErrRateLimited, ErrServer (507 is
-// Writer's storage quota), the other status sentinels, and ErrInvalidResponse for an answer
-// that is not a file_response.
-func (s *FilesService) Upload(ctx context.Context, name, contentType string, body io.Reader, size int64, opts *UploadOptions) (File, error) {
-	if opts == nil {
-		opts = &UploadOptions{}
-	}
-	if err := checkFileName(name); err != nil {
+// Bad params are an *InputError (Field "UploadParams.Name", ...) before any request. An
+// upload is retried only when it cannot have been processed (connection not made, 429,
+// x-should-retry: true). Failures return *Error: ErrBadRequest, ErrTooLarge (413),
+// ErrRateLimited, ErrServer (507 is Writer's storage quota), the other status sentinels,
+// and ErrInvalidResponse for an answer that is not a file_response.
+func (s *FilesService) Upload(ctx context.Context, p UploadParams) (File, error) {
+	if err := checkFileName(p.Name); err != nil {
 		return File{}, err
 	}
-	if err := checkMediaType(contentType); err != nil {
-		return File{}, err
+	if p.ContentType != "" {
+		if err := checkMediaType(p.ContentType); err != nil {
+			return File{}, err
+		}
 	}
 	var params api.GatewayUploadFileParams
-	if opts.GraphID != "" {
-		u, ok := parseUUID(opts.GraphID)
+	if p.GraphID != "" {
+		u, ok := parseUUID(p.GraphID)
 		if !ok {
-			return File{}, inputErr("UploadOptions.GraphID", -1, opts.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+			return File{}, inputErr("UploadParams.GraphID", -1, p.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
 		params.GraphId = &u
 	}
-	src, err := uploadBody(body, size, opts.AllowUnknownSize)
+	src, err := uploadBody(p.Body, p.Size, p.AllowUnknownSize)
 	if err != nil {
 		return File{}, err
 	}
-	params.ContentDisposition = contentDisposition(name)
+	contentType := p.ContentType
+	if contentType == "" {
+		if contentType, err = src.detectContentType(p.Name); err != nil {
+			return File{}, err
+		}
+	}
+	params.ContentDisposition = contentDisposition(p.Name)
 	params.ContentType = contentType
 	params.ContentLength = src.size
 
@@ -76,7 +95,7 @@ func (s *FilesService) Upload(ctx context.Context, name, contentType string, bod
 
 // uploadOperation is the POST /v1/files of a checked upload. Each attempt after the first
 // reads the body again from src.getBody; without it, the upload gets one attempt.
-func (s *FilesService) uploadOperation(params *api.GatewayUploadFileParams, contentType string, src uploadSource) *operation {
+func (s *FilesService) uploadOperation(params *api.GatewayUploadFileParams, contentType string, src *uploadSource) *operation {
 	return &operation{id: opUpload, unsafe: true, once: src.getBody == nil, request: func(n int) (*http.Request, error) {
 		body := src.body
 		if n > 1 {
@@ -101,43 +120,41 @@ type uploadSource struct {
 	getBody func() (io.ReadCloser, error) // nil: the body cannot be replayed
 }
 
-// uploadBody checks body and size and prepares the request body. A body that is an
-// io.ReaderAt and io.Seeker is read through io.SectionReaders from its current offset, so
-// every attempt gets a fresh reader.
-func uploadBody(body io.Reader, size int64, allowUnknown bool) (uploadSource, error) {
-	if body == nil {
-		if size == 0 {
-			return emptySource(), nil
-		}
-		return uploadSource{}, inputErr("body", -1, "", "is nil")
+// uploadBody checks body and size (0: measure it) and prepares the request body. A regular
+// *os.File, or a body that is an io.ReaderAt and io.Seeker, is read through
+// io.SectionReaders from its current offset, so every attempt gets a fresh reader.
+func uploadBody(body io.Reader, size int64, allowUnknown bool) (*uploadSource, error) {
+	switch {
+	case size < 0:
+		return nil, inputErr("UploadParams.Size", -1, fmt.Sprint(size), "is negative; give the size in bytes, or 0 to measure the body")
+	case body == nil && size == 0:
+		return emptySource(), nil
+	case body == nil:
+		return nil, inputErr("UploadParams.Body", -1, "", "is nil, but Size is not 0")
 	}
-	type readSeekerAt interface {
-		io.ReaderAt
-		io.Seeker
-	}
-	if rs, ok := body.(readSeekerAt); ok {
+	if rs, ok := measurable(body); ok {
 		off, err := rs.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return uploadSource{}, inputErr("body", -1, "", "cannot seek: "+err.Error())
+			return nil, inputErr("UploadParams.Body", -1, "", "cannot seek: "+err.Error())
 		}
 		end, err := rs.Seek(0, io.SeekEnd)
 		if err == nil {
 			_, err = rs.Seek(off, io.SeekStart)
 		}
 		if err != nil {
-			return uploadSource{}, inputErr("body", -1, "", "cannot seek: "+err.Error())
+			return nil, inputErr("UploadParams.Body", -1, "", "cannot seek: "+err.Error())
 		}
 		left := end - off
-		if size < 0 {
+		if size == 0 {
 			size = left
 		}
 		if size != left {
-			return uploadSource{}, inputErr("size", -1, fmt.Sprint(size), fmt.Sprintf("does not match the %d bytes left in body", left))
+			return nil, inputErr("UploadParams.Size", -1, fmt.Sprint(size), fmt.Sprintf("does not match the %d bytes left in Body", left))
 		}
 		if size == 0 {
 			return emptySource(), nil
 		}
-		return uploadSource{
+		return &uploadSource{
 			body: io.NewSectionReader(rs, off, size),
 			size: size,
 			getBody: func() (io.ReadCloser, error) {
@@ -146,25 +163,94 @@ func uploadBody(body io.Reader, size int64, allowUnknown bool) (uploadSource, er
 		}, nil
 	}
 	switch {
-	case size < 0 && !allowUnknown:
-		return uploadSource{}, inputErr("size", -1, fmt.Sprint(size),
-			"is unknown and body is not an io.ReaderAt and io.Seeker: pass the size in bytes (Writer requires Content-Length), or set UploadOptions.AllowUnknownSize")
-	case size < 0:
-		size = -1
+	case size == 0 && !allowUnknown:
+		return nil, inputErr("UploadParams.Size", -1, "", "is needed: Body cannot be measured (it is not a regular file nor an io.ReaderAt and io.Seeker), and Writer requires Content-Length; or set UploadParams.AllowUnknownSize")
 	case size == 0:
-		return emptySource(), nil
+		size = -1
 	}
 	// NopCloser: the transport closes the request body, and the caller's body stays theirs.
-	return uploadSource{body: io.NopCloser(body), size: size}, nil
+	return &uploadSource{body: io.NopCloser(body), size: size}, nil
 }
 
-func emptySource() uploadSource {
-	return uploadSource{body: http.NoBody, getBody: func() (io.ReadCloser, error) { return http.NoBody, nil }}
+// readSeekerAt is a body that can be measured and replayed.
+type readSeekerAt interface {
+	io.ReaderAt
+	io.Seeker
+}
+
+// measurable returns body as a readSeekerAt when it is one and is not an *os.File other
+// than a regular file (a pipe or a terminal, which cannot seek).
+func measurable(body io.Reader) (readSeekerAt, bool) {
+	rs, ok := body.(readSeekerAt)
+	if f, isFile := body.(*os.File); ok && isFile {
+		fi, err := f.Stat()
+		ok = err != nil || fi.Mode().IsRegular() // a Stat error shows in the Seek that follows
+	}
+	return rs, ok
+}
+
+// detectContentType returns the media type of a file named name whose bytes src holds:
+// by the name's extension, else by its first 512 bytes (http.DetectContentType), which
+// src then still sends.
+func (src *uploadSource) detectContentType(name string) (string, error) {
+	ext := strings.ToLower(path.Ext(name))
+	if t := writerMediaTypes[ext]; t != "" {
+		return t, nil
+	}
+	if t := mime.TypeByExtension(ext); ext != "" && t != "" {
+		return t, nil
+	}
+	if src.size == 0 {
+		return http.DetectContentType(nil), nil
+	}
+	head := make([]byte, sniffLen)
+	var n int
+	var err error
+	if ra, ok := src.body.(io.ReaderAt); ok {
+		n, err = ra.ReadAt(head, 0)
+	} else {
+		n, err = io.ReadFull(src.body, head)
+		src.body = io.NopCloser(io.MultiReader(bytes.NewReader(head[:n]), src.body))
+	}
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", inputErr("UploadParams.Body", -1, "", "cannot be read to detect its content type: "+err.Error())
+	}
+	return http.DetectContentType(head[:n]), nil
+}
+
+// sniffLen is how many bytes http.DetectContentType considers.
+const sniffLen = 512
+
+// writerMediaTypes are the media types of the extensions Writer's upload supports (the spec's
+// Content-Type description), which mime.TypeByExtension does not know on every system.
+var writerMediaTypes = map[string]string{
+	".txt":  "text/plain",
+	".doc":  "application/msword",
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".ppt":  "application/vnd.ms-powerpoint",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".png":  "image/png",
+	".eml":  "message/rfc822",
+	".html": "text/html",
+	".htm":  "text/html",
+	".pdf":  "application/pdf",
+	".srt":  "application/x-subrip",
+	".csv":  "text/csv",
+	".xls":  "application/vnd.ms-excel",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".mp3":  "audio/mpeg",
+	".mp4":  "video/mp4",
+}
+
+func emptySource() *uploadSource {
+	return &uploadSource{body: http.NoBody, getBody: func() (io.ReadCloser, error) { return http.NoBody, nil }}
 }
 
 // frame sets the request's length: net/http ignores the generated Content-Length header
 // parameter and reads ContentLength instead (0 with a body would send it chunked).
-func (src uploadSource) frame(req *http.Request) {
+func (src *uploadSource) frame(req *http.Request) {
 	req.ContentLength = src.size
 	if src.size < 0 {
 		req.Header.Del("Content-Length")
@@ -174,14 +260,14 @@ func (src uploadSource) frame(req *http.Request) {
 // checkFileName refuses names that cannot be sent in a header or are empty.
 func checkFileName(name string) error {
 	if name == "" {
-		return inputErr("name", -1, "", "is empty")
+		return inputErr("UploadParams.Name", -1, "", "is empty")
 	}
 	if !utf8.ValidString(name) {
-		return inputErr("name", -1, name, "is not valid UTF-8")
+		return inputErr("UploadParams.Name", -1, name, "is not valid UTF-8")
 	}
 	for i, r := range name {
 		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return inputErr("name", -1, name, fmt.Sprintf("has a control character at byte %d", i))
+			return inputErr("UploadParams.Name", -1, name, fmt.Sprintf("has a control character at byte %d", i))
 		}
 	}
 	return nil
@@ -189,17 +275,14 @@ func checkFileName(name string) error {
 
 // checkMediaType refuses a content type that is not a media type.
 func checkMediaType(contentType string) error {
-	if contentType == "" {
-		return inputErr("contentType", -1, "", "is empty; give the file's media type, such as application/pdf")
-	}
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	typ, sub, _ := strings.Cut(mediaType, "/")
 	if err != nil || typ == "" || sub == "" || strings.TrimSpace(contentType) != contentType {
-		return inputErr("contentType", -1, contentType, "is not a media type such as application/pdf")
+		return inputErr("UploadParams.ContentType", -1, contentType, "is not a media type such as application/pdf")
 	}
 	for i := range len(contentType) {
 		if b := contentType[i]; b < ' ' || b >= 0x7f {
-			return inputErr("contentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
+			return inputErr("UploadParams.ContentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
 		}
 	}
 	return nil

@@ -68,7 +68,7 @@ var coverageRows = []coverageRow{
 		return err
 	}},
 	{"gatewayUploadFile", "Files.Upload", func(ctx context.Context, c *writer.Client) error {
-		_, err := c.Files.Upload(ctx, "b.txt", "text/plain", strings.NewReader("hi"), 2, nil)
+		_, err := c.Files.Upload(ctx, writer.UploadParams{Name: "b.txt", Body: strings.NewReader("hi")})
 		return err
 	}},
 	{"gatewayDownloadFile", "Files.Download", func(ctx context.Context, c *writer.Client) error {

@@ -45,7 +45,7 @@ func TestUploadNamesRoundTrip(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			content := "content of " + name
-			f, err := client.Files.Upload(context.Background(), name, "text/plain", strings.NewReader(content), int64(len(content)), nil)
+			f, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: name, ContentType: "text/plain", Body: strings.NewReader(content)})
 			if err != nil {
 				t.Fatalf("Upload: %v", err)
 			}
@@ -63,7 +63,7 @@ func TestUploadNamesRoundTrip(t *testing.T) {
 func TestUploadNonASCIINameSendsFallbackAndFilenameStar(t *testing.T) {
 	client, srv := setup(t, nil)
 	const name = `résumé "v2".pdf`
-	if _, err := client.Files.Upload(context.Background(), name, "application/pdf", strings.NewReader("%PDF-1.7"), 8, nil); err != nil {
+	if _, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: name, ContentType: "application/pdf", Body: strings.NewReader("%PDF-1.7")}); err != nil {
 		t.Fatalf("Upload: %v", err)
 	}
 	req := uploads(srv)[0]
@@ -82,7 +82,7 @@ func TestUploadNonASCIINameSendsFallbackAndFilenameStar(t *testing.T) {
 func TestUploadWithGraphLinksItLater(t *testing.T) {
 	client, srv := setup(t, nil)
 	ctx := context.Background()
-	f, err := client.Files.Upload(ctx, "a.csv", "text/csv", strings.NewReader("a,b\n"), 4, &writer.UploadOptions{GraphID: graphA})
+	f, err := client.Files.Upload(ctx, writer.UploadParams{Name: "a.csv", Body: strings.NewReader("a,b\n"), GraphID: graphA})
 	if err != nil {
 		t.Fatalf("Upload: %v", err)
 	}
@@ -104,31 +104,30 @@ func TestUploadRefusesBadInputBeforeSending(t *testing.T) {
 	body := func() io.Reader { return strings.NewReader("abc") }
 	plain := func() io.Reader { return io.LimitReader(strings.NewReader("abc"), 3) }
 	tests := []struct {
-		name, file, ctype string
-		body              io.Reader
-		size              int64
-		opts              *writer.UploadOptions
-		want              string
+		name   string
+		params writer.UploadParams
+		field  string
 	}{
-		{"empty name", "", "text/plain", body(), 3, nil, "name"},
-		{"newline in name", "a\nb.txt", "text/plain", body(), 3, nil, "name"},
-		{"CR in name", "a\rb.txt", "text/plain", body(), 3, nil, "name"},
-		{"NUL in name", "a\x00.txt", "text/plain", body(), 3, nil, "name"},
-		{"bad UTF-8 name", "a\xff.txt", "text/plain", body(), 3, nil, "name"},
-		{"no content type", "a.txt", "", body(), 3, nil, "contentType"},
-		{"not a media type", "a.txt", "pdf", body(), 3, nil, "contentType"},
-		{"header injection", "a.txt", "text/plain\r\nX-Evil: 1", body(), 3, nil, "contentType"},
-		{"nil body", "a.txt", "text/plain", nil, 3, nil, "body"},
-		{"unknown size", "a.txt", "text/plain", plain(), -1, nil, "size"},
-		{"size too big for seeker", "a.txt", "text/plain", body(), 4, nil, "size"},
-		{"size too small for seeker", "a.txt", "text/plain", body(), 2, nil, "size"},
-		{"graph", "a.txt", "text/plain", body(), 3, &writer.UploadOptions{GraphID: "g1"}, "UploadOptions.GraphID"},
+		{"empty name", writer.UploadParams{Body: body()}, "UploadParams.Name"},
+		{"newline in name", writer.UploadParams{Name: "a\nb.txt", Body: body()}, "UploadParams.Name"},
+		{"CR in name", writer.UploadParams{Name: "a\rb.txt", Body: body()}, "UploadParams.Name"},
+		{"NUL in name", writer.UploadParams{Name: "a\x00.txt", Body: body()}, "UploadParams.Name"},
+		{"bad UTF-8 name", writer.UploadParams{Name: "a\xff.txt", Body: body()}, "UploadParams.Name"},
+		{"not a media type", writer.UploadParams{Name: "a.txt", ContentType: "pdf", Body: body()}, "UploadParams.ContentType"},
+		{"header injection", writer.UploadParams{Name: "a.txt", ContentType: "text/plain\r\nX-Evil: 1", Body: body()}, "UploadParams.ContentType"},
+		{"nil body with a size", writer.UploadParams{Name: "a.txt", Size: 3}, "UploadParams.Body"},
+		{"negative size", writer.UploadParams{Name: "a.txt", Body: body(), Size: -1}, "UploadParams.Size"},
+		{"unknown size", writer.UploadParams{Name: "a.txt", Body: plain()}, "UploadParams.Size"},
+		{"size too big for seeker", writer.UploadParams{Name: "a.txt", Body: body(), Size: 4}, "UploadParams.Size"},
+		{"size too small for seeker", writer.UploadParams{Name: "a.txt", Body: body(), Size: 2}, "UploadParams.Size"},
+		{"graph", writer.UploadParams{Name: "a.txt", Body: body(), GraphID: "g1"}, "UploadParams.GraphID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := client.Files.Upload(ctx, tt.file, tt.ctype, tt.body, tt.size, tt.opts)
-			if !errors.Is(err, writer.ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Upload = %v, want ErrInvalidInput naming %s", err, tt.want)
+			_, err := client.Files.Upload(ctx, tt.params)
+			var ie *writer.InputError
+			if !errors.Is(err, writer.ErrInvalidInput) || !errors.As(err, &ie) || ie.Field != tt.field {
+				t.Errorf("Upload = %v, want an *InputError for %s", err, tt.field)
 			}
 		})
 	}
@@ -144,7 +143,7 @@ func TestUploadSeekableBodySendsTheRestAndMayBeRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After-Ms": {"1"}}})
-	f, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", r, -1, nil)
+	f, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: r})
 	if err != nil {
 		t.Fatalf("Upload: %v", err)
 	}
@@ -160,7 +159,7 @@ func TestUploadPlainReaderGetsOneAttempt(t *testing.T) {
 	client, srv := setup(t, nil)
 	srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After-Ms": {"1"}}})
 	body := io.LimitReader(strings.NewReader("abc"), 3)
-	_, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", body, 3, nil)
+	_, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: body, Size: 3})
 	var apiErr *writer.Error
 	if !errors.Is(err, writer.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
 		t.Fatalf("Upload = %v, want ErrRateLimited after 1 attempt", err)
@@ -173,7 +172,7 @@ func TestUploadPlainReaderGetsOneAttempt(t *testing.T) {
 func TestUploadIsNotRetriedOnServerError(t *testing.T) {
 	client, srv := setup(t, nil)
 	srv.FailNext(1, writertest.Fault{Status: http.StatusServiceUnavailable})
-	_, err := client.Files.Upload(context.Background(), "a.txt", "text/plain", strings.NewReader("abc"), 3, nil)
+	_, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: strings.NewReader("abc")})
 	if !errors.Is(err, writer.ErrServer) {
 		t.Fatalf("Upload = %v, want ErrServer", err)
 	}
@@ -184,7 +183,7 @@ func TestUploadIsNotRetriedOnServerError(t *testing.T) {
 
 func TestUploadEmptyFileSendsContentLengthZero(t *testing.T) {
 	client, srv := setup(t, nil)
-	if _, err := client.Files.Upload(context.Background(), "empty.txt", "text/plain", nil, 0, nil); err != nil {
+	if _, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "empty.txt"}); err != nil {
 		t.Fatalf("Upload: %v", err)
 	}
 	if got := uploads(srv)[0].Header.Get("Content-Length"); got != "0" {
@@ -201,11 +200,11 @@ func TestUploadUnknownSizeNeedsOptIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := func() io.Reader { return io.LimitReader(strings.NewReader("abc"), 3) }
-	_, err = client.Files.Upload(context.Background(), "a.txt", "text/plain", body(), -1, nil)
+	_, err = client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: body()})
 	if !errors.Is(err, writer.ErrInvalidInput) || len(srv.Requests()) != 0 {
 		t.Fatalf("Upload without opt-in = %v after %d requests, want ErrInvalidInput and none", err, len(srv.Requests()))
 	}
-	_, err = client.Files.Upload(context.Background(), "a.txt", "text/plain", body(), -1, &writer.UploadOptions{AllowUnknownSize: true})
+	_, err = client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: body(), AllowUnknownSize: true})
 	var apiErr *writer.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusLengthRequired {
 		t.Fatalf("chunked Upload = %v, want the fake's 411", err)
@@ -257,7 +256,7 @@ func TestUpload100MiBStreamKeepsMemoryFarBelowFileSize(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	f, err := client.Files.Upload(context.Background(), "big.mp4", "video/mp4", &genReader{n: size}, size, nil)
+	f, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "big.mp4", Body: &genReader{n: size}, Size: size})
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatalf("Upload: %v", err)
@@ -328,7 +327,7 @@ func TestDownloadWithoutContentTypeIsOctetStream(t *testing.T) {
 func TestDownloadUploadedFile(t *testing.T) {
 	client, _ := setup(t, nil)
 	ctx := context.Background()
-	f, err := client.Files.Upload(ctx, "p.png", "image/png", bytes.NewReader([]byte("\x89PNG...")), 7, nil)
+	f, err := client.Files.Upload(ctx, writer.UploadParams{Name: "p.png", Body: bytes.NewReader([]byte("\x89PNG..."))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func retryFiles(ctx context.Context, c *writer.Client) error {
 }
 
 func uploadFile(ctx context.Context, c *writer.Client) error {
-	_, err := c.Files.Upload(ctx, "a.pdf", "application/pdf", strings.NewReader("%PDF"), -1, nil)
+	_, err := c.Files.Upload(ctx, writer.UploadParams{Name: "a.pdf", Body: strings.NewReader("%PDF")})
 	return err
 }
 

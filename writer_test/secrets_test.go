@@ -284,3 +284,65 @@ func TestBaseURLEndingInV1IsRefused(t *testing.T) {
 		t.Errorf("a path prefix without /v1 is refused: %v", err)
 	}
 }
+
+// TestKeysThatLookRightAreRefusedBeforeAnyRequest: a key with a space, a control or format
+// character or a character that is not ASCII anywhere, given to WithAPIKey or in
+// WRITER_API_KEY, is an *InputError naming the character and its position, never the key,
+// and no request is sent.
+func TestKeysThatLookRightAreRefusedBeforeAnyRequest(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, reason string
+	}{
+		{"trailing no-break space", secretKey + "\u00a0", "a no-break space (U+00A0) at character 20 of 20 (its end)"},
+		{"line separator", secretKey + "\u2028", "a line separator (U+2028) at character 20 of 20 (its end)"},
+		{"byte order mark", "\ufeff" + secretKey, "a byte order mark (U+FEFF) at character 1 of 20 (its start)"},
+		{"zero-width space", "sk-TEST\u200b-SECRET-1234", "a zero-width space (U+200B) at character 8 of 20"},
+		{"ideographic space", secretKey + "\u3000", "a space character (U+3000) at character 20 of 20 (its end)"},
+		{"non-ASCII letter", "sk-TÉST-SECRET-1234", "a character that is not ASCII (U+00C9) at character 5 of 19"},
+		{"next line", secretKey + "\u0085", "a control character (U+0085) at character 20 of 20 (its end)"},
+		{"trailing space", secretKey + " ", "a space at character 20 of 20 (its end)"},
+		{"leading tab", "\t" + secretKey, "a tab at character 1 of 20 (its start)"},
+		{"line feed", secretKey + "\n", "a line feed at character 20 of 20 (its end)"},
+		{"carriage return", secretKey + "\r", "a carriage return at character 20 of 20 (its end)"},
+		{"NUL", "sk-TEST\x00-SECRET-1234", "a control character (U+0000) at character 8 of 20"},
+		{"DEL", secretKey + "\x7f", "a delete character (U+007F) at character 20 of 20 (its end)"},
+		{"not UTF-8", secretKey + "\xff", "a byte that is not UTF-8 (0xFF) at character 20 of 20 (its end)"},
+		{"bearer prefix", "Bearer " + secretKey, "a space at character 7 of 26"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := writertest.NewServer(t)
+			base := []writer.Option{writer.WithBaseURL(srv.URL), writer.WithRequestsPerMinute(writer.NoRateLimit)}
+			cases := map[string][]writer.Option{"WithAPIKey": append([]writer.Option{writer.WithAPIKey(tt.key)}, base...)}
+			if !strings.Contains(tt.key, "\x00") { // an environment variable cannot hold NUL
+				cases["WRITER_API_KEY"] = base
+				t.Setenv("WRITER_API_KEY", tt.key)
+			}
+			for field, opts := range cases {
+				client, err := writer.NewClient(opts...)
+				var ie *writer.InputError
+				if client != nil || !errors.Is(err, writer.ErrInvalidInput) || !errors.As(err, &ie) {
+					t.Fatalf("%s: NewClient = %v, %v; want an *InputError", field, client, err)
+				}
+				if want := "has " + tt.reason + "; an API key is printable ASCII without spaces"; ie.Field != field || ie.Reason != want || ie.Value != "" {
+					t.Errorf("%s: got %+v, want Field %s, Reason %q and no Value", field, *ie, field, want)
+				}
+				if strings.Contains(printings(err), "SECRET") {
+					t.Errorf("%s: the error shows the key: %v", field, err)
+				}
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("the server got %d requests, want none", n)
+			}
+		})
+	}
+	t.Run("option wins over a bad environment key", func(t *testing.T) {
+		t.Setenv("WRITER_API_KEY", secretKey+"\u00a0")
+		client, srv := setup(t, []writertest.Option{writertest.WithAPIKey(secretKey)}, writer.WithAPIKey(secretKey))
+		if _, err := client.Files.Get(context.Background(), idA); !errors.Is(err, writer.ErrNotFound) {
+			t.Fatalf("Get = %v, want ErrNotFound from an authorized request", err)
+		}
+		if reqs := srv.Requests(); len(reqs) != 1 || !reqs[0].Authorized {
+			t.Errorf("got %d requests, want 1 with the key", len(reqs))
+		}
+	})
+}

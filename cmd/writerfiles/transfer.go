@@ -82,9 +82,8 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	if err := a.connect(); err != nil {
 		return err
 	}
-	// An *os.File is an io.ReaderAt and io.Seeker: its size is found by seeking, it is
-	// streamed, and the upload may be replayed.
-	file, err := a.client.Files.Upload(ctx, *name, *ctype, f, -1, &writer.UploadOptions{GraphID: *graph})
+	// A regular file is measured, streamed, and may be replayed.
+	file, err := a.client.Files.Upload(ctx, writer.UploadParams{Name: *name, ContentType: *ctype, Body: f, GraphID: *graph})
 	if err != nil {
 		return a.flagError(fs, err)
 	}

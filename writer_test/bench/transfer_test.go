@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/writerfiles/writer-go/writer"
 )
 
 // transferSize is the size of the file that BenchmarkUpload and BenchmarkDownload move.
@@ -133,7 +135,7 @@ func newTransferImpls(tb testing.TB) transferImpls {
 	return transferImpls{
 		upload: [2]func() error{
 			func() error {
-				_, err := client.Files.Upload(ctx, "bench.pdf", "application/pdf", file(), transferSize, nil)
+				_, err := client.Files.Upload(ctx, writer.UploadParams{Name: "bench.pdf", ContentType: "application/pdf", Body: file(), Size: transferSize})
 				return err
 			},
 			func() error { return fl.upload(ctx, file(), transferSize) },
