@@ -33,7 +33,7 @@ func (a *app) connect(extra ...writer.Option) error {
 	case a.global.fake && a.global.baseURL != "":
 		return usageError{"--fake and --base-url cannot be used together"}
 	case a.global.fake:
-		a.fake = startFake()
+		a.fake = startFake(defaultSeed)
 		// Announced on stderr: stdout may carry JSON or a file's content.
 		announce := &announcer{w: a.errOut, next: http.DefaultTransport,
 			line: fmt.Sprintf("Using a local fake Writer File API at %s (in-process; nothing is sent to Writer).\n", a.fake.URL)}
@@ -44,7 +44,7 @@ func (a *app) connect(extra ...writer.Option) error {
 	}
 	if !a.global.fake && os.Getenv("WRITER_API_KEY") == "" {
 		opts = append(opts, writer.WithAPIKey("stand-in"), writer.WithMaxRetries(0),
-			writer.WithHTTPClient(&http.Client{Transport: noKeyTransport{}}))
+			writer.WithHTTPClient(&http.Client{Transport: sendNothing{errNoKey}}))
 	}
 	client, err := writer.NewClient(opts...)
 	if err != nil {
@@ -52,16 +52,6 @@ func (a *app) connect(extra ...writer.Option) error {
 	}
 	a.client = client
 	return nil
-}
-
-// noKeyTransport is the transport of a client built without a key: it sends nothing.
-type noKeyTransport struct{}
-
-func (noKeyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		req.Body.Close()
-	}
-	return nil, errNoKey
 }
 
 // announcer writes line to w before the first request it passes on to next.
@@ -85,14 +75,42 @@ func (a *app) shellError(err error) error {
 		return err
 	}
 	if in.Field == "base URL" {
-		from := "--base-url"
-		if a.global.baseURL == "" {
-			from = "WRITER_BASE_URL"
+		from, given := "--base-url", a.global.baseURL
+		if given == "" {
+			from, given = "WRITER_BASE_URL", os.Getenv("WRITER_BASE_URL")
 		}
 		reason, _, _ := strings.Cut(in.Reason, "; use ") // the rest names writer's options
-		return usageError{fmt.Sprintf("%s %q %s", from, in.Value, reason)}
+		return usageError{fmt.Sprintf("%s %q %s", from, withoutSecrets(given), reason)}
 	}
 	return usageError{fmt.Sprintf("%s %s", in.Field, in.Reason)}
+}
+
+// withoutSecrets is a base URL as given, for an error: its user information and its query
+// values are replaced by "***" and its fragment is dropped, whether or not it parses.
+func withoutSecrets(raw string) string {
+	raw, _, _ = strings.Cut(raw, "#")
+	raw, query, hasQuery := strings.Cut(raw, "?")
+	prefix, rest := "", raw
+	if i := strings.Index(raw, "//"); i >= 0 {
+		prefix, rest = raw[:i+2], raw[i+2:]
+	}
+	host, path, hasPath := strings.Cut(rest, "/")
+	if at := strings.LastIndex(host, "@"); at >= 0 {
+		host = "***" + host[at:]
+	}
+	raw = prefix + host
+	if hasPath {
+		raw += "/" + path
+	}
+	if hasQuery {
+		params := strings.Split(query, "&")
+		for i, p := range params {
+			name, _, _ := strings.Cut(p, "=")
+			params[i] = name + "=***"
+		}
+		raw += "?" + strings.Join(params, "&")
+	}
+	return raw
 }
 
 // close stops the fake, if connect started it.

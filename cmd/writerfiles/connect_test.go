@@ -20,15 +20,15 @@ func TestMistakesNeedNoKey(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"list", "--status", "done"}, "--status done"},
-		{[]string{"list", "--page-size", "500"}, "--page-size 500"},
+		{[]string{"list", "--status", "done"}, `--status "done"`},
+		{[]string{"list", "--page-size", "500"}, `--page-size "500"`},
 		{[]string{"list", "--graph", "nope"}, `--graph "nope"`},
 		{[]string{"get", "../x"}, `get: file id "../x"`},
 		{[]string{"download", "../x", "-o", filepath.Join(t.TempDir(), "x")}, `download: file id "../x"`},
 		{[]string{"upload", up, "--graph", "nope"}, `--graph "nope"`},
-		{[]string{"retry-failed", "--batch", "-1"}, "--batch -1"},
-		{[]string{"retry-failed", "--concurrency", "-1"}, "--concurrency -1"},
-		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, "--interval -1s"},
+		{[]string{"retry-failed", "--batch", "-1"}, `--batch "-1"`},
+		{[]string{"retry-failed", "--concurrency", "-1"}, `--concurrency "-1"`},
+		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, `--interval "-1s"`},
 	}
 	for _, tt := range tests {
 		for _, args := range [][]string{tt.args, append([]string{"--fake"}, tt.args...)} {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +22,7 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	status := fs.String("status", "", "only files with this status `S`: in_progress, completed or failed")
 	graph := fs.String("graph", "", "only files in this Knowledge Graph (`ID`, a UUID)")
 	types := fs.String("types", "", "only files with these extensions, comma-separated (`pdf,docx`)")
-	order := fs.String("order", "", "`asc` (oldest first) or desc (newest first, the default)")
+	order := fs.String("order", "", "`asc|desc`: asc, oldest first, or desc, newest first (the default)")
 	pageSize := fs.Int("page-size", 0, "`N` files per request, 1..100; 0: the server's default, 50")
 	if err := a.flagsOnly(fs, args); err != nil {
 		return err
@@ -55,16 +58,37 @@ func (a *app) printFiles(ctx context.Context, opts *writer.ListOptions) (int, er
 	return n, nil
 }
 
-// printFile prints one file: a line of the table, or with --json the spec's file_response.
+// printFile prints one file: a line of the table, or with --json the file as JSON.
 func (a *app) printFile(f writer.File) {
 	if a.global.json {
-		_ = json.NewEncoder(a.out).Encode(fileResponse(f))
+		_ = json.NewEncoder(a.out).Encode(jsonFile(f))
 		return
 	}
-	fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", f.ID, f.Status, f.CreatedAt.UTC().Format(time.DateTime), f.Name)
+	fmt.Fprintf(a.out, "%-36s  %-11s  %-20s  %s\n", shown(f.ID), shown(string(f.Status)), f.CreatedAt.UTC().Format(time.DateTime), shown(f.Name))
 }
 
-// fileResponse is f as the spec's file_response: the --json form of a file.
+// jsonFile is the --json form of a file: the spec's file_response, followed by the
+// properties that the spec does not declare and the server sent (writer.File's Extra), by
+// name, with their values as the server sent them.
+type jsonFile writer.File
+
+func (f jsonFile) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(fileResponse(writer.File(f)))
+	if err != nil || len(f.Extra) == 0 {
+		return b, err
+	}
+	b = b[:len(b)-1] // the closing brace
+	for _, name := range slices.Sorted(maps.Keys(f.Extra)) {
+		key, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(append(append(b, ','), key...), ':'), f.Extra[name]...)
+	}
+	return append(b, '}'), nil
+}
+
+// fileResponse is f as the spec's file_response.
 func fileResponse(f writer.File) api.FileResponse {
 	graphs := make([]uuid.UUID, 0, len(f.GraphIDs))
 	for _, g := range f.GraphIDs {
@@ -83,47 +107,64 @@ func splitTypes(s string) []string {
 	return strings.Split(s, ",")
 }
 
-// cmdGet: writerfiles get ID.
+// cmdGet: writerfiles get ID, or get - for the ids on stdin.
 func cmdGet(ctx context.Context, a *app, args []string) error {
-	id, err := a.idAndConnect(args)
-	if err != nil {
-		return err
-	}
-	f, err := a.client.Files.Get(ctx, id)
-	if err != nil {
-		return a.flagError(nil, err)
-	}
-	a.showFile(f)
-	return nil
+	return a.eachID(ctx, args, func(c *writer.Client, id string) (func(), error) {
+		f, err := c.Files.Get(ctx, id)
+		return func() { a.showFile(f) }, err
+	})
 }
 
-// showFile prints one file in full.
+// showFile prints one file in full: a block of lines, after a blank line from the one
+// before, or with --json a JSON line.
 func (a *app) showFile(f writer.File) {
 	if a.global.json {
 		a.printFile(f)
 		return
 	}
-	graphs := strings.Join(f.GraphIDs, ", ")
-	if graphs == "" {
-		graphs = "none"
+	if a.shownFiles++; a.shownFiles > 1 {
+		fmt.Fprintln(a.out)
+	}
+	graphs := make([]string, len(f.GraphIDs))
+	for i, g := range f.GraphIDs {
+		graphs[i] = shown(g)
+	}
+	if len(graphs) == 0 {
+		graphs = []string{"none"}
 	}
 	fmt.Fprintf(a.out, "ID:       %s\nName:     %s\nStatus:   %s\nCreated:  %s\nGraphs:   %s\n",
-		f.ID, f.Name, f.Status, f.CreatedAt.UTC().Format(time.RFC3339), graphs)
+		shown(f.ID), shown(f.Name), shown(string(f.Status)), f.CreatedAt.UTC().Format(time.RFC3339), strings.Join(graphs, ", "))
+	label := "Extra:"
+	for _, name := range slices.Sorted(maps.Keys(f.Extra)) {
+		fmt.Fprintf(a.out, "%-10s%s: %s\n", label, shown(name), extraText(f.Extra[name]))
+		label = ""
+	}
 }
 
-// cmdDelete: writerfiles delete ID.
+// extraText is the value of an undeclared property as get shows it: a JSON string as its
+// text, any other value as compact JSON, escaped as all server text is (shown).
+func extraText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return shown(s)
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, raw) == nil {
+		return shown(b.String())
+	}
+	return shown(string(raw))
+}
+
+// cmdDelete: writerfiles delete ID, or delete - for the ids on stdin.
 func cmdDelete(ctx context.Context, a *app, args []string) error {
-	id, err := a.idAndConnect(args)
-	if err != nil {
-		return err
-	}
-	if err := a.client.Files.Delete(ctx, id); err != nil {
-		return a.flagError(nil, err)
-	}
-	if a.global.json {
-		deleted := true
-		return json.NewEncoder(a.out).Encode(api.DeleteFileResponse{Id: id, Deleted: &deleted})
-	}
-	fmt.Fprintf(a.out, "Deleted %s\n", id)
-	return nil
+	return a.eachID(ctx, args, func(c *writer.Client, id string) (func(), error) {
+		return func() {
+			if a.global.json {
+				deleted := true
+				_ = json.NewEncoder(a.out).Encode(api.DeleteFileResponse{Id: id, Deleted: &deleted})
+				return
+			}
+			fmt.Fprintf(a.out, "Deleted %s\n", shown(id))
+		}, c.Files.Delete(ctx, id)
+	})
 }

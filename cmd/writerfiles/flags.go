@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -66,20 +67,12 @@ func (a *app) oneID(fs *flag.FlagSet, args []string) (string, error) {
 	return rest[0], nil
 }
 
-// idAndConnect parses the arguments of a command that takes one file id and no flags of its
-// own, and connects: what get and delete do before their request.
-func (a *app) idAndConnect(args []string) (string, error) {
-	id, err := a.oneID(a.flagSet(), args)
-	if err != nil {
-		return "", err
-	}
-	return id, a.connect()
-}
-
 // parseFlags parses a command's flags, which may come before, between or after its
-// positional arguments, and returns the positional arguments. "--" ends the flags.
+// positional arguments, and returns the positional arguments. "--" ends the flags. Each
+// flag's Value becomes a given, so that errors cite it as it was given (flagText).
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) { f.Value = &given{Value: f.Value} })
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -124,6 +117,8 @@ func flagMessage(fs *flag.FlagSet, err error) string {
 		switch g.Get().(type) {
 		case int:
 			want = "a whole number"
+		case uint64:
+			want = "a whole number, 0 or more"
 		case time.Duration:
 			want = "a duration such as 2s or 500ms"
 		}
@@ -137,4 +132,43 @@ var flagInError = regexp.MustCompile(`(: |flag )-([a-z][a-z-])`)
 // longFlags returns a flag package error as text that writes flags --name, as the usage does.
 func longFlags(err error) string {
 	return flagInError.ReplaceAllString(err.Error(), "$1--$2")
+}
+
+// given is a flag's Value that keeps the text it was last set from.
+type given struct {
+	flag.Value
+	text string
+	set  bool
+}
+
+func (g *given) Set(s string) error {
+	g.text, g.set = s, true
+	return g.Value.Set(s)
+}
+
+// String is the text the flag was given, or its value's when it was not set.
+func (g *given) String() string {
+	if g.set {
+		return g.text
+	}
+	return g.Value.String()
+}
+
+// IsBoolFlag and Get tell the flag package and flagMessage what the Value within is.
+func (g *given) IsBoolFlag() bool {
+	b, ok := g.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func (g *given) Get() any {
+	if v, ok := g.Value.(flag.Getter); ok {
+		return v.Get()
+	}
+	return nil
+}
+
+// flagText is the flag of fs named name as an error cites it: --name and the text it was
+// given, quoted (--interval "0").
+func flagText(fs *flag.FlagSet, name string) string {
+	return "--" + name + " " + strconv.Quote(fs.Lookup(name).Value.String())
 }

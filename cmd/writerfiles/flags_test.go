@@ -59,7 +59,7 @@ func TestBatchIsRefusedAlike(t *testing.T) {
 	t.Setenv("WRITER_API_KEY", "")
 	for _, n := range []string{"0", "-1"} {
 		code, _, stderr := runCLI(t, "--fake", "retry-failed", "--batch", n)
-		want := "writerfiles: retry-failed: --batch " + n + " is not a number of file ids per request (1 or more)\n"
+		want := "writerfiles: retry-failed: --batch \"" + n + "\" is not a number of file ids per request (1 or more)\n"
 		if code != exitUsage || stderr != want {
 			t.Errorf("--batch %s: exit %d, stderr %q; want 2 and %q", n, code, stderr, want)
 		}

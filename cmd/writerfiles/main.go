@@ -7,18 +7,29 @@
 //
 //	list [--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]
 //	                  list files (GET /v1/files, every page)
-//	get ID            show one file (GET /v1/files/{file_id})
+//	get ID|-          show a file (GET /v1/files/{file_id}); - shows those whose ids are on
+//	                  stdin, one per line
 //	upload PATH [--graph ID] [--type MIME] [--name NAME]
 //	                  upload a file (POST /v1/files)
 //	download ID [--output PATH]
 //	                  save a file's content to PATH (-o for short), or write it to stdout
 //	                  when it is not a terminal (GET /v1/files/{file_id}/download)
-//	delete ID         delete a file for good (DELETE /v1/files/{file_id})
-//	retry ID...       ask Writer to process failed files again (POST /v1/files/retry)
+//	delete ID|-       delete a file for good (DELETE /v1/files/{file_id}); - deletes those
+//	                  whose ids are on stdin, one per line
+//	retry ID...|-     ask Writer to process failed files again (POST /v1/files/retry); -
+//	                  reads the ids from stdin, one per line
 //	retry-failed [--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--concurrency N] [--wait] [--interval D]
 //	                  retry every failed file, paced, and optionally wait until processed,
 //	                  showing the files that failed again (Ctrl-C: the counts so far, exit 130)
 //	demo              with --fake: list failed files, retry them, wait, list again
+//	fake serve [--addr HOST:PORT] [--seed N]
+//	                  serve the fake of --fake on 127.0.0.1 until Ctrl-C or SIGTERM, for
+//	                  other invocations' --base-url (any WRITER_API_KEY); its base URL is the
+//	                  first line of stdout
+//
+// With -, blank lines are skipped and every id is checked before the first request; a bad
+// one is named by its line (stdin line 3). Text a server sends (names, ids, statuses, errors)
+// is shown escaped when it holds characters that are not graphic; --json keeps it exact.
 //
 // Global flags, before the command (or after it, among the command's flags):
 //
@@ -77,15 +88,17 @@ func (c *command) synopsis() string { return strings.TrimSpace(c.name + " " + c.
 var commands = []command{
 	{"list", "[--status S] [--graph ID] [--types pdf,docx] [--order asc|desc] [--page-size N]",
 		"list files, every page", cmdList},
-	{"get", "ID", "show one file", cmdGet},
+	{"get", "ID|-", "show a file, or with - those whose ids are on stdin", cmdGet},
 	{"upload", "PATH [--graph ID] [--type MIME] [--name NAME]",
 		"upload a file (its size is sent as Content-Length)", cmdUpload},
 	{"download", "ID [--output PATH]", "save a file's content to PATH (-o for short; default: stdout,\nif not a terminal)", cmdDownload},
-	{"delete", "ID", "delete a file for good", cmdDelete},
-	{"retry", "ID...", "ask Writer to process failed files again", cmdRetry},
+	{"delete", "ID|-", "delete a file for good, or with - those whose ids are on stdin", cmdDelete},
+	{"retry", "ID...|-", "ask Writer to process failed files again (-: the ids on stdin)", cmdRetry},
 	{"retry-failed", "[--graph ID] [--types pdf,docx] [--batch N] [--rpm N] [--concurrency N] [--wait] [--interval D]",
 		"retry every failed file (paced at --rpm requests per minute,\ndefault 400, 0 = unpaced); --wait waits until they are processed\nand prints those that failed again (Ctrl-C: the counts so far, exit 130)", cmdRetryFailed},
 	{"demo", "", "with --fake: list failed files, retry them, wait, list again", cmdDemo},
+	{"fake", "serve [--addr HOST:PORT] [--seed N]",
+		"serve the fake of --fake until Ctrl-C, for other invocations'\n--base-url (any WRITER_API_KEY); prints its base URL", cmdFake},
 }
 
 // usage is the program's help: each command's synopsis and summary, then the rest.
@@ -103,7 +116,9 @@ func usage() string {
 	}
 	b.WriteString(`
 Global flags may also follow the command. The API key is read from WRITER_API_KEY.
---fake uses a local fake server and needs no key. --json prints JSON lines on stdout.
+--fake uses a local fake server and needs no key; "writerfiles fake serve" runs one for
+other invocations' --base-url. - reads file ids from stdin, one per line (blank lines
+skipped). --json prints JSON lines on stdout.
 "writerfiles help COMMAND" or "writerfiles COMMAND --help" shows a command's flags.
 Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 2 bad usage or input.
 `)
@@ -112,7 +127,7 @@ Exit status: 0 success, 1 failure (the API, or a local file during a transfer), 
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -120,11 +135,14 @@ func main() {
 // app is one invocation: where output goes, the command, the global flags and, once the
 // command has checked its arguments, the client.
 type app struct {
+	in          io.Reader // the file ids of "-"
 	out, errOut io.Writer
 	cmd         *command
 	global      globalFlags
 	client      *writer.Client // set by connect
 	fake        *fakeServer    // set by connect with --fake
+	stdinLines  []int          // with "-": the line of stdin each file id came from
+	shownFiles  int            // files shown in full so far (showFile)
 }
 
 // globalFlags are the flags every command accepts, before or after its name.
@@ -154,8 +172,8 @@ func setBool(p *bool) func(string) error {
 
 // run parses the global flags and runs the command, which parses its own arguments and
 // then calls connect. It returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{out: stdout, errOut: stderr}
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{in: stdin, out: stdout, errOut: stderr}
 	fs := flag.NewFlagSet("writerfiles", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	a.global.register(fs)
@@ -240,15 +258,20 @@ func (a *app) usageErr(format string, args ...any) error {
 	return usageError{fmt.Sprintf("%s %s; usage: writerfiles %s", a.cmd.name, fmt.Sprintf(format, args...), a.cmd.synopsis())}
 }
 
-// fail prints err on one line and returns its exit status.
+// fail prints err on one line, escaped as server text is (shown), and returns its exit
+// status. A 401 names WRITER_API_KEY, the one place the command takes its key from.
 func fail(stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, errNoKey) {
-		err = errNoKey // without the words of a request that was never sent
+	msg := err.Error()
+	switch {
+	case errors.Is(err, errNoKey):
+		msg = errNoKey.Error() // without the words of a request that was never sent
+	case errors.Is(err, writer.ErrUnauthorized):
+		msg += "; check the key in WRITER_API_KEY"
 	}
-	fmt.Fprintf(stderr, "writerfiles: %v\n", err)
+	fmt.Fprintf(stderr, "writerfiles: %s\n", shown(msg))
 	var ue usageError
 	switch {
 	case errors.As(err, &ue) || errors.Is(err, writer.ErrInvalidInput):

@@ -49,8 +49,14 @@ func newServer(t *testing.T, opts ...writertest.Option) *writertest.Server {
 // runCLI runs the command and checks that neither output shows the API key.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIWithStdin(t, "", args...)
+}
+
+// runCLIWithStdin runs the command with stdin as its standard input, as runCLI does.
+func runCLIWithStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
 	for _, s := range []string{out.String(), errOut.String()} {
 		if strings.Contains(s, testKey) || strings.Contains(s, "SECRET") {
 			t.Errorf("writerfiles %v printed the API key:\n%s", args, s)
@@ -99,8 +105,8 @@ func TestWrongKeyIsAnAPIErrorWithoutTheKey(t *testing.T) {
 	newServer(t)
 	t.Setenv("WRITER_API_KEY", "sk-wrong-SECRET-key")
 	code, _, stderr := runCLI(t, "list")
-	if code != exitFailure || !strings.Contains(stderr, "401") {
-		t.Errorf("exit %d stderr %q, want 1 and the 401", code, stderr)
+	if code != exitFailure || !strings.Contains(stderr, "401") || !strings.Contains(stderr, "WRITER_API_KEY") {
+		t.Errorf("exit %d stderr %q, want 1 and the 401, naming WRITER_API_KEY", code, stderr)
 	}
 	t.Setenv("WRITER_API_KEY", "")
 	if code, _, stderr := runCLI(t, "list"); code != exitUsage || !strings.Contains(stderr, "WRITER_API_KEY") {
@@ -323,7 +329,7 @@ func TestCommandHelpGoesToStdout(t *testing.T) {
 }
 
 // sampleFailed is a failed file among the fake's samples (fake.go).
-const sampleFailed = "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f"
+var sampleFailed = sampleFiles(defaultSeed)[0].ID
 
 func TestCommandHelpNeedsNoKey(t *testing.T) {
 	t.Setenv("WRITER_API_KEY", "")
@@ -371,8 +377,8 @@ func TestGlobalFlagsAfterTheCommand(t *testing.T) {
 	for _, args := range [][]string{{"list", "--json", "--fake"}, {"--fake", "list", "--json"}, {"--json", "--fake", "list"}} {
 		code, stdout, stderr := runCLI(t, args...)
 		lines := strings.Split(strings.TrimSpace(stdout), "\n")
-		if code != exitOK || len(lines) != len(sampleFiles) {
-			t.Fatalf("writerfiles %v: exit %d, stdout %q, stderr %q; want %d JSON lines", args, code, stdout, stderr, len(sampleFiles))
+		if code != exitOK || len(lines) != len(samples) {
+			t.Fatalf("writerfiles %v: exit %d, stdout %q, stderr %q; want %d JSON lines", args, code, stdout, stderr, len(samples))
 		}
 		var f api.FileResponse
 		if err := json.Unmarshal([]byte(lines[0]), &f); err != nil || f.Id == "" {
@@ -446,18 +452,18 @@ func TestFlagsAreCheckedBeforeSending(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"list", "--page-size", "1000"}, "--page-size 1000"},
-		{[]string{"list", "--page-size", "-1"}, "--page-size -1"},
-		{[]string{"list", "--status", "done"}, "--status done"},
-		{[]string{"list", "--order", "up"}, "--order up"},
+		{[]string{"list", "--page-size", "1000"}, `--page-size "1000"`},
+		{[]string{"list", "--page-size", "-1"}, `--page-size "-1"`},
+		{[]string{"list", "--status", "done"}, `--status "done"`},
+		{[]string{"list", "--order", "up"}, `--order "up"`},
 		{[]string{"list", "--graph", "nope"}, `--graph "nope"`},
 		{[]string{"list", "--types", "pdf,,docx"}, `--types "pdf,,docx": entry 2`},
 		{[]string{"retry-failed", "--types", ".pdf"}, `--types ".pdf": entry 1`},
-		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, "--interval -1s"},
-		{[]string{"retry-failed", "--wait", "--interval", "0"}, "--interval 0s"},
-		{[]string{"retry-failed", "--rpm", "-5"}, "--rpm -5"},
-		{[]string{"retry-failed", "--batch", "-1"}, "--batch -1"},
-		{[]string{"retry-failed", "--batch", "0"}, "--batch 0"},
+		{[]string{"retry-failed", "--wait", "--interval", "-1s"}, `--interval "-1s"`},
+		{[]string{"retry-failed", "--wait", "--interval", "0"}, `--interval "0"`},
+		{[]string{"retry-failed", "--rpm", "-5"}, `--rpm "-5"`},
+		{[]string{"retry-failed", "--batch", "-1"}, `--batch "-1"`},
+		{[]string{"retry-failed", "--batch", "0"}, `--batch "0"`},
 		{[]string{"retry-failed", "--graph", "nope"}, `--graph "nope"`},
 	}
 	for _, tt := range tests {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/writerfiles/writer-go/writer"
@@ -28,14 +27,10 @@ func waitNotice(w io.Writer) func(writer.RetryEvent) {
 		}
 		why := fmt.Sprintf("status %d", ev.StatusCode)
 		if ev.StatusCode == 0 && ev.Err != nil {
-			// The library has taken the API key out; what is left can quote a server's
-			// bytes: it is shown quoted, with what is not graphic escaped, when it has any.
+			// The library has taken the API key out; what is left can quote a server's bytes.
 			why = ev.Err.Error()
-			why = why[:min(len(why), maxNoticeText)]
-			if q := strconv.QuoteToGraphic(why); q[1:len(q)-1] != why {
-				why = q
-			}
+			why = shown(why[:min(len(why), maxNoticeText)])
 		}
-		fmt.Fprintf(w, "writerfiles: %s %s: %s; retrying in %s (attempt %d)\n", ev.Method, ev.Path, why, ev.Wait.Round(time.Second), ev.Attempt+1)
+		fmt.Fprintf(w, "writerfiles: %s %s: %s; retrying in %s (attempt %d)\n", ev.Method, shown(ev.Path), why, ev.Wait.Round(time.Second), ev.Attempt+1)
 	}
 }

@@ -10,15 +10,13 @@ import (
 	"text/tabwriter"
 )
 
-// cmdRetry: writerfiles retry ID... sends one POST /v1/files/retry with the ids. With
-// --fake it shows the files before and after, once Writer accepted the ids.
+// cmdRetry: writerfiles retry ID... (or retry - for the ids on stdin) sends one POST
+// /v1/files/retry with the ids. With --fake it shows the files before and after, once Writer
+// accepted the ids.
 func cmdRetry(ctx context.Context, a *app, args []string) error {
-	ids, err := parseFlags(a.flagSet(), args)
+	ids, err := a.fileIDs(args, true)
 	if err != nil {
 		return err
-	}
-	if len(ids) == 0 {
-		return a.usageErr("needs at least one file id")
 	}
 	if err := a.connect(); err != nil {
 		return err
@@ -56,10 +54,10 @@ func (a *app) showFake(w io.Writer, when string, ids []string) {
 	for _, id := range ids {
 		f, ok := a.fake.File(id)
 		if !ok {
-			fmt.Fprintf(tw, "  %s\t(unknown)\t\n", id)
+			fmt.Fprintf(tw, "  %s\t(unknown)\t\n", shown(id))
 			continue
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.ID, f.Name, f.Status)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", shown(f.ID), shown(f.Name), shown(string(f.Status)))
 	}
 	_ = tw.Flush()
 }

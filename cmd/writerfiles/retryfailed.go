@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -35,7 +36,7 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 	if err := a.flagsOnly(fs, args); err != nil {
 		return err
 	}
-	if err := f.check(); err != nil {
+	if err := f.check(fs); err != nil {
 		return err
 	}
 	rpm := f.rpm
@@ -51,16 +52,16 @@ func cmdRetryFailed(ctx context.Context, a *app, args []string) error {
 // check refuses flag values whose meaning in the command differs from the library's: a
 // --batch under 1 and a --interval of 0 with --wait, where the library would take 0 for its
 // default, and a negative --rpm, where -1 would turn pacing off. Other values are checked by
-// the library before any request (see flagError).
-func (f retryFailedFlags) check() error {
+// the library before any request (see flagError). fs holds the flags as given.
+func (f retryFailedFlags) check(fs *flag.FlagSet) error {
 	switch {
 	case f.batch < 1:
-		return usageError{fmt.Sprintf("retry-failed: --batch %d is not a number of file ids per request (1 or more)", f.batch)}
+		return usageError{fmt.Sprintf("retry-failed: %s is not a number of file ids per request (1 or more)", flagText(fs, "batch"))}
 	case f.rpm < 0:
-		return usageError{fmt.Sprintf("retry-failed: --rpm %d is negative; give requests per minute, or 0 for no pacing", f.rpm)}
+		return usageError{fmt.Sprintf("retry-failed: %s is negative; give requests per minute, or 0 for no pacing", flagText(fs, "rpm"))}
 	case f.wait && f.interval == 0:
 		// Refused rather than taken as the library's default: 0 would read as "no pause".
-		return usageError{fmt.Sprintf("retry-failed: --interval %s is not a pause between polls (more than 0, such as 2s)", f.interval)}
+		return usageError{fmt.Sprintf("retry-failed: %s is not a pause between polls (more than 0, such as 2s)", flagText(fs, "interval"))}
 	}
 	return nil
 }
@@ -150,7 +151,7 @@ func (o *runOutput) update(p writer.RetryFailedProgress) {
 	}
 	for _, id := range p.JustFailedAgain {
 		o.prog.done()
-		fmt.Fprintf(w, "Failed again: %s\n", id)
+		fmt.Fprintf(w, "Failed again: %s\n", shown(id))
 		o.failedAgain = append(o.failedAgain, id)
 	}
 	line := fmt.Sprintf("%d completed, %d failed again, %d still in progress", p.Completed, p.FailedAgain, p.InProgress)
@@ -206,7 +207,7 @@ func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
 		fmt.Fprintln(o.w, ".")
 		if o.waiting {
 			for _, id := range o.failedAgain {
-				fmt.Fprintf(o.w, "Failed again: %s\n", id)
+				fmt.Fprintf(o.w, "Failed again: %s\n", shown(id))
 			}
 			fmt.Fprintf(o.w, "Processed: %d completed, %d failed again.\n", rep.Completed, rep.FailedAgain)
 		}
@@ -238,7 +239,7 @@ func newProgress(w io.Writer) *progress {
 func (p *progress) update(r writer.RetryFailedProgress) {
 	if r.BatchErr != nil {
 		p.done()
-		fmt.Fprintf(p.w, "writerfiles: retry of %d file(s) starting %s failed: %v\n", len(r.Batch), r.Batch[0], r.BatchErr)
+		fmt.Fprintf(p.w, "writerfiles: retry of %d file(s) starting %s failed: %s\n", len(r.Batch), shown(r.Batch[0]), shown(r.BatchErr.Error()))
 	}
 	soFar := " so far"
 	if r.ListingDone {

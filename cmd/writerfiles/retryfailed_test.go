@@ -91,7 +91,7 @@ func TestRetryFailedInterruptedPrintsCountsAndExits130(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "8ms"}, &out, &errOut)
+		done <- run(ctx, []string{"retry-failed", "--rpm", "0", "--wait", "--interval", "8ms"}, strings.NewReader(""), &out, &errOut)
 	}()
 	for !strings.Contains(errOut.String(), "Waiting for 2 file(s)") {
 		time.Sleep(time.Millisecond)
@@ -112,7 +112,7 @@ func TestRetryFailedInterruptedPrintsCountsAndExits130(t *testing.T) {
 func TestRetryFailedRefusesANegativeConcurrency(t *testing.T) {
 	srv := newServer(t)
 	code, _, stderr := runCLI(t, "retry-failed", "--concurrency", "-1")
-	if code != exitUsage || !strings.Contains(stderr, "--concurrency -1") || len(srv.Requests()) != 0 {
+	if code != exitUsage || !strings.Contains(stderr, `--concurrency "-1"`) || len(srv.Requests()) != 0 {
 		t.Errorf("exit %d, stderr %q after %d requests; want 2 naming --concurrency, nothing sent", code, stderr, len(srv.Requests()))
 	}
 }

@@ -175,7 +175,7 @@ func (a *app) saveDownload(ctx context.Context, id, path string) (err error) {
 	if a.global.json {
 		return json.NewEncoder(a.out).Encode(jsonSaved{ID: id, Path: path, Bytes: n, ContentType: d.ContentType})
 	}
-	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, d.ContentType, path)
+	fmt.Fprintf(a.out, "Saved %d bytes (%s) to %s\n", n, shown(d.ContentType), shown(path))
 	return nil
 }
 
