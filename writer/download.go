@@ -29,11 +29,12 @@ type Download struct {
 // (operationId gatewayDownloadFile) with Accept: application/octet-stream.
 //
 // fileID is checked as in Get. The status is checked before Download returns: any answer
-// but 2xx returns *Error matching the status sentinels (ErrNotFound, ErrGone, ...) and no
-// body. The request is retried as the client's policy allows until the response headers
-// arrive; reading the body is not retried and is bounded by ctx, not by the per-attempt
-// timeout. Reading the body returns *Error (Operation gatewayDownloadFile) for a read that
-// fails, wrapping io.ErrUnexpectedEOF when the body ends before Content-Length.
+// but 2xx returns *Error (FileID: fileID) matching the status sentinels (ErrNotFound,
+// ErrGone, ...) and no body. The request is retried as the client's policy allows until
+// the response headers arrive; reading the body is not retried and is bounded by ctx, not
+// by the per-attempt timeout. Reading the body returns *Error (Operation
+// gatewayDownloadFile, FileID fileID) for a read that fails, wrapping io.ErrUnexpectedEOF
+// when the body ends before Content-Length.
 func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, error) {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return nil, err
@@ -47,14 +48,16 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 		return req, err
 	}})
 	if err != nil {
-		return nil, err
+		return nil, withIDs(err, fileID, "")
 	}
 	resp := r.resp
 	size := resp.ContentLength
 	if size < 0 {
 		size = -1
 	}
-	body := &checkedBody{rc: resp.Body, want: size, err: *r.fail(nil), key: r.key}
+	template := r.fail(nil)
+	template.FileID = fileID
+	body := &checkedBody{rc: resp.Body, want: size, err: *template, key: r.key}
 	contentType := resp.Header.Get("Content-Type")
 	if contentType == "" {
 		contentType = "application/octet-stream"

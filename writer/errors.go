@@ -20,6 +20,7 @@ const (
 	maxErrorBody    = 1 << 20 // bytes of an error body read and kept in Error.Body
 	maxErrorExcerpt = 200     // bytes of the body quoted in Error() when it is not Writer's JSON
 	maxErrorMessage = 300     // bytes of Writer's description quoted in Error()
+	maxErrorID      = 80      // bytes of a path parameter (a file or graph id) quoted in Error()
 )
 
 // Error is the error returned for every failed call that reached the network: an HTTP
@@ -31,6 +32,12 @@ const (
 type Error struct {
 	// Operation is the spec's operationId, for example "gatewayRetryFailedFiles".
 	Operation string
+	// FileID is the request's file_id path parameter, the file the call was about (Get,
+	// Delete, Download, and the graph operations on one file); "" for other operations.
+	FileID string
+	// GraphID is the request's graph_id path parameter, the Knowledge Graph a graph
+	// operation was about; "" for other operations.
+	GraphID string
 	// StatusCode is the HTTP status of the last attempt; 0 when no response arrived.
 	StatusCode int
 	// Type is fail_response.tpe, Writer's error type.
@@ -62,10 +69,10 @@ type Error struct {
 }
 
 // Error returns one bounded line: the operation's method and path template with its
-// operationId, status, Writer's type and key, and the description (or an excerpt of a body
-// that is not Writer's JSON), for example
+// operationId and the path parameters it was called with, status, Writer's type and key,
+// and the description (or an excerpt of a body that is not Writer's JSON), for example
 //
-//	writer: GET /v1/files/{file_id} (gatewayGetFile): status 404 fail.notFound (fail.notFound.resource): file not found
+//	writer: GET /v1/files/{file_id} (gatewayGetFile) file_id "0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f": status 404 fail.notFound (fail.notFound.resource): file not found
 func (e *Error) Error() string {
 	if e == nil {
 		return "writer: <nil error>"
@@ -78,11 +85,22 @@ func (e *Error) Error() string {
 	}
 	switch {
 	case known && e.Operation != "":
-		b.WriteString(endpoint + " (" + oneLine(e.Operation, 64) + "): ")
+		b.WriteString(endpoint + " (" + oneLine(e.Operation, 64) + ")")
 	case known:
-		b.WriteString(endpoint + ": ")
+		b.WriteString(endpoint)
 	case e.Operation != "":
-		b.WriteString(oneLine(e.Operation, 64) + ": ")
+		b.WriteString(oneLine(e.Operation, 64))
+	}
+	for _, p := range [...]struct{ name, value string }{{"graph_id", e.GraphID}, {"file_id", e.FileID}} {
+		if p.value != "" {
+			if b.Len() > len("writer: ") {
+				b.WriteString(" ")
+			}
+			b.WriteString(p.name + " " + strconv.Quote(oneLine(p.value, maxErrorID)))
+		}
+	}
+	if b.Len() > len("writer: ") {
+		b.WriteString(": ")
 	}
 	if e.StatusCode != 0 {
 		b.WriteString("status ")
@@ -147,6 +165,16 @@ func (e *Error) Is(target error) bool {
 	}
 	status := statusOf(target)
 	return status != 0 && e.StatusCode == status
+}
+
+// withIDs returns err, and when it is an *Error, records in it the path parameters of the
+// request it describes: fileID and graphID, "" when the operation has none.
+func withIDs(err error, fileID, graphID string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.FileID, e.GraphID = fileID, graphID
+	}
+	return err
 }
 
 // parseErrorBody fills e's Type, Key and Description from a fail_response body. Anything

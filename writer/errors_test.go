@@ -11,10 +11,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxErrorLine bounds Error() of a File API operation: every part is cut (operation 64, type
-// 64, key 96, description 300 or body excerpt 200 bytes, request id 64, cause 300), plus the
-// words around them. (Client.Do's endpoint adds up to 200 bytes.)
-const maxErrorLine = 1200
+// maxErrorLine bounds Error() of a File API operation: every part is cut (operation 64,
+// graph and file ids 80 each, quoted, type 64, key 96, description 300 or body excerpt 200
+// bytes, request id 64, cause 300), plus the words around them. (Client.Do's endpoint adds
+// up to 200 bytes.)
+const maxErrorLine = 1600
 
 // FuzzErrorBody (run by `make fuzz`, as every Fuzz target): whatever body, status and key, an
 // *Error keeps no key in its fields and prints one bounded line of graphic characters.
@@ -36,6 +37,7 @@ func FuzzErrorBody(f *testing.F) {
 		e := c.callError(&operation{id: opRetry}, 3, resp, body, nil, verdict{})
 		e.RetryAfter = 1500 * time.Millisecond
 		e.Err = ErrAttemptTimeout
+		e.FileID, e.GraphID = strings.Repeat("\"\x1b\u202e", 40), strings.Repeat("\\\n", 60)
 		for name, s := range map[string]string{"Body": string(e.Body), "Type": e.Type, "Key": e.Key, "Description": e.Description, "RequestID": e.RequestID} {
 			if strings.Contains(s, key) {
 				t.Fatalf("%s keeps the API key %q: %q", name, key, s)
@@ -50,9 +52,9 @@ func FuzzErrorBody(f *testing.F) {
 		}
 		// A key of an API key's characters is never in the message unless our own words
 		// (which the same error without the server's text shows) contain it.
-		ours := &Error{Operation: e.Operation, StatusCode: status, RetryAfter: e.RetryAfter, Attempts: 3, Err: e.Err,
+		ours := &Error{Operation: e.Operation, FileID: e.FileID, GraphID: e.GraphID, StatusCode: status, RetryAfter: e.RetryAfter, Attempts: 3, Err: e.Err,
 			Type: "-", Key: "-", Description: "-", RequestID: "-"}
-		oursBody := &Error{Operation: e.Operation, StatusCode: status, RetryAfter: e.RetryAfter, Attempts: 3, Err: e.Err,
+		oursBody := &Error{Operation: e.Operation, FileID: e.FileID, GraphID: e.GraphID, StatusCode: status, RetryAfter: e.RetryAfter, Attempts: 3, Err: e.Err,
 			Body: []byte("-")}
 		if keyChars.MatchString(key) && !strings.Contains(ours.Error()+oursBody.Error(), key) && strings.Contains(msg, key) {
 			t.Fatalf("Error() = %q shows the API key %q", msg, key)

@@ -82,7 +82,7 @@ func fileFrom(r api.FileResponse) File {
 // '%', a control character or invalid UTF-8 is an *InputError for file_id. Ids need not be
 // UUIDs (the spec declares a string). Failures return *Error: ErrNotFound for an unknown id,
 // ErrGone for a deleted or expired file, ErrInvalidResponse for an answer that is not a
-// file_response about fileID, and the other status sentinels.
+// file_response about fileID, and the other status sentinels; the *Error's FileID is fileID.
 func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 	if err := checkFileID("file_id", -1, fileID); err != nil {
 		return File{}, err
@@ -91,13 +91,16 @@ func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
 		return api.NewGatewayGetFileRequest(s.client.server, fileID)
 	}})
 	if err != nil {
-		return File{}, err
+		return File{}, withIDs(err, fileID, "")
 	}
 	f, err := r.file()
 	if err == nil && !sameID(f.ID, fileID) {
-		return File{}, r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(f.ID), 80)))
+		err = r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(f.ID), 80)))
 	}
-	return f, err
+	if err != nil {
+		return File{}, withIDs(err, fileID, "")
+	}
+	return f, nil
 }
 
 // file decodes the answer as a file_response, whose required properties must be present.
@@ -144,8 +147,8 @@ func sameID(got, asked string) bool {
 // gatewayDeleteFile). Success is 204 No Content, or 2xx with delete_file_response
 // {"id": fileID, "deleted": true}.
 //
-// fileID is checked as in Get. Failures return *Error matching the status sentinels
-// (ErrNotFound for an unknown id), ErrNotDeleted for "deleted": false, and
+// fileID is checked as in Get. Failures return *Error (FileID: fileID) matching the status
+// sentinels (ErrNotFound for an unknown id), ErrNotDeleted for "deleted": false, and
 // ErrInvalidResponse for a body without id or deleted, or about another id. DELETE is
 // retried as the client's policy allows: ErrNotFound with Error.Attempts > 1 means an
 // earlier attempt may have deleted the file.
@@ -154,7 +157,7 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 		return err
 	}
 	var out api.DeleteFileResponse
-	return s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
+	err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
 		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
 	}}, &out, func(r *reply) error {
 		switch {
@@ -167,6 +170,7 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 		}
 		return nil
 	})
+	return withIDs(err, fileID, "")
 }
 
 // Retry asks Writer to process the given failed files again: one POST /v1/files/retry

@@ -155,7 +155,8 @@ func TestEveryOperationHasAWriterMethod(t *testing.T) {
 }
 
 // TestErrorsNameTheEndpoint: for every operation, a failed call's error starts with the
-// method and path template that openapi.yaml gives for its operationId.
+// method and path template that openapi.yaml gives for its operationId, then the path
+// parameters the call was given, which the *Error carries (GraphID, FileID).
 func TestErrorsNameTheEndpoint(t *testing.T) {
 	ops := specOperations(loadSpec(t, "http://127.0.0.1"))
 	for _, row := range coverageRows {
@@ -172,7 +173,16 @@ func TestErrorsNameTheEndpoint(t *testing.T) {
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("%s against a 400: err = %v, want *writer.Error", row.method, err)
 			}
-			want := fmt.Sprintf("writer: %s %s (%s): status 400", ops[i].Method, ops[i].Path, ops[i].ID)
+			want := fmt.Sprintf("writer: %s %s (%s)", ops[i].Method, ops[i].Path, ops[i].ID)
+			for _, p := range []struct{ name, value string }{{"graph_id", apiErr.GraphID}, {"file_id", apiErr.FileID}} {
+				if strings.Contains(ops[i].Path, "{"+p.name+"}") != (p.value != "") {
+					t.Errorf("%s: the *Error's %s is %q, want it set exactly when the path has {%s}", row.method, p.name, p.value, p.name)
+				}
+				if p.value != "" {
+					want += fmt.Sprintf(" %s %q", p.name, p.value)
+				}
+			}
+			want += ": status 400"
 			if !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("%s: Error() = %q, want it to start with %q", row.method, err, want)
 			}

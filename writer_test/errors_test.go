@@ -60,3 +60,52 @@ func TestErrorIsOneBoundedLine(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsNameTheFileTheyAreAbout: the *Error of Get, Delete and Download carries the file
+// id asked for in FileID and shows it in Error(), so that errors of calls in a loop tell
+// their files apart; an id that is not a UUID is quoted as it was given.
+func TestErrorsNameTheFileTheyAreAbout(t *testing.T) {
+	client, _ := setup(t, nil)
+	ctx := context.Background()
+	const plainID = `file "7" é`
+	calls := map[string]func(id string) error{
+		"Get":    func(id string) error { _, err := client.Files.Get(ctx, id); return err },
+		"Delete": func(id string) error { return client.Files.Delete(ctx, id) },
+		"Download": func(id string) error {
+			d, err := client.Files.Download(ctx, id)
+			if err == nil {
+				d.Body.Close()
+			}
+			return err
+		},
+	}
+	for name, call := range calls {
+		for _, tt := range []struct{ id, shown string }{
+			{idA, `file_id "` + idA + `": status 404`},
+			{plainID, `file_id "file \"7\" é": status 404`},
+		} {
+			err := call(tt.id)
+			apiErr := asError(t, err)
+			if !errors.Is(err, writer.ErrNotFound) || apiErr.FileID != tt.id || apiErr.GraphID != "" {
+				t.Errorf("%s(%q) = %v with FileID %q, GraphID %q; want ErrNotFound about the id", name, tt.id, err, apiErr.FileID, apiErr.GraphID)
+			}
+			if !strings.Contains(err.Error(), tt.shown) {
+				t.Errorf("%s(%q): Error() = %q, want it to show %s", name, tt.id, err.Error(), tt.shown)
+			}
+		}
+	}
+}
+
+// TestErrorShowsPathParametersBounded: Error() shows the graph and file ids after the
+// operation, escaped and cut, whatever they hold.
+func TestErrorShowsPathParametersBounded(t *testing.T) {
+	e := &writer.Error{Operation: "removeFileFromGraph", StatusCode: 404, GraphID: "g\x1b]0;title\x07\u202e", FileID: strings.Repeat(`"x`, 1000)}
+	msg := e.Error()
+	want := `writer: removeFileFromGraph graph_id "g ]0;title  " file_id "` + strings.Repeat(`\"x`, 40) + `...": status 404`
+	if msg != want {
+		t.Errorf("Error() = %q\nwant      %q", msg, want)
+	}
+	if got := (&writer.Error{FileID: idA}).Error(); got != `writer: file_id "`+idA+`": no response` {
+		t.Errorf("Error() of an *Error with only a FileID = %q", got)
+	}
+}
