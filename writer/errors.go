@@ -151,8 +151,9 @@ func (e *Error) Unwrap() error {
 	return e.Err
 }
 
-// Is reports whether the sentinel target describes e: the status sentinels by StatusCode,
-// ErrRateLimited also when the server asked to wait longer than allowed.
+// Is reports whether the sentinel target describes e: the status sentinels by StatusCode
+// (ErrNotFound 404, ...; ErrServer 500 and above), ErrRateLimited also when the server
+// asked to wait longer than allowed.
 func (e *Error) Is(target error) bool {
 	if e == nil {
 		return false
@@ -162,9 +163,24 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests || e.waitExceeded
 	case ErrServer:
 		return e.StatusCode >= http.StatusInternalServerError
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrGone:
+		return e.StatusCode == http.StatusGone
+	case ErrTooLarge:
+		return e.StatusCode == http.StatusRequestEntityTooLarge
+	case ErrUnprocessable:
+		return e.StatusCode == http.StatusUnprocessableEntity
 	}
-	status := statusOf(target)
-	return status != 0 && e.StatusCode == status
+	return false
 }
 
 // withIDs returns err, and when it is an *Error, records in it the path parameters of the

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/writerfiles/writer-go/writer"
 	"github.com/writerfiles/writer-go/writertest"
@@ -196,4 +199,218 @@ func Example_testWithWritertest() {
 	}
 	fmt.Println("failed files:", n) // in a test: if n != 1 { t.Errorf(...) }
 	// Output: failed files: 1
+}
+
+func ExampleFilesService_Get() {
+	srv := fakeWriter()
+	defer srv.Close()
+	client := srv.Client()
+
+	f, err := client.Files.Get(context.Background(), pricingID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.ID, f.Name, f.Status)
+	// Output: 1b2e8c4d-6a0f-4d3b-9e7c-2f3a4b5c6d7e pricing.csv completed
+}
+
+func ExampleFilesService_ListPage() {
+	srv := fakeWriter()
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	// Pages of two files, oldest first; the next page starts after the last file of this one.
+	opts := &writer.ListOptions{Limit: 2, Order: writer.OrderAsc}
+	var cur writer.Cursor
+	for page := 1; ; page++ {
+		p, err := client.Files.ListPage(ctx, opts, cur)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, f := range p.Files {
+			fmt.Println(page, f.Name)
+		}
+		if !p.HasMore {
+			break
+		}
+		cur = writer.Cursor{After: p.LastID}
+	}
+	// Output:
+	// 1 handbook.pdf
+	// 1 pricing.csv
+	// 2 notes.txt
+}
+
+func ExampleFilesService_Upload() {
+	srv := fakeWriter()
+	defer srv.Close()
+	client := srv.Client()
+
+	dir, err := os.MkdirTemp("", "upload")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "q3-summary.txt")
+	if err := os.WriteFile(path, []byte("Revenue grew 12% in Q3.\n"), 0o600); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	file, err := os.Open(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer file.Close()
+	// The file is streamed; its size comes from the file, its content type from its name.
+	f, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: filepath.Base(path), Body: file})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Name, f.Status)
+	// Output: q3-summary.txt in_progress
+}
+
+// saveFile writes the content of the file id to path, whole or not at all: into a temporary
+// file next to path, renamed over it once every byte has been read and written.
+func saveFile(ctx context.Context, client *writer.Client, id, path string) (err error) {
+	d, err := client.Files.Download(ctx, id) // the status is checked before it returns
+	if err != nil {
+		return err
+	}
+	defer d.Body.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".download-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// A body that ends before its Content-Length fails here, so a cut download is never saved.
+	if _, err = io.Copy(tmp, d.Body); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func ExampleFilesService_Download() {
+	srv := writertest.Start()
+	defer srv.Close()
+	srv.AddFiles(writertest.File{ID: pricingID, Name: "pricing.csv", Status: writer.StatusCompleted,
+		ContentType: "text/csv", Content: []byte("plan,price\nteam,18\n")})
+	client := srv.Client()
+
+	dir, err := os.MkdirTemp("", "download")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "pricing.csv")
+	if err := saveFile(context.Background(), client, pricingID, path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(content))
+
+	// A file that is not there leaves path as it was.
+	err = saveFile(context.Background(), client, missingID, path)
+	fmt.Println(errors.Is(err, writer.ErrNotFound))
+	// Output:
+	// plan,price
+	// team,18
+	// true
+}
+
+func ExampleFilesService_Delete() {
+	srv := fakeWriter()
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	if err := client.Files.Delete(ctx, notesID); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err := client.Files.Get(ctx, notesID)
+	fmt.Println(errors.Is(err, writer.ErrNotFound))
+
+	// The error of a call names the file it was about.
+	err = client.Files.Delete(ctx, notesID)
+	var apiErr *writer.Error
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.FileID)
+	}
+	// Output:
+	// true
+	// 404 2c3d9e5f-7b1a-4e4c-8d8b-3a4b5c6d7e8f
+}
+
+func ExampleFilesService_WaitProcessed() {
+	srv := fakeWriter()
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	if err := client.Files.Retry(ctx, []string{handbookID}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Polls the files until none is in_progress; here the fake has processed it at once.
+	files, err := client.Files.WaitProcessed(ctx, []string{handbookID, pricingID}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range files {
+		fmt.Println(f.Name, f.Status)
+	}
+	// Output:
+	// handbook.pdf completed
+	// pricing.csv completed
+}
+
+func ExampleWithHeader() {
+	srv := fakeWriter()
+	defer srv.Close()
+
+	// Every request to the API host carries the header; WRITER_CUSTOM_HEADERS can hold it too.
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(srv.APIKey),
+		writer.WithHeader("X-Tenant", "acme"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := client.Files.Get(context.Background(), handbookID); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(srv.Requests()[0].Header.Get("X-Tenant"))
+
+	// The client's own headers cannot be replaced.
+	_, err = writer.NewClient(writer.WithAPIKey(srv.APIKey), writer.WithHeader("Authorization", "Bearer other"))
+	fmt.Println(err)
+	// Output:
+	// acme
+	// writer: invalid input: WithHeader "Authorization" is a header the client sets itself
 }

@@ -3,7 +3,6 @@ package writer
 import (
 	"context"
 	"errors"
-	"net/http"
 )
 
 // ErrInvalidInput marks an argument refused before any request was sent; the error is an
@@ -68,30 +67,6 @@ var (
 	// longer than 8 MiB.
 	ErrInvalidResponse = errors.New("writer: invalid response")
 )
-
-// statusOf returns the HTTP status that the sentinel target stands for, or 0: an *Error
-// with that StatusCode matches it.
-func statusOf(target error) int {
-	switch target { //nolint:errorlint // target is a sentinel compared by identity, as in an Is method
-	case ErrBadRequest:
-		return http.StatusBadRequest
-	case ErrUnauthorized:
-		return http.StatusUnauthorized
-	case ErrForbidden:
-		return http.StatusForbidden
-	case ErrNotFound:
-		return http.StatusNotFound
-	case ErrConflict:
-		return http.StatusConflict
-	case ErrGone:
-		return http.StatusGone
-	case ErrTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case ErrUnprocessable:
-		return http.StatusUnprocessableEntity
-	}
-	return 0
-}
 
 // errAttemptTimedOut is the cause of an attempt that timed out: it matches
 // ErrAttemptTimeout and context.DeadlineExceeded, and reports Timeout() true, as a

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -410,5 +411,95 @@ func TestDownloadErrorStatusReturnsNoBody(t *testing.T) {
 	d, err := client.Files.Download(context.Background(), idA)
 	if d != nil || !errors.Is(err, writer.ErrGone) {
 		t.Fatalf("Download = %v, %v; want nil and ErrGone", d, err)
+	}
+}
+
+// TestUploadDetectsContentType: without a ContentType, Upload takes it from the name's
+// extension, else from the first 512 bytes, and still sends every byte of the body,
+// seekable or not; a ContentType given is sent as it is.
+func TestUploadDetectsContentType(t *testing.T) {
+	client, srv := setup(t, nil)
+	pdf := "%PDF-1.7\n" + strings.Repeat("x", 600)
+	png := "\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 100)
+	for _, tt := range []struct {
+		name        string
+		params      writer.UploadParams
+		content     string
+		contentType string
+	}{
+		{"by extension", writer.UploadParams{Name: "Report.PDF", Body: strings.NewReader("plain words")}, "plain words", "application/pdf"},
+		{"Writer's docx", writer.UploadParams{Name: "a.docx", Body: strings.NewReader("PK")}, "PK", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		{"sniffed from a seekable body", writer.UploadParams{Name: "scan", Body: strings.NewReader(pdf)}, pdf, "application/pdf"},
+		{"sniffed from a stream", writer.UploadParams{Name: "image.unknown-ext", Body: io.LimitReader(strings.NewReader(png), int64(len(png))), Size: int64(len(png))}, png, "image/png"},
+		{"sniffed text", writer.UploadParams{Name: "README", Body: strings.NewReader("hello")}, "hello", "text/plain; charset=utf-8"},
+		{"given", writer.UploadParams{Name: "a.pdf", ContentType: "text/csv", Body: strings.NewReader("a,b")}, "a,b", "text/csv"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := client.Files.Upload(context.Background(), tt.params)
+			if err != nil {
+				t.Fatalf("Upload: %v", err)
+			}
+			stored, _ := srv.File(f.ID)
+			if string(stored.Content) != tt.content || stored.ContentType != tt.contentType {
+				t.Errorf("stored %d bytes as %q, want %d bytes as %q", len(stored.Content), stored.ContentType, len(tt.content), tt.contentType)
+			}
+		})
+	}
+}
+
+// TestUploadMeasuresARegularFileAndReplaysIt: an *os.File with Size 0 is sent from its
+// offset to its end with that Content-Length, and replayed after a 429.
+func TestUploadMeasuresARegularFileAndReplaysIt(t *testing.T) {
+	client, srv := setup(t, nil)
+	path := t.TempDir() + "/notes.txt"
+	if err := os.WriteFile(path, []byte("skip:the rest of the notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(5, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(1, writertest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After-Ms": {"1"}}})
+	file, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "notes.txt", Body: f})
+	if err != nil {
+		t.Fatalf("Upload: %v", err)
+	}
+	ups := uploads(srv)
+	if len(ups) != 2 || ups[1].Header.Get("Content-Length") != "21" || ups[1].Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("got %d upload attempts, want 2 (429, then a replay) with Content-Length 21 and text/plain", len(ups))
+	}
+	if stored, _ := srv.File(file.ID); string(stored.Content) != "the rest of the notes" {
+		t.Errorf("stored %q, want the bytes after the file's offset", stored.Content)
+	}
+}
+
+// TestUploadFromAPipeNeedsItsSize: an *os.File that is not a regular file cannot be
+// measured: without Size it is refused before any request; with Size it is streamed once.
+func TestUploadFromAPipeNeedsItsSize(t *testing.T) {
+	client, srv := setup(t, nil)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, err = client.Files.Upload(context.Background(), writer.UploadParams{Name: "piped.txt", Body: r})
+	var ie *writer.InputError
+	if !errors.As(err, &ie) || ie.Field != "UploadParams.Size" || len(srv.Requests()) != 0 {
+		t.Fatalf("Upload of a pipe without Size = %v after %d requests, want an *InputError for UploadParams.Size and none", err, len(srv.Requests()))
+	}
+	go func() {
+		_, _ = io.WriteString(w, "from a pipe")
+		w.Close()
+	}()
+	f, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "piped.txt", Body: r, Size: 11})
+	if err != nil {
+		t.Fatalf("Upload with Size: %v", err)
+	}
+	if stored, _ := srv.File(f.ID); string(stored.Content) != "from a pipe" {
+		t.Errorf("stored %q, want the piped bytes", stored.Content)
 	}
 }
