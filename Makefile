@@ -56,12 +56,16 @@ drift-test: ## tests of spec-sync, make drift and the importers' writer-drift (m
 # go1.27). A duration still works: FUZZTIME=30s.
 FUZZTIME ?= 50000x
 
+FUZZ_PACKAGES := ./writer ./cmd/writerfiles
+
 .PHONY: fuzz
-fuzz: ## run each fuzz target in ./writer for FUZZTIME (default 50000x: inputs); crashers land in writer/testdata/fuzz
-	@targets=$$($(GO) test -list='^Fuzz' ./writer | grep '^Fuzz'); test -n "$$targets"; \
-	for f in $$targets; do \
-		echo "fuzz $$f for $(FUZZTIME)"; \
-		$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) ./writer || exit 1; \
+fuzz: ## run each fuzz target in ./writer and ./cmd/writerfiles for FUZZTIME (default 50000x: inputs); crashers land in the package's testdata/fuzz
+	@for pkg in $(FUZZ_PACKAGES); do \
+		targets=$$($(GO) test -list='^Fuzz' $$pkg | grep '^Fuzz'); test -n "$$targets"; \
+		for f in $$targets; do \
+			echo "fuzz $$pkg $$f for $(FUZZTIME)"; \
+			$(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+		done; \
 	done
 
 # --- performance. Benchmarks live in writer_test/bench; make test never runs them. ----------

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/writerfiles/writer-go/writer"
@@ -17,11 +19,20 @@ const noticeWait = 2 * time.Second
 // what a server sent).
 const maxNoticeText = 200
 
+// slowerPace is the line that says, after the first 429 of a command, what the client's pace
+// does next: those waits are not retries, so no hook tells of them.
+const slowerPace = "writerfiles: Writer answered 429 (rate limit): the client halves its pace after each burst of 429s, " +
+	"down to 6 requests per minute, and gives it back as requests succeed; the waits of that pace are not announced\n"
+
 // waitNotice returns the client's retry hook (writer.WithRetryHook) in the command: it prints
 // one line to w when the client is about to wait noticeWait or more before retrying, with
-// the number of the attempt it will make then.
+// the number of the attempt it will make then, and slowerPace at the first retry of a 429.
 func waitNotice(w io.Writer) func(writer.RetryEvent) {
+	var slowed sync.Once
 	return func(ev writer.RetryEvent) {
+		if ev.StatusCode == http.StatusTooManyRequests {
+			defer slowed.Do(func() { fmt.Fprint(w, slowerPace) })
+		}
 		if ev.Wait < noticeWait {
 			return
 		}
