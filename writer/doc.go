@@ -17,8 +17,8 @@
 //	Files.List(ctx, opts)              GET /v1/files (gatewayGetFiles): iter.Seq2[File, error] over every page
 //	Files.ListPage(ctx, opts, cursor)  GET /v1/files (gatewayGetFiles): one page, manual before/after cursor
 //	Files.Get(ctx, id)                 GET /v1/files/{file_id} (gatewayGetFile); ErrNotFound, ErrGone
-//	Files.Upload(ctx, name, type, r, size, opts)
-//	                                   POST /v1/files (gatewayUploadFile): streamed, Content-Length = size bytes
+//	Files.Upload(ctx, params)          POST /v1/files (gatewayUploadFile): streamed; size and content type
+//	                                   found from the body and name when not given
 //	Files.Download(ctx, id)            GET /v1/files/{file_id}/download (gatewayDownloadFile): streamed body
 //	Files.Delete(ctx, id)              DELETE /v1/files/{file_id} (gatewayDeleteFile); ErrNotDeleted
 //	Files.Retry(ctx, ids)              POST /v1/files/retry (gatewayRetryFailedFiles); ErrRetryNotAccepted
@@ -36,9 +36,11 @@
 // # Authentication
 //
 // Every request carries "Authorization: Bearer <key>", the key given to WithAPIKey or read
-// from WRITER_API_KEY. The key is sent only to the scheme, host and port of the base URL: a
-// redirect to any other host (another port of the same host included) carries no
-// Authorization header. An http:// base URL is refused unless its host is loopback or
+// from WRITER_API_KEY; a key with a space, a control or format character or a character
+// that is not ASCII is refused before any request, naming the character and its position.
+// Headers of the caller's (WithHeader, WRITER_CUSTOM_HEADERS) go with it. The key and
+// those headers are sent only to the scheme, host and port of the base URL: a redirect to
+// any other host (another port of the same host included) carries none of them. An http:// base URL is refused unless its host is loopback or
 // WithInsecureHTTP is given. The key never appears in an error, a log record or a printed
 // value (any fmt verb of a Client, an Option or an *Error), nor in any error its chain
 // wraps; a copy of it in what a server sends back (an error body, a request id, a decode
@@ -71,18 +73,19 @@
 // Request bodies are replayed from the start on each attempt. An upload (a POST that creates
 // a file) is retried only when it cannot have been processed: the connection failed before
 // the request was sent, the status is 429, or the server says x-should-retry: true. Its body
-// is replayed only when it is an io.ReaderAt and io.Seeker; otherwise it gets one attempt
-// and the error says why. See docs/retries.md.
+// is replayed only when it is a regular file or another io.ReaderAt and io.Seeker; otherwise
+// it gets one attempt and the error says why. See docs/retries.md.
 //
 // # Errors
 //
 // A call that reached the network and failed returns an *Error: the last attempt's status,
 // Writer's error type, key and description (the spec's fail_response), the request id, up
 // to 1 MiB of the body, the number of attempts, the server's wait hint, and the cause
-// (Unwrap). Match it with errors.Is against the sentinels (ErrNotFound, ErrRateLimited,
-// ErrServer, ...) or read it with errors.As. Its Error() is one line of at most about a
-// kilobyte that names the operation's method, path and operationId, for example
-// "writer: POST /v1/files/retry (gatewayRetryFailedFiles): status 429 ...". A 2xx answer
+// (Unwrap), and the file or graph id the request was about (FileID, GraphID). Match it
+// with errors.Is against the sentinels (ErrNotFound, ErrRateLimited, ErrServer, ...) or
+// read it with errors.As. Its Error() is one line of at most about a kilobyte and a half
+// that names the operation's method, path and operationId and the ids, for example
+// "writer: DELETE /v1/files/{file_id} (gatewayDeleteFile) file_id "3c90c3cc-...": status 404 ...". A 2xx answer
 // whose body lacks the spec's required properties, is about another file than the one asked
 // for, or is longer than 8 MiB (after decompression) is ErrInvalidResponse. Arguments
 // refused before any request are an *InputError, matching ErrInvalidInput, that names the
