@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,21 +20,7 @@ import (
 // Names of parameters, results and fields, predeclared identifiers and package qualifiers
 // are fine.
 func TestGoDocShowsOnlyTheContract(t *testing.T) {
-	fset := token.NewFileSet()
-	entries, err := os.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []*ast.File
-	for _, e := range entries {
-		if name := e.Name(); strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
-			f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, f)
-		}
-	}
+	fset, files := parsePackage(t, false)
 	// The package's own unexported names, which may appear as the X of a selector.
 	own := map[string]bool{}
 	for _, f := range files {
@@ -95,6 +82,31 @@ func TestGoDocShowsOnlyTheContract(t *testing.T) {
 	}
 }
 
+// TestEveryFilesServiceMethodHasAnExample: go doc shows a runnable Example for each method
+// of FilesService (example_test.go; `go test -run Example` checks their output).
+func TestEveryFilesServiceMethodHasAnExample(t *testing.T) {
+	fset, files := parsePackage(t, true)
+	p, err := doc.NewFromFiles(fset, files, "github.com/writerfiles/writer-go/writer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := 0
+	for _, typ := range p.Types {
+		if typ.Name != "FilesService" {
+			continue
+		}
+		for _, m := range typ.Methods {
+			methods++
+			if !slices.ContainsFunc(m.Examples, func(ex *doc.Example) bool { return ex.Output != "" || ex.Unordered }) {
+				t.Errorf("FilesService.%s has no Example with checked output", m.Name)
+			}
+		}
+	}
+	if methods < 10 {
+		t.Errorf("found %d methods of FilesService, want at least 10", methods)
+	}
+}
+
 // unexportedIn returns the unexported identifiers that decl refers to, other than names it
 // declares (of parameters, results, fields, methods, values and types), predeclared ones
 // and package qualifiers.
@@ -128,4 +140,28 @@ func unexportedIn(decl ast.Decl, own map[string]bool) []string {
 		return true
 	})
 	return bad
+}
+
+// parsePackage parses the package's files in the current directory, its _test.go files too
+// when withTests.
+func parsePackage(t *testing.T, withTests bool) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || (!withTests && strings.HasSuffix(name, "_test.go")) {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return fset, files
 }
