@@ -59,8 +59,11 @@ type Option struct {
 func option(f func(*config) error) Option { return Option{apply: f} }
 
 // WithAPIKey sets the API key sent as "Authorization: Bearer <key>" to the API host.
-// Default: the WRITER_API_KEY environment variable. The key never appears in errors, logs
-// or printed values.
+// Default: the WRITER_API_KEY environment variable. Writer's keys are printable ASCII: a
+// key with a space, a control or format character or a character that is not ASCII
+// anywhere (a no-break space or a line separator copied from a web page, say) is an
+// *InputError naming the character and its position, and so is such a WRITER_API_KEY
+// when no WithAPIKey is given. The key never appears in errors, logs or printed values.
 func WithAPIKey(key string) Option {
 	return option(func(c *config) error {
 		if err := checkAPIKey("WithAPIKey", key); err != nil {
