@@ -35,7 +35,7 @@ func cmdFake(ctx context.Context, a *app, args []string) error {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return usageError{fmt.Sprintf("fake serve: %s is not a loopback address such as 127.0.0.1:8080 (the client sends http:// only to loopback hosts)", flagText(fs, "addr"))}
 	}
-	l, err := net.Listen("tcp", *addr)
+	l, err := new(net.ListenConfig).Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("fake serve: %w", err)
 	}

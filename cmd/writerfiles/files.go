@@ -22,7 +22,7 @@ func cmdList(ctx context.Context, a *app, args []string) error {
 	status := fs.String("status", "", "only files with this status `S`: in_progress, completed or failed")
 	graph := fs.String("graph", "", "only files in this Knowledge Graph (`ID`, a UUID)")
 	types := fs.String("types", "", "only files with these extensions, comma-separated (`pdf,docx`)")
-	order := fs.String("order", "", "`asc|desc`: asc, oldest first, or desc, newest first (the default)")
+	order := fs.String("order", "", "the order, `asc|desc`: oldest or newest first (default desc)")
 	pageSize := fs.Int("page-size", 0, "`N` files per request, 1..100; 0: the server's default, 50")
 	if err := a.flagsOnly(fs, args); err != nil {
 		return err

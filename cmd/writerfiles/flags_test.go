@@ -47,6 +47,9 @@ func TestHelpNamesEachFlagsValue(t *testing.T) {
 			}
 		}
 	}
+	if _, list, _ := runCLI(t, "list", "--help"); !strings.Contains(list, "\n  --order asc|desc\n") {
+		t.Errorf("list --help does not name --order's values asc|desc:\n%s", list)
+	}
 	_, dl, _ := runCLI(t, "download", "--help")
 	if !strings.Contains(dl, "\n  -o, --output PATH\n") {
 		t.Errorf("download --help does not list -o as a flag:\n%s", dl)

@@ -678,6 +678,11 @@ func TestClientErrorsSpeakToTheShell(t *testing.T) {
 		{[]string{"--base-url", "http://example.com", "list"}, "", `--base-url "http://example.com"`},
 		{[]string{"list"}, "https://user:pw@example.com", "WRITER_BASE_URL"},
 		{[]string{"list"}, "https://api.writer.com/v1", "WRITER_BASE_URL"},
+		// Cited as given, without user information or query values, even when it does not parse.
+		{[]string{"--base-url", "http://[::1", "list"}, "", `--base-url "http://[::1" missing ']'`},
+		{[]string{"--base-url", "https://user:SECRET@[::1", "list"}, "", `--base-url "https://***@[::1"`},
+		{[]string{"--base-url", "https://api.writer.com?token=SECRET&x", "list"}, "", `--base-url "https://api.writer.com?token=***&x=***"`},
+		{[]string{"list"}, "https://user:SECRET@h/x?tok=SECRET#SECRET", `WRITER_BASE_URL "https://***@h/x?tok=***"`},
 	} {
 		t.Setenv("WRITER_BASE_URL", tt.env)
 		code, _, stderr := runCLI(t, tt.args...)
