@@ -43,7 +43,7 @@ include make/tools.mk
 
 # --- spec drift (docs/spec-drift.md) -------------------------------------------------------
 .PHONY: drift drift-test
-drift: ## what Writer's newer document UPSTREAM=<file or URL> means for this client (/v1/files only)
+drift: ## what Writer's newer document UPSTREAM=<file or URL> means for this client (its File API only)
 	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
 	@GO="$(GO)" bash scripts/drift.sh "$(UPSTREAM)"
 

@@ -18,18 +18,105 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for GraphType.
+const (
+	Connector GraphType = "connector"
+	Manual    GraphType = "manual"
+	Web       GraphType = "web"
+)
+
+// Valid indicates whether the value is a known member of the GraphType enum.
+func (e GraphType) Valid() bool {
+	switch e {
+	case Connector:
+		return true
+	case Manual:
+		return true
+	case Web:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebConnectorUrlErrorType.
+const (
+	InvalidUrl         WebConnectorUrlErrorType = "invalid_url"
+	NotFound           WebConnectorUrlErrorType = "not_found"
+	NotSearchable      WebConnectorUrlErrorType = "not_searchable"
+	PaywallOrLoginPage WebConnectorUrlErrorType = "paywall_or_login_page"
+	UnexpectedError    WebConnectorUrlErrorType = "unexpected_error"
+)
+
+// Valid indicates whether the value is a known member of the WebConnectorUrlErrorType enum.
+func (e WebConnectorUrlErrorType) Valid() bool {
+	switch e {
+	case InvalidUrl:
+		return true
+	case NotFound:
+		return true
+	case NotSearchable:
+		return true
+	case PaywallOrLoginPage:
+		return true
+	case UnexpectedError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebConnectorUrlStatus.
+const (
+	Error      WebConnectorUrlStatus = "error"
+	Success    WebConnectorUrlStatus = "success"
+	Validating WebConnectorUrlStatus = "validating"
+)
+
+// Valid indicates whether the value is a known member of the WebConnectorUrlStatus enum.
+func (e WebConnectorUrlStatus) Valid() bool {
+	switch e {
+	case Error:
+		return true
+	case Success:
+		return true
+	case Validating:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebConnectorUrlType.
+const (
+	SinglePage WebConnectorUrlType = "single_page"
+	SubPages   WebConnectorUrlType = "sub_pages"
+)
+
+// Valid indicates whether the value is a known member of the WebConnectorUrlType enum.
+func (e WebConnectorUrlType) Valid() bool {
+	switch e {
+	case SinglePage:
+		return true
+	case SubPages:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GatewayGetFilesParamsOrder.
 const (
-	Asc  GatewayGetFilesParamsOrder = "asc"
-	Desc GatewayGetFilesParamsOrder = "desc"
+	GatewayGetFilesParamsOrderAsc  GatewayGetFilesParamsOrder = "asc"
+	GatewayGetFilesParamsOrderDesc GatewayGetFilesParamsOrder = "desc"
 )
 
 // Valid indicates whether the value is a known member of the GatewayGetFilesParamsOrder enum.
 func (e GatewayGetFilesParamsOrder) Valid() bool {
 	switch e {
-	case Asc:
+	case GatewayGetFilesParamsOrderAsc:
 		return true
-	case Desc:
+	case GatewayGetFilesParamsOrderDesc:
 		return true
 	default:
 		return false
@@ -51,6 +138,24 @@ func (e GatewayGetFilesParamsStatus) Valid() bool {
 	case Failed:
 		return true
 	case InProgress:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FindGraphsWithFileStatusParamsOrder.
+const (
+	FindGraphsWithFileStatusParamsOrderAsc  FindGraphsWithFileStatusParamsOrder = "asc"
+	FindGraphsWithFileStatusParamsOrderDesc FindGraphsWithFileStatusParamsOrder = "desc"
+)
+
+// Valid indicates whether the value is a known member of the FindGraphsWithFileStatusParamsOrder enum.
+func (e FindGraphsWithFileStatusParamsOrder) Valid() bool {
+	switch e {
+	case FindGraphsWithFileStatusParamsOrderAsc:
+		return true
+	case FindGraphsWithFileStatusParamsOrderDesc:
 		return true
 	default:
 		return false
@@ -114,6 +219,74 @@ type FilesResponse struct {
 	LastId *string `json:"last_id,omitempty"`
 }
 
+// Graph defines model for graph.
+type Graph struct {
+	// CreatedAt The timestamp when the Knowledge Graph was created.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Description A description of the Knowledge Graph.
+	Description *string         `json:"description,omitempty"`
+	FileStatus  GraphFileStatus `json:"file_status"`
+
+	// Id The unique identifier of the Knowledge Graph.
+	Id openapi_types.UUID `json:"id"`
+
+	// Name The name of the Knowledge Graph.
+	Name string `json:"name"`
+
+	// Type The type of Knowledge Graph:
+	//
+	// - `manual`: files are uploaded via UI or API
+	// - `connector`: files are uploaded via a data connector such as Google Drive or Confluence
+	// - `web`: URLs are connected to the Knowledge Graph
+	Type GraphType `json:"type"`
+
+	// Urls An array of web connector URLs associated with this Knowledge Graph.
+	Urls *[]WebConnectorUrl `json:"urls,omitempty"`
+}
+
+// GraphFileRequest defines model for graph_file_request.
+type GraphFileRequest struct {
+	// FileId The unique identifier of the file.
+	FileId string `json:"file_id"`
+}
+
+// GraphFileStatus defines model for graph_file_status.
+type GraphFileStatus struct {
+	// Completed The number of files that have been successfully processed.
+	Completed int64 `json:"completed"`
+
+	// Failed The number of files that failed to process.
+	Failed int64 `json:"failed"`
+
+	// InProgress The number of files currently being processed.
+	InProgress int64 `json:"in_progress"`
+
+	// Total The total number of files associated with the Knowledge Graph.
+	Total int64 `json:"total"`
+}
+
+// GraphType The type of Knowledge Graph:
+//
+// - `manual`: files are uploaded via UI or API
+// - `connector`: files are uploaded via a data connector such as Google Drive or Confluence
+// - `web`: URLs are connected to the Knowledge Graph
+type GraphType string
+
+// GraphsResponse defines model for graphs_response.
+type GraphsResponse struct {
+	Data []Graph `json:"data"`
+
+	// FirstId The ID of the first Knowledge Graph in the current response.
+	FirstId *openapi_types.UUID `json:"first_id,omitempty"`
+
+	// HasMore Indicates if there are more Knowledge Graphs available beyond the current page.
+	HasMore bool `json:"has_more"`
+
+	// LastId The ID of the last Knowledge Graph in the current response.
+	LastId *openapi_types.UUID `json:"last_id,omitempty"`
+}
+
 // RetryFilesRequest defines model for retry_files_request.
 type RetryFilesRequest struct {
 	// FileIds The unique identifier of the files to retry.
@@ -125,6 +298,39 @@ type RetryFilesResponse struct {
 	// Success Indicates whether the retry operation was successful.
 	Success *bool `json:"success,omitempty"`
 }
+
+// WebConnectorUrl defines model for web_connector_url.
+type WebConnectorUrl struct {
+	// ExcludeUrls An array of URLs to exclude from processing within this web connector.
+	ExcludeUrls *[]string `json:"exclude_urls,omitempty"`
+
+	// Status The state of a web connector URL processing.
+	Status WebConnectorUrlState `json:"status"`
+
+	// Type The type of web connector processing for a URL.
+	Type WebConnectorUrlType `json:"type"`
+
+	// Url The URL to be processed by the web connector.
+	Url string `json:"url"`
+}
+
+// WebConnectorUrlErrorType The type of error that can occur during web connector URL processing.
+type WebConnectorUrlErrorType string
+
+// WebConnectorUrlState The state of a web connector URL processing.
+type WebConnectorUrlState struct {
+	// ErrorType The type of error that can occur during web connector URL processing.
+	ErrorType *WebConnectorUrlErrorType `json:"error_type,omitempty"`
+
+	// Status The status of web connector URL processing.
+	Status WebConnectorUrlStatus `json:"status"`
+}
+
+// WebConnectorUrlStatus The status of web connector URL processing.
+type WebConnectorUrlStatus string
+
+// WebConnectorUrlType The type of web connector processing for a URL.
+type WebConnectorUrlType string
 
 // GatewayGetFilesParams defines parameters for GatewayGetFiles.
 type GatewayGetFilesParams struct {
@@ -176,11 +382,32 @@ type GatewayUploadFileParams struct {
 	ContentLength int64 `json:"Content-Length"`
 }
 
+// FindGraphsWithFileStatusParams defines parameters for FindGraphsWithFileStatus.
+type FindGraphsWithFileStatusParams struct {
+	// Order Specifies the order of the results. Valid values are asc for ascending and desc for descending.
+	Order *FindGraphsWithFileStatusParamsOrder `form:"order,omitempty" json:"order,omitempty"`
+
+	// Before The ID of the first object in the previous page. This parameter instructs the API to return the previous page of results.
+	Before *openapi_types.UUID `form:"before,omitempty" json:"before,omitempty"`
+
+	// After The ID of the last object in the previous page. This parameter instructs the API to return the next page of results.
+	After *openapi_types.UUID `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Specifies the maximum number of objects returned in a page. The default value is 50. The minimum value is 1, and the maximum value is 100.
+	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// FindGraphsWithFileStatusParamsOrder defines parameters for FindGraphsWithFileStatus.
+type FindGraphsWithFileStatusParamsOrder string
+
 // GatewayUploadFileTextRequestBody defines body for GatewayUploadFile for text/plain ContentType.
 type GatewayUploadFileTextRequestBody = GatewayUploadFileTextBody
 
 // GatewayRetryFailedFilesJSONRequestBody defines body for GatewayRetryFailedFiles for application/json ContentType.
 type GatewayRetryFailedFilesJSONRequestBody = RetryFilesRequest
+
+// AddFileToGraphJSONRequestBody defines body for AddFileToGraph for application/json ContentType.
+type AddFileToGraphJSONRequestBody = GraphFileRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -319,6 +546,45 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/files/{file_id}/download (the `GatewayDownloadFile` operationId).
 	GatewayDownloadFile(ctx context.Context, fileId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindGraphsWithFileStatus List graphs
+	//
+	// Retrieve a list of Knowledge Graphs.
+	//
+	// Corresponds with GET /v1/graphs (the `FindGraphsWithFileStatus` operationId).
+	FindGraphsWithFileStatus(ctx context.Context, params *FindGraphsWithFileStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FindGraphWithFileStatus Retrieve graph
+	//
+	// Retrieve a Knowledge Graph.
+	//
+	// Corresponds with GET /v1/graphs/{graph_id} (the `FindGraphWithFileStatus` operationId).
+	FindGraphWithFileStatus(ctx context.Context, graphId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFileToGraphWithBody Add file to graph
+	//
+	// Add a file to a Knowledge Graph.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+	AddFileToGraphWithBody(ctx context.Context, graphId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFileToGraph Add file to graph
+	//
+	// Add a file to a Knowledge Graph.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+	AddFileToGraph(ctx context.Context, graphId openapi_types.UUID, body AddFileToGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveFileFromGraph Remove file from graph
+	//
+	// Remove a file from a Knowledge Graph.
+	//
+	// Corresponds with DELETE /v1/graphs/{graph_id}/file/{file_id} (the `RemoveFileFromGraph` operationId).
+	RemoveFileFromGraph(ctx context.Context, graphId openapi_types.UUID, fileId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GatewayGetFiles List files
@@ -455,6 +721,95 @@ func (c *Client) GatewayGetFile(ctx context.Context, fileId string, reqEditors .
 // Corresponds with GET /v1/files/{file_id}/download (the `GatewayDownloadFile` operationId).
 func (c *Client) GatewayDownloadFile(ctx context.Context, fileId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGatewayDownloadFileRequest(c.Server, fileId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindGraphsWithFileStatus List graphs
+//
+// Retrieve a list of Knowledge Graphs.
+//
+// Corresponds with GET /v1/graphs (the `FindGraphsWithFileStatus` operationId).
+func (c *Client) FindGraphsWithFileStatus(ctx context.Context, params *FindGraphsWithFileStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindGraphsWithFileStatusRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FindGraphWithFileStatus Retrieve graph
+//
+// Retrieve a Knowledge Graph.
+//
+// Corresponds with GET /v1/graphs/{graph_id} (the `FindGraphWithFileStatus` operationId).
+func (c *Client) FindGraphWithFileStatus(ctx context.Context, graphId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFindGraphWithFileStatusRequest(c.Server, graphId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFileToGraphWithBody Add file to graph
+//
+// Add a file to a Knowledge Graph.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+func (c *Client) AddFileToGraphWithBody(ctx context.Context, graphId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFileToGraphRequestWithBody(c.Server, graphId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFileToGraph Add file to graph
+//
+// Add a file to a Knowledge Graph.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+func (c *Client) AddFileToGraph(ctx context.Context, graphId openapi_types.UUID, body AddFileToGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFileToGraphRequest(c.Server, graphId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveFileFromGraph Remove file from graph
+//
+// Remove a file from a Knowledge Graph.
+//
+// Corresponds with DELETE /v1/graphs/{graph_id}/file/{file_id} (the `RemoveFileFromGraph` operationId).
+func (c *Client) RemoveFileFromGraph(ctx context.Context, graphId openapi_types.UUID, fileId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveFileFromGraphRequest(c.Server, graphId, fileId)
 	if err != nil {
 		return nil, err
 	}
@@ -831,6 +1186,218 @@ func NewGatewayDownloadFileRequest(server string, fileId string) (*http.Request,
 	return req, nil
 }
 
+// NewFindGraphsWithFileStatusRequest constructs an http.Request for the FindGraphsWithFileStatus method
+func NewFindGraphsWithFileStatusRequest(server string, params *FindGraphsWithFileStatusParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/graphs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFindGraphWithFileStatusRequest constructs an http.Request for the FindGraphWithFileStatus method
+func NewFindGraphWithFileStatusRequest(server string, graphId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "graph_id", graphId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/graphs/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddFileToGraphRequest calls the generic AddFileToGraph builder with application/json body
+func NewAddFileToGraphRequest(server string, graphId openapi_types.UUID, body AddFileToGraphJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddFileToGraphRequestWithBody(server, graphId, "application/json", bodyReader)
+}
+
+// NewAddFileToGraphRequestWithBody constructs an http.Request for the AddFileToGraph method, with any body, and a specified content type
+func NewAddFileToGraphRequestWithBody(server string, graphId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "graph_id", graphId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/graphs/%s/file", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveFileFromGraphRequest constructs an http.Request for the RemoveFileFromGraph method
+func NewRemoveFileFromGraphRequest(server string, graphId openapi_types.UUID, fileId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "graph_id", graphId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/graphs/%s/file/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -946,6 +1513,51 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/files/{file_id}/download (the `GatewayDownloadFile` operationId).
 	GatewayDownloadFileWithResponse(ctx context.Context, fileId string, reqEditors ...RequestEditorFn) (*GatewayDownloadFileResponse, error)
+
+	// FindGraphsWithFileStatusWithResponse List graphs
+	//
+	// Retrieve a list of Knowledge Graphs.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/graphs (the `FindGraphsWithFileStatus` operationId).
+	FindGraphsWithFileStatusWithResponse(ctx context.Context, params *FindGraphsWithFileStatusParams, reqEditors ...RequestEditorFn) (*FindGraphsWithFileStatusResponse, error)
+
+	// FindGraphWithFileStatusWithResponse Retrieve graph
+	//
+	// Retrieve a Knowledge Graph.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/graphs/{graph_id} (the `FindGraphWithFileStatus` operationId).
+	FindGraphWithFileStatusWithResponse(ctx context.Context, graphId openapi_types.UUID, reqEditors ...RequestEditorFn) (*FindGraphWithFileStatusResponse, error)
+
+	// AddFileToGraphWithBodyWithResponse Add file to graph
+	//
+	// Add a file to a Knowledge Graph.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+	AddFileToGraphWithBodyWithResponse(ctx context.Context, graphId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFileToGraphResponse, error)
+
+	// AddFileToGraphWithResponse Add file to graph
+	//
+	// Add a file to a Knowledge Graph.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+	AddFileToGraphWithResponse(ctx context.Context, graphId openapi_types.UUID, body AddFileToGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFileToGraphResponse, error)
+
+	// RemoveFileFromGraphWithResponse Remove file from graph
+	//
+	// Remove a file from a Knowledge Graph.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/graphs/{graph_id}/file/{file_id} (the `RemoveFileFromGraph` operationId).
+	RemoveFileFromGraphWithResponse(ctx context.Context, graphId openapi_types.UUID, fileId string, reqEditors ...RequestEditorFn) (*RemoveFileFromGraphResponse, error)
 }
 
 type GatewayGetFilesResponse struct {
@@ -1194,6 +1806,170 @@ func (r GatewayDownloadFileResponse) ContentType() string {
 	return ""
 }
 
+type FindGraphsWithFileStatusResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GraphsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindGraphsWithFileStatusResponse) GetJSON200() *GraphsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r FindGraphsWithFileStatusResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindGraphsWithFileStatusResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindGraphsWithFileStatusResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindGraphsWithFileStatusResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FindGraphWithFileStatusResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Graph
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FindGraphWithFileStatusResponse) GetJSON200() *Graph {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r FindGraphWithFileStatusResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FindGraphWithFileStatusResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FindGraphWithFileStatusResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FindGraphWithFileStatusResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddFileToGraphResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FileResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddFileToGraphResponse) GetJSON200() *FileResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r AddFileToGraphResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddFileToGraphResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddFileToGraphResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddFileToGraphResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveFileFromGraphResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteFileResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveFileFromGraphResponse) GetJSON200() *DeleteFileResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveFileFromGraphResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveFileFromGraphResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveFileFromGraphResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveFileFromGraphResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GatewayGetFilesWithResponse List files
 //
 // Retrieve a paginated list of files with optional filtering by status, graph association, and file type.
@@ -1312,6 +2088,81 @@ func (c *ClientWithResponses) GatewayDownloadFileWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseGatewayDownloadFileResponse(rsp)
+}
+
+// FindGraphsWithFileStatusWithResponse List graphs
+//
+// Retrieve a list of Knowledge Graphs.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/graphs (the `FindGraphsWithFileStatus` operationId).
+func (c *ClientWithResponses) FindGraphsWithFileStatusWithResponse(ctx context.Context, params *FindGraphsWithFileStatusParams, reqEditors ...RequestEditorFn) (*FindGraphsWithFileStatusResponse, error) {
+	rsp, err := c.FindGraphsWithFileStatus(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindGraphsWithFileStatusResponse(rsp)
+}
+
+// FindGraphWithFileStatusWithResponse Retrieve graph
+//
+// Retrieve a Knowledge Graph.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/graphs/{graph_id} (the `FindGraphWithFileStatus` operationId).
+func (c *ClientWithResponses) FindGraphWithFileStatusWithResponse(ctx context.Context, graphId openapi_types.UUID, reqEditors ...RequestEditorFn) (*FindGraphWithFileStatusResponse, error) {
+	rsp, err := c.FindGraphWithFileStatus(ctx, graphId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFindGraphWithFileStatusResponse(rsp)
+}
+
+// AddFileToGraphWithBodyWithResponse Add file to graph
+//
+// Add a file to a Knowledge Graph.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+func (c *ClientWithResponses) AddFileToGraphWithBodyWithResponse(ctx context.Context, graphId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFileToGraphResponse, error) {
+	rsp, err := c.AddFileToGraphWithBody(ctx, graphId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFileToGraphResponse(rsp)
+}
+
+// AddFileToGraphWithResponse Add file to graph
+//
+// Add a file to a Knowledge Graph.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/graphs/{graph_id}/file (the `AddFileToGraph` operationId).
+func (c *ClientWithResponses) AddFileToGraphWithResponse(ctx context.Context, graphId openapi_types.UUID, body AddFileToGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFileToGraphResponse, error) {
+	rsp, err := c.AddFileToGraph(ctx, graphId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFileToGraphResponse(rsp)
+}
+
+// RemoveFileFromGraphWithResponse Remove file from graph
+//
+// Remove a file from a Knowledge Graph.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/graphs/{graph_id}/file/{file_id} (the `RemoveFileFromGraph` operationId).
+func (c *ClientWithResponses) RemoveFileFromGraphWithResponse(ctx context.Context, graphId openapi_types.UUID, fileId string, reqEditors ...RequestEditorFn) (*RemoveFileFromGraphResponse, error) {
+	rsp, err := c.RemoveFileFromGraph(ctx, graphId, fileId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveFileFromGraphResponse(rsp)
 }
 
 // ParseGatewayGetFilesResponse parses an HTTP response from a GatewayGetFilesWithResponse call
@@ -1468,6 +2319,110 @@ func ParseGatewayDownloadFileResponse(rsp *http.Response) (*GatewayDownloadFileR
 			headers.ContentType = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFindGraphsWithFileStatusResponse parses an HTTP response from a FindGraphsWithFileStatusWithResponse call
+func ParseFindGraphsWithFileStatusResponse(rsp *http.Response) (*FindGraphsWithFileStatusResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindGraphsWithFileStatusResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GraphsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFindGraphWithFileStatusResponse parses an HTTP response from a FindGraphWithFileStatusWithResponse call
+func ParseFindGraphWithFileStatusResponse(rsp *http.Response) (*FindGraphWithFileStatusResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FindGraphWithFileStatusResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Graph
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddFileToGraphResponse parses an HTTP response from a AddFileToGraphWithResponse call
+func ParseAddFileToGraphResponse(rsp *http.Response) (*AddFileToGraphResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddFileToGraphResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveFileFromGraphResponse parses an HTTP response from a RemoveFileFromGraphWithResponse call
+func ParseRemoveFileFromGraphResponse(rsp *http.Response) (*RemoveFileFromGraphResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveFileFromGraphResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteFileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	}
 
 	return response, nil

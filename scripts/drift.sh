@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # drift.sh is `make drift`: it compares openapi.yaml with a newer copy of Writer's published
-# OpenAPI document (paths under /v1/files) and says what a fork must do. writer-drift
-# (cmd/writer-drift) judges the contract; when nothing breaks, the new document is taken in,
-# generated and built in a temporary copy of the repository, never in the tree. The last line
+# OpenAPI document (the File API: the paths under /v1/files and the graph operations files
+# need) and says what a fork must do. writer-drift (cmd/writer-drift) judges the contract; when
+# nothing breaks, the new document is taken in, generated and built in a temporary copy of the
+# repository, never in the tree. The last line
 # of output is the verdict (docs/spec-drift.md lists them).
 #
 # Usage: bash scripts/drift.sh <Writer's openapi.yaml: a file, or an http(s) URL>
@@ -65,7 +66,7 @@ printf '%s\n' "${report%"$verdict"}"
 case $status in
 0) ;;
 1)
-	echo "drift: BREAKING: Writer changed /v1/files incompatibly (the errors and warnings above):" \
+	echo "drift: BREAKING: Writer changed the File API incompatibly (the errors and warnings above):" \
 		"after $sync, package writer must change with the generated code."
 	exit 1
 	;;

@@ -15,9 +15,6 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 )
 
-// pathPrefix selects Writer's File API: /v1/files and the paths below it.
-const pathPrefix = "/v1/files"
-
 // severityLevels raises to error every change that alters the generated Go API of something
 // that already exists (one oasdiff check id per line): a renamed operationId renames a Go
 // method; a removed schema, operation, parameter or field removes Go code even when it was
@@ -30,7 +27,7 @@ var severityLevels []byte
 
 // drift is what changed in the File API between base and revision.
 type drift struct {
-	changes checker.Changes // oasdiff's changelog of /v1/files, info and above
+	changes checker.Changes // oasdiff's changelog of the File API, info and above
 	added   []addition      // what Writer added that the client does not wrap
 }
 
@@ -40,14 +37,14 @@ type addition struct {
 	where string // the files a fork changes to wrap it
 }
 
-// compare diffs the File API of base and rev.
+// compare diffs base and rev, two extracts of the File API (parseExtract): what is outside
+// scope is not in them.
 func compare(base, rev *openapi3.T) (*drift, error) {
 	levels, err := checker.GetSeverityLevels(bytes.NewReader(severityLevels))
 	if err != nil {
 		return nil, fmt.Errorf("severity levels: %w", err)
 	}
 	config := diff.NewConfig()
-	config.MatchPath = "^" + pathPrefix + "(/|$)"
 	s1 := &load.SpecInfo{Url: "base", Spec: base}
 	s2 := &load.SpecInfo{Url: "revision", Spec: rev}
 	report, sources, err := diff.GetWithOperationsSourcesMap(config, s1, s2)
@@ -60,11 +57,11 @@ func compare(base, rev *openapi3.T) (*drift, error) {
 	return d, nil
 }
 
-// additions lists the operations under pathPrefix, the parameters of existing operations and
+// additions lists the operations, the parameters of existing operations and
 // the properties of base's schemas that rev has and base lacks.
 func additions(base, rev *openapi3.T) []addition {
 	var out []addition
-	for _, path := range fileAPIPaths(rev) {
+	for _, path := range slices.Sorted(maps.Keys(rev.Paths.Map())) {
 		revItem := rev.Paths.Value(path)
 		baseItem := base.Paths.Value(path)
 		for _, method := range slices.Sorted(maps.Keys(revItem.Operations())) {
@@ -76,7 +73,7 @@ func additions(base, rev *openapi3.T) []addition {
 			if baseOp == nil {
 				out = append(out, addition{
 					what:  fmt.Sprintf("operation %s (%s %s)", op.OperationID, method, path),
-					where: "a FilesService method in writer/ and a row in writer_test/coverage_test.go",
+					where: "a " + service(path) + " method in writer/ and a row in writer_test/coverage_test.go",
 				})
 				continue
 			}
@@ -121,16 +118,12 @@ func schemaFiles(schema string) string {
 	return "the writer code that converts " + schema
 }
 
-// fileAPIPaths returns doc's paths under pathPrefix, sorted.
-func fileAPIPaths(doc *openapi3.T) []string {
-	var out []string
-	for path := range doc.Paths.Map() {
-		if path == pathPrefix || strings.HasPrefix(path, pathPrefix+"/") {
-			out = append(out, path)
-		}
+// service names the writer service that wraps the operations of path.
+func service(path string) string {
+	if underFiles(path) {
+		return "FilesService"
 	}
-	slices.Sort(out)
-	return out
+	return "GraphsService"
 }
 
 // breaking reports whether a change is a warning or an error.

@@ -73,7 +73,7 @@ func main() { _, _ = writer.NewClient(writer.WithAPIKey("k")) }
 		status    int
 		line      string
 	}{
-		{"published", filepath.Join(testdata, baseDoc), exitOK, verdictNothing + "no change to the operations or schemas of /v1/files since writer-go " + release},
+		{"published", filepath.Join(testdata, baseDoc), exitOK, verdictNothing + "no change to the operations or schemas of the File API since writer-go " + release},
 		{"breaking", writeVariant(t, variants[indexOf(t, "retry-response-loses-success")]), exitBreaking, verdictBreaking},
 		{"added", writeVariant(t, variants[indexOf(t, "source-url-and-archive")]), exitOK, verdictAdded + "writer-go " + release + " keeps working, but does not wrap what Writer added: operation gatewayArchiveFile (POST /v1/files/{file_id}/archive); property file_response.source_url."},
 		{"unreadable", filepath.Join(work, "nowhere.yaml"), exitUsage, "writer-drift: BAD INPUT: cannot read "},
@@ -155,7 +155,7 @@ func regenerate(t *testing.T, consumer, bin string, env []string) {
 	out := run(copyDir, env, "make", "--no-print-directory", "drift", "UPSTREAM="+upstream) // the copy has no git and no cmd/writer-drift
 	wantLastLine(t, out, "drift: NOTHING CHANGED: ")
 	out = run(consumer, env, filepath.Join(bin, "writer-drift"), upstream)
-	wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go "+release+" (replaced by "+copyDir+")")
+	wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of the File API since writer-go "+release+" (replaced by "+copyDir+")")
 }
 
 // publish zips the module in dir (the files git knows, as a release would hold them) into

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,6 +44,19 @@ func readDocument(where string) ([]byte, error) {
 		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
 	}
 	return src, nil
+}
+
+// parseExtract parses the extract of scope from an OpenAPI document (extract): what both
+// sides of a comparison hold, so that the selection is made in one place.
+func parseExtract(where string, src []byte) (*openapi3.T, error) {
+	part, err := extract(src)
+	if errors.Is(err, errNotOpenAPI) {
+		return nil, &inputError{fmt.Sprintf("%s is %v", where, err)}
+	}
+	if err != nil {
+		return nil, &inputError{fmt.Sprintf("cannot take the File API from %s: %v", where, err)}
+	}
+	return parseDocument(where, part)
 }
 
 // parseDocument parses an OpenAPI document; its references must be internal.

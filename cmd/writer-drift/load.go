@@ -32,7 +32,7 @@ func loadBase(specPath string) (base, error) {
 		if err != nil {
 			return base{}, &inputError{fmt.Sprintf("cannot read -spec %s: %v", specPath, err)}
 		}
-		doc, err := parseDocument(specPath, src)
+		doc, err := parseExtract(specPath, src)
 		return base{doc: doc, label: specPath}, err
 	}
 	mod, err := requiredModule()
@@ -44,7 +44,7 @@ func loadBase(specPath string) (base, error) {
 	if err != nil {
 		return base{}, fmt.Errorf("%s %s has no openapi.yaml: %w", modulePath, mod.Version, err)
 	}
-	doc, err := parseDocument(path, src)
+	doc, err := parseExtract(path, src)
 	if err != nil {
 		return base{}, fmt.Errorf("%s %s: %w", modulePath, mod.Version, err)
 	}

@@ -30,7 +30,7 @@ func TestRequiredModuleSpec(t *testing.T) {
 		if status != exitOK {
 			t.Fatalf("exit status %d, want 0; output:\n%s", status, out)
 		}
-		wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go v1.4.0")
+		wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of the File API since writer-go v1.4.0")
 	})
 	t.Run("no openapi.yaml", func(t *testing.T) {
 		fakeGo(t, `{"Path": "github.com/writerfiles/writer-go", "Version": "v1.4.0", "Dir": "`+t.TempDir()+`"}`)
@@ -46,7 +46,7 @@ func TestRequiredModuleSpec(t *testing.T) {
 		if status != exitOK {
 			t.Fatalf("exit status %d, want 0; output:\n%s", status, out)
 		}
-		wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of /v1/files since writer-go v1.4.0 (replaced by "+root+")")
+		wantLastLine(t, out, verdictNothing+"no change to the operations or schemas of the File API since writer-go v1.4.0 (replaced by "+root+")")
 	})
 	t.Run("no folder", func(t *testing.T) {
 		fakeGo(t, `{"Path": "github.com/writerfiles/writer-go", "Version": "v1.4.0"}`)

@@ -7,7 +7,8 @@
 //	writer-drift <Writer's OpenAPI document: a file or an http(s) URL>
 //
 // With -spec, it compares that file instead: `make drift` passes a fork's own openapi.yaml.
-// Only paths under /v1/files count. The last line of output is the verdict.
+// Only the File API counts: the paths under /v1/files and the Knowledge Graph operations
+// findGraphWithFileStatus, findGraphsWithFileStatus, addFileToGraph and removeFileFromGraph. The last line of output is the verdict.
 //
 // With -sync, it takes the File API of Writer's document into a copy of writer-go instead
 // (what `make spec-sync` runs; `go generate ./...` then regenerates package api):
@@ -83,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	rev, err := parseDocument(upstream, src)
+	rev, err := parseExtract(upstream, src)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -91,7 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	fmt.Fprintf(stdout, "writer-drift: %s -> %s (paths under %s)\n\n", base.label, upstream, pathPrefix)
+	fmt.Fprintf(stdout, "writer-drift: %s -> %s (%s)\n\n", base.label, upstream, scope)
 	if report := d.report(); report != "" {
 		fmt.Fprintln(stdout, report)
 	}

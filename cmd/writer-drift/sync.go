@@ -18,7 +18,7 @@ const header = "Writer's File API, extracted by `make spec-sync` from Writer's p
 	"Do not edit by hand: run `make spec-sync UPSTREAM=<file>` and commit the result."
 
 // syncSpec writes the File API of Writer's document at in (a file or an http(s) URL) to out:
-// in upstream order, every path under pathPrefix, the security schemes those operations use,
+// in upstream order, the operations of scope (selection.go), the security schemes they use,
 // the schemas they reference (transitively) and the shared error body, each copied node for
 // node. The same input always gives the same bytes.
 func syncSpec(in, out string) error {
@@ -38,14 +38,17 @@ func syncSpec(in, out string) error {
 	return nil
 }
 
-// extract returns the File API part of the upstream document as YAML.
+// errNotOpenAPI is the error of extract for a document that is not a YAML or JSON mapping.
+var errNotOpenAPI = errors.New("not an OpenAPI document")
+
+// extract returns the File API part (scope) of an OpenAPI document, YAML or JSON, as YAML.
 func extract(src []byte) ([]byte, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("parse upstream document: %w", err)
+		return nil, fmt.Errorf("%w: parse upstream document: %w", errNotOpenAPI, err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.New("upstream document is not a YAML mapping")
+		return nil, fmt.Errorf("%w: upstream document is not a YAML mapping", errNotOpenAPI)
 	}
 	top := root.Content[0]
 	paths := get(top, "paths")
@@ -56,14 +59,9 @@ func extract(src []byte) ([]byte, error) {
 	schemas := get(components, "schemas")
 	schemes := get(components, "securitySchemes")
 
-	keptPaths := mapping()
-	for i := 0; i+1 < len(paths.Content); i += 2 {
-		if p := paths.Content[i].Value; p == pathPrefix || strings.HasPrefix(p, pathPrefix+"/") {
-			keptPaths.Content = append(keptPaths.Content, paths.Content[i], paths.Content[i+1])
-		}
-	}
+	keptPaths := selectPaths(paths)
 	if len(keptPaths.Content) == 0 {
-		return nil, fmt.Errorf("upstream document has no path under %s", pathPrefix)
+		return nil, fmt.Errorf("upstream document has none of %s", scope)
 	}
 
 	wanted := map[string]bool{errorSchema: true}

@@ -161,6 +161,42 @@ func TestExtractKeepsExactlyTheFileAPIPaths(t *testing.T) {
 	}
 }
 
+// TestExtractTakesTheGraphOperationsFilesNeed: from Writer's document, every operation under
+// /v1/files and the four graph operations by operationId, not the other operations of their
+// paths (createGraph on /v1/graphs, updateGraph and deleteGraph on /v1/graphs/{graph_id}).
+func TestExtractTakesTheGraphOperationsFilesNeed(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(testdata, "upstream-openapi-2026-04-14.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := decode(t, mustExtract(t, string(src)))
+	var got []string
+	paths := get(doc, "paths")
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		item := paths.Content[i+1]
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			if id := get(item.Content[j+1], "operationId"); id != nil {
+				got = append(got, item.Content[j].Value+" "+paths.Content[i].Value+" "+id.Value)
+			}
+		}
+	}
+	want := []string{
+		"get /v1/graphs findGraphsWithFileStatus",
+		"get /v1/graphs/{graph_id} findGraphWithFileStatus",
+		"post /v1/graphs/{graph_id}/file addFileToGraph",
+		"delete /v1/graphs/{graph_id}/file/{file_id} removeFileFromGraph",
+		"get /v1/files/{file_id} gatewayGetFile",
+		"delete /v1/files/{file_id} gatewayDeleteFile",
+		"get /v1/files gatewayGetFiles",
+		"post /v1/files gatewayUploadFile",
+		"get /v1/files/{file_id}/download gatewayDownloadFile",
+		"post /v1/files/retry gatewayRetryFailedFiles",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("operations =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestExtractKeepsReferencedSchemasAndFailResponse(t *testing.T) {
 	doc := decode(t, mustExtract(t, upstream))
 	got := mappingKeys(t, doc, "components", "schemas")
@@ -239,7 +275,7 @@ func TestExtractErrors(t *testing.T) {
 		{
 			name: "no File API path",
 			src:  strings.Replace(strings.ReplaceAll(upstream, "/v1/files", "/v2/files"), "/v2/filesystem", "/v1/filesystem", 1),
-			want: "no path under /v1/files",
+			want: "has none of the File API",
 		},
 		{
 			name: "referenced schema not defined",
@@ -346,7 +382,7 @@ func TestSyncCommand(t *testing.T) {
 		line string
 	}{
 		{[]string{"-sync", "-in", missing, "-out", filepath.Join(dir, "a.yaml")}, "writer-drift: BAD INPUT: cannot read " + missing},
-		{[]string{"-sync", "-in", noFiles, "-out", filepath.Join(dir, "b.yaml")}, "writer-drift: BAD INPUT: cannot take the File API from " + noFiles + ": upstream document has no path under /v1/files"},
+		{[]string{"-sync", "-in", noFiles, "-out", filepath.Join(dir, "b.yaml")}, "writer-drift: BAD INPUT: cannot take the File API from " + noFiles + ": upstream document has none of " + scope + ""},
 		{[]string{"-sync", "-in", noFiles}, "usage: writer-drift"},
 		{[]string{"-sync", "-in", noFiles, "-out", out, noFiles}, "usage: writer-drift"},
 	} {

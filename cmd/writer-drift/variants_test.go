@@ -222,11 +222,13 @@ X-Writer-Revision:
 		report: []string{"GET /v1/files/{file_id}", "X-Writer-Revision"},
 	},
 	{
-		// A breaking edit outside /v1/files must not count: drift looks at the File API only.
+		// A breaking edit outside the File API must not count, also on a path that holds one of
+		// its graph operations: createGraph shares /v1/graphs with findGraphsWithFileStatus.
 		name: "graphs-operation-renamed-outside-files",
 		edit: func(t *testing.T, doc *yaml.Node) {
 			t.Helper()
-			at(t, doc, "paths", "/v1/graphs", "get", "operationId").Value = "gatewayListGraphs"
+			at(t, doc, "paths", "/v1/graphs", "post", "operationId").Value = "gatewayCreateGraph"
+			at(t, doc, "paths", "/v1/graphs/{graph_id}", "put", "operationId").Value = "gatewayUpdateGraph"
 		},
 		status: 0, verdict: verdictNothing, fork: "drift: NOTHING CHANGED: ",
 	},

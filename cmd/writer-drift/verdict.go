@@ -19,11 +19,11 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 	switch {
 	case d.breaking():
 		if fork {
-			return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): a client " +
+			return verdictBreaking + "Writer changed the File API incompatibly (the errors and warnings above): a client " +
 				"generated from " + b.label + " can fail where it uses them. Regenerate it (" + takeIn(upstream) + ") and change " +
 				"package writer with the generated code, or upgrade to a writer-go release that follows the change.", exitBreaking
 		}
-		return verdictBreaking + "Writer changed /v1/files incompatibly (the errors and warnings above): calls of " +
+		return verdictBreaking + "Writer changed the File API incompatibly (the errors and warnings above): calls of " +
 			b.label + " that use them can fail; upgrade writer-go when a release follows the change.", exitBreaking
 	case len(d.added) > 0:
 		var items []string
@@ -42,12 +42,12 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 			b.label, strings.Join(items, "; ")), exitOK
 	case len(d.changes) > 0:
 		if fork {
-			return verdictCompatible + "no breaking change in /v1/files, but the changes above are not in openapi.yaml: " +
+			return verdictCompatible + "no breaking change in the File API, but the changes above are not in openapi.yaml: " +
 				"regeneration is due (" + takeIn(upstream) + ").", exitOK
 		}
 		return verdictCompatible + b.label + " keeps working with the changes above: nothing to do.", exitOK
 	}
-	return verdictNothing + "no change to the operations or schemas of /v1/files since " + b.label + ": nothing to do.", exitOK
+	return verdictNothing + "no change to the operations or schemas of the File API since " + b.label + ": nothing to do.", exitOK
 }
 
 // takeIn is how a copy of writer-go whose openapi.yaml was passed with -spec takes upstream in.
