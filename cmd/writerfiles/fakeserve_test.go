@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -177,5 +178,23 @@ func TestSampleFilesFollowTheSeed(t *testing.T) {
 	}
 	if statuses["failed"] != 3 || statuses["completed"] != 1 {
 		t.Errorf("statuses %v; want 3 failed and 1 completed among others", statuses)
+	}
+}
+
+// TestFakeServeJSON: with --json, the first line is {"base_url": URL}; the fake stops with
+// the command's context (Ctrl-C).
+func TestFakeServeJSON(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"--json", "fake", "serve"}, strings.NewReader(""), &out, &errOut)
+	var got struct {
+		BaseURL string `json:"base_url"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); code != exitOK || err != nil || !strings.HasPrefix(got.BaseURL, "http://127.0.0.1:") {
+		t.Errorf("--json fake serve: exit %d, stdout %q (%v), stderr %q; want 0 and {\"base_url\": URL}", code, out.String(), err, errOut.String())
+	}
+	if !strings.HasSuffix(errOut.String(), "Stopped.\n") {
+		t.Errorf("stderr %q, want it to end with Stopped.", errOut.String())
 	}
 }

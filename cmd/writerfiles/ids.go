@@ -19,14 +19,30 @@ const maxIDLine = 64 << 10
 // the ids, or "-" alone for the ids on standard input, one per line. Spaces and tabs around
 // an id and a carriage return before the newline are dropped, and blank lines are skipped;
 // a.stdinLines keeps the line of each id, for errors. many says whether the command takes
-// more than one id as arguments.
-func (a *app) fileIDs(args []string, many bool) ([]string, error) {
+// more than one id as arguments. Ctrl-C (ctx's end) stops the reading of stdin.
+func (a *app) fileIDs(ctx context.Context, args []string, many bool) ([]string, error) {
 	ids, err := parseFlags(a.flagSet(), args)
 	switch {
 	case err != nil:
 		return nil, err
 	case len(ids) == 1 && ids[0] == "-":
-		return a.readIDs()
+		type read struct {
+			ids   []string
+			lines []int
+			err   error
+		}
+		done := make(chan read, 1)
+		go func() {
+			ids, lines, err := a.readIDs()
+			done <- read{ids, lines, err}
+		}()
+		select {
+		case r := <-done:
+			a.stdinLines = r.lines
+			return r.ids, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	case len(ids) > 1 && slices.Contains(ids, "-"):
 		return nil, a.usageErr("takes - alone: - reads the file ids from stdin")
 	case len(ids) == 0 && many:
@@ -37,28 +53,27 @@ func (a *app) fileIDs(args []string, many bool) ([]string, error) {
 	return ids, nil
 }
 
-// readIDs reads the file ids on standard input, as fileIDs describes.
-func (a *app) readIDs() ([]string, error) {
+// readIDs reads the file ids on standard input, as fileIDs describes, and the line of each.
+func (a *app) readIDs() (ids []string, lines []int, err error) {
 	sc := bufio.NewScanner(a.in)
 	sc.Buffer(make([]byte, 0, 4096), maxIDLine)
-	var ids []string
 	line := 0
 	for sc.Scan() {
 		line++
 		if id := strings.Trim(sc.Text(), " \t\r"); id != "" {
 			ids = append(ids, id)
-			a.stdinLines = append(a.stdinLines, line)
+			lines = append(lines, line)
 		}
 	}
 	switch err := sc.Err(); {
 	case errors.Is(err, bufio.ErrTooLong):
-		return nil, usageError{fmt.Sprintf("%s: stdin line %d is longer than %d KiB; give one file id per line", a.cmd.name, line+1, maxIDLine>>10)}
+		return nil, nil, usageError{fmt.Sprintf("%s: stdin line %d is longer than %d KiB; give one file id per line", a.cmd.name, line+1, maxIDLine>>10)}
 	case err != nil:
-		return nil, usageError{fmt.Sprintf("%s: reading file ids from stdin: %v", a.cmd.name, err)}
+		return nil, nil, usageError{fmt.Sprintf("%s: reading file ids from stdin: %v", a.cmd.name, err)}
 	case len(ids) == 0:
-		return nil, usageError{fmt.Sprintf("%s: no file id on stdin (%d line(s), all blank)", a.cmd.name, line)}
+		return nil, nil, usageError{fmt.Sprintf("%s: no file id on stdin (%d line(s), all blank)", a.cmd.name, line)}
 	}
-	return ids, nil
+	return ids, lines, nil
 }
 
 // idWhere names the file id at index i of those the command was given, for an error:
@@ -77,7 +92,7 @@ func (a *app) idWhere(i int) string {
 // not found is reported on stderr and the others go on (exit status 1 at the end); any
 // other error stops the command.
 func (a *app) eachID(ctx context.Context, args []string, call func(*writer.Client, string) (func(), error)) error {
-	ids, err := a.fileIDs(args, false)
+	ids, err := a.fileIDs(ctx, args, false)
 	if err != nil {
 		return err
 	}

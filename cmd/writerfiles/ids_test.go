@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRetryReadsIDsFromStdin: retry - takes the ids on stdin, one per line, blank lines
@@ -107,5 +110,24 @@ func TestStdinIDsWithoutAKey(t *testing.T) {
 	}
 	if code, _, stderr := runCLIWithStdin(t, failedA+"\n", "delete", "-"); code != exitUsage || !strings.Contains(stderr, "WRITER_API_KEY") {
 		t.Errorf("delete - without a key: exit %d, stderr %q; want 2 naming WRITER_API_KEY", code, stderr)
+	}
+}
+
+// TestCtrlCStopsReadingStdin: Ctrl-C while - waits for stdin ends the command (exit 130).
+func TestCtrlCStopsReadingStdin(t *testing.T) {
+	newServer(t)
+	stdin, w := io.Pipe() // nothing is ever written
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"retry", "-"}, stdin, io.Discard, io.Discard) }()
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitInterrupted {
+			t.Errorf("exit %d, want %d", code, exitInterrupted)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("retry - still reads stdin 10 s after Ctrl-C")
 	}
 }

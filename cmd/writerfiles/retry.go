@@ -14,7 +14,7 @@ import (
 // /v1/files/retry with the ids. With --fake it shows the files before and after, once Writer
 // accepted the ids.
 func cmdRetry(ctx context.Context, a *app, args []string) error {
-	ids, err := a.fileIDs(args, true)
+	ids, err := a.fileIDs(ctx, args, true)
 	if err != nil {
 		return err
 	}
