@@ -31,9 +31,10 @@ check-generated: generate ## fail if regeneration or go mod tidy would change an
 		echo "check-generated: the tree differs from what is committed (regenerate and commit):"; \
 		echo "$$out"; git --no-pager diff --stat; exit 1; fi
 
-test: ## all tests, race detector on (library, CLI, fake, end-to-end suite)
+test: ## all tests, race detector on (library, CLI, fake, end-to-end suite, docs, examples with their own go.mod)
 	$(GO) test -race -count=1 ./...
 	cd $(TEST_MODULE) && $(GO) test -race -count=1 ./...
+	cd examples/tracing && $(GO) test -race -count=1 ./...
 
 .PHONY: redis-test
 redis-test: ## two processes retrying at one limit shared through Redis; needs redis-server (apt-get install redis-server)
