@@ -242,7 +242,7 @@ type Graph struct {
 	Type GraphType `json:"type"`
 
 	// Urls An array of web connector URLs associated with this Knowledge Graph.
-	Urls *[]WebConnectorUrl `json:"urls,omitempty"`
+	Urls *json.RawMessage `json:"urls,omitempty"`
 }
 
 // GraphFileRequest defines model for graph_file_request.
@@ -254,16 +254,16 @@ type GraphFileRequest struct {
 // GraphFileStatus defines model for graph_file_status.
 type GraphFileStatus struct {
 	// Completed The number of files that have been successfully processed.
-	Completed int64 `json:"completed"`
+	Completed *int64 `json:"completed"`
 
 	// Failed The number of files that failed to process.
-	Failed int64 `json:"failed"`
+	Failed *int64 `json:"failed"`
 
 	// InProgress The number of files currently being processed.
-	InProgress int64 `json:"in_progress"`
+	InProgress *int64 `json:"in_progress"`
 
 	// Total The total number of files associated with the Knowledge Graph.
-	Total int64 `json:"total"`
+	Total *int64 `json:"total"`
 }
 
 // GraphType The type of Knowledge Graph:
@@ -281,7 +281,7 @@ type GraphsResponse struct {
 	FirstId *openapi_types.UUID `json:"first_id,omitempty"`
 
 	// HasMore Indicates if there are more Knowledge Graphs available beyond the current page.
-	HasMore bool `json:"has_more"`
+	HasMore *bool `json:"has_more"`
 
 	// LastId The ID of the last Knowledge Graph in the current response.
 	LastId *openapi_types.UUID `json:"last_id,omitempty"`

@@ -18,6 +18,11 @@ const (
 	opDelete   = "gatewayDeleteFile"
 	opUpload   = "gatewayUploadFile"
 	opDownload = "gatewayDownloadFile"
+
+	opGraphGet        = "findGraphWithFileStatus"
+	opGraphList       = "findGraphsWithFileStatus"
+	opGraphAddFile    = "addFileToGraph"
+	opGraphRemoveFile = "removeFileFromGraph"
 )
 
 // endpoints are the method and path template of each operation in openapi.yaml, which
@@ -29,6 +34,11 @@ var endpoints = map[string]string{
 	opDelete:   "DELETE /v1/files/{file_id}",
 	opUpload:   "POST /v1/files",
 	opDownload: "GET /v1/files/{file_id}/download",
+
+	opGraphGet:        "GET /v1/graphs/{graph_id}",
+	opGraphList:       "GET /v1/graphs",
+	opGraphAddFile:    "POST /v1/graphs/{graph_id}/file",
+	opGraphRemoveFile: "DELETE /v1/graphs/{graph_id}/file/{file_id}",
 }
 
 // operation is one API call as the loop sends it.

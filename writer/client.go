@@ -15,6 +15,9 @@ import (
 type Client struct {
 	// Files is the File API: the operations under /v1/files and the workflow built on them.
 	Files *FilesService
+	// Graphs is the part of the Knowledge Graph API that files need: the operations under
+	// /v1/graphs that read a graph's file counts and put files in it or take them out.
+	Graphs *GraphsService
 
 	hc      *http.Client // the caller's copy; its CheckRedirect keeps the key on the API
 	baseURL *url.URL
@@ -105,6 +108,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c.common.client = c
 	c.Files = (*FilesService)(&c.common)
+	c.Graphs = (*GraphsService)(&c.common)
 	return c, nil
 }
 

@@ -30,6 +30,15 @@
 //	                                   completed and failed again (8 requests in flight when paced)
 //	Files.WaitProcessed(ctx, ids, opts) polls GET /v1/files/{file_id} until no file is in_progress
 //
+// client.Graphs covers the Knowledge Graph operations that files need (tag "KG API"); graph
+// ids are UUIDs:
+//
+//	Graphs.Get(ctx, graphID)           GET /v1/graphs/{graph_id} (findGraphWithFileStatus): file_status counts
+//	Graphs.List(ctx, opts)             GET /v1/graphs (findGraphsWithFileStatus): iter.Seq2[Graph, error]
+//	Graphs.ListPage(ctx, opts, cursor) GET /v1/graphs (findGraphsWithFileStatus): one page
+//	Graphs.AddFile(ctx, graphID, fileID)    POST /v1/graphs/{graph_id}/file (addFileToGraph)
+//	Graphs.RemoveFile(ctx, graphID, fileID) DELETE /v1/graphs/{graph_id}/file/{file_id} (removeFileFromGraph)
+//
 // Client.Do calls any other Writer operation (method, path, JSON body, response value)
 // through the same authentication, retries, errors and key redaction.
 //

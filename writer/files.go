@@ -159,7 +159,15 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 	var out api.DeleteFileResponse
 	err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
 		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
-	}}, &out, func(r *reply) error {
+	}}, &out, deletedFile(&out, fileID))
+	return withIDs(err, fileID, "")
+}
+
+// deletedFile returns the check of out, the delete_file_response of a call about fileID:
+// ErrInvalidResponse for a body without id or deleted or about another file, ErrNotDeleted
+// for "deleted": false.
+func deletedFile(out *api.DeleteFileResponse, fileID string) func(r *reply) error {
+	return func(r *reply) error {
 		switch {
 		case out.Id == "" || out.Deleted == nil:
 			return r.fail(fmt.Errorf("%w: delete_file_response without id or deleted", ErrInvalidResponse))
@@ -169,8 +177,7 @@ func (s *FilesService) Delete(ctx context.Context, fileID string) error {
 			return r.fail(ErrNotDeleted)
 		}
 		return nil
-	})
-	return withIDs(err, fileID, "")
+	}
 }
 
 // Retry asks Writer to process the given failed files again: one POST /v1/files/retry

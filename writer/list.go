@@ -50,13 +50,14 @@ type ListOptions struct {
 	Limit int
 }
 
-// Cursor selects a page of a listing by a file id that the previous page showed: After
-// gives the page that follows that file, Before the page that precedes it. The zero
-// Cursor gives the first page. At most one of the two may be set.
+// Cursor selects a page of a listing by an id that the previous page showed (a file id
+// for FilesService.ListPage, a graph id for GraphsService.ListPage): After gives the page
+// that follows that item, Before the page that precedes it. The zero Cursor gives the
+// first page. At most one of the two may be set.
 type Cursor struct {
-	// After is the id of the last file of the previous page (its LastID): query after.
+	// After is the id of the last item of the previous page (its LastID): query after.
 	After string
-	// Before is the id of the first file of the current page (its FirstID): query before.
+	// Before is the id of the first item of the current page (its FirstID): query before.
 	Before string
 }
 
@@ -221,15 +222,21 @@ func (s *FilesService) List(ctx context.Context, opts *ListOptions) iter.Seq2[Fi
 // Why paging stops with ErrInvalidResponse: a page's last id would not move the cursor, or
 // would move it to one used before, which would repeat pages for ever.
 var (
-	errStuckCursor = errors.New("page's last file id is empty or repeats the cursor: paging would not advance")
-	errCursorCycle = errors.New("page's last file id is a cursor used before: paging would cycle")
+	errStuckCursor = errors.New("page's last id is empty or repeats the cursor: paging would not advance")
+	errCursorCycle = errors.New("page's last id is a cursor used before: paging would cycle")
 )
 
 // nextCursor returns the after cursor that follows page: its last file's id, as Writer's
 // SDKs do (first_id and last_id are optional in the spec). used holds every cursor of the
 // listing so far; nextCursor adds the new one.
 func nextCursor(page Page, after string, used map[string]struct{}) (string, error) {
-	next := page.Files[len(page.Files)-1].ID
+	return advanceCursor(opList, page.Files[len(page.Files)-1].ID, after, used)
+}
+
+// advanceCursor returns next, the last id of a page of the listing op, as the after cursor
+// that follows the cursor after, and adds it to used, every cursor of the listing so far.
+// An id that would not advance the paging is an *Error matching ErrInvalidResponse.
+func advanceCursor(op, next, after string, used map[string]struct{}) (string, error) {
 	cause := errStuckCursor
 	if next != "" && next != after {
 		if _, cycle := used[next]; !cycle {
@@ -238,7 +245,7 @@ func nextCursor(page Page, after string, used map[string]struct{}) (string, erro
 		}
 		cause = errCursorCycle
 	}
-	return "", &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, cause)}
+	return "", &Error{Operation: op, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, cause)}
 }
 
 // listPage sends one GET /v1/files with a checked query.

@@ -60,7 +60,8 @@ var (
 var (
 	// ErrRetryNotAccepted: POST /v1/files/retry answered 2xx with "success": false.
 	ErrRetryNotAccepted = errors.New("writer: retry not accepted")
-	// ErrNotDeleted: DELETE /v1/files/{file_id} answered 2xx with "deleted": false.
+	// ErrNotDeleted: DELETE /v1/files/{file_id}, or DELETE
+	// /v1/graphs/{graph_id}/file/{file_id}, answered 2xx with "deleted": false.
 	ErrNotDeleted = errors.New("writer: file not deleted")
 	// ErrInvalidResponse: a 2xx answer that does not match the spec: a body that does not
 	// parse, lacks a required property, is about another file than the one asked for, or is

@@ -72,6 +72,9 @@ var contractFiles = []writertest.File{
 	{ID: "file_123", Name: "odd", Status: "queued", GraphIDs: []string{"not-a-uuid", graphB}},
 }
 
+// contractGraphs are the graphs every contract case's Server holds: graphA holds idA.
+var contractGraphs = []writertest.Graph{{ID: graphA, Name: "Docs", Description: "the handbook"}, {ID: graphB, Name: "Other"}}
+
 const unknownID = "0a0b0c0d-0e0f-4a0b-8c0d-0e0f0a0b0c0d"
 
 func get(target string) rawRequest { return rawRequest{method: http.MethodGet, target: target} }
@@ -95,6 +98,14 @@ func deleteReq(id string) rawRequest {
 	return rawRequest{method: http.MethodDelete, target: "/v1/files/" + id}
 }
 
+func addToGraphReq(graph, body string) rawRequest {
+	return rawRequest{method: http.MethodPost, target: "/v1/graphs/" + graph + "/file", header: map[string]string{"Content-Type": "application/json"}, body: body}
+}
+
+func removeFromGraphReq(graph, file string) rawRequest {
+	return rawRequest{method: http.MethodDelete, target: "/v1/graphs/" + graph + "/file/" + file}
+}
+
 func chunked(r rawRequest) rawRequest          { r.chunked = true; return r }
 func short(r rawRequest) rawRequest            { r.short = true; return r }
 func withAuth(r rawRequest, a auth) rawRequest { r.auth = a; return r }
@@ -108,6 +119,10 @@ var contractSuccesses = []contractCase{
 	{name: "download", req: get("/v1/files/" + idA + "/download"), status: 200},
 	{name: "delete", req: deleteReq(idA), status: 200},
 	{name: "retry", req: retryReq(`{"file_ids":["` + idA + `"]}`), status: 200},
+	{name: "list graphs", req: get("/v1/graphs"), status: 200},
+	{name: "get graph", req: get("/v1/graphs/" + graphA), status: 200},
+	{name: "add file to graph", req: addToGraphReq(graphB, `{"file_id":"`+idA+`"}`), status: 200},
+	{name: "remove file from graph", req: removeFromGraphReq(graphA, idA), status: 200},
 }
 
 func contractCases() []contractCase {
@@ -173,8 +188,33 @@ func contractCases() []contractCase {
 		{name: "retry answered success false (fault)", fault: &writertest.Fault{Status: 200, Header: jsonHeader, Body: `{"success":false}`}, req: retryReq(`{"file_ids":["` + idA + `"]}`), status: 200},
 		{name: "retry unavailable (fault)", fault: &writertest.Fault{Status: 503, Header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"1"}}, Body: unavailable},
 			req: retryReq(`{"file_ids":["` + idA + `"]}`), status: 503},
+		// findGraphsWithFileStatus
+		{name: "list graphs every parameter", req: get("/v1/graphs?limit=1&order=asc"), status: 200},
+		{name: "list graphs after", req: get("/v1/graphs?after=" + graphA), status: 200},
+		{name: "list graphs before", req: get("/v1/graphs?before=" + graphA + "&limit=1"), status: 200},
+		{name: "list graphs limit 0", req: get("/v1/graphs?limit=0"), status: 400},
+		{name: "list graphs bad order", req: get("/v1/graphs?order=up"), status: 400},
+		{name: "list graphs both cursors", req: get("/v1/graphs?after=" + graphA + "&before=" + graphB), status: 400},
+		{name: "list graphs cursor not a UUID", req: get("/v1/graphs?after=file_123"), status: 400},
+		{name: "list graphs unknown cursor", req: get("/v1/graphs?after=" + unknownID), status: 400},
+		// findGraphWithFileStatus
+		{name: "get graph without files", req: get("/v1/graphs/" + graphB), status: 200},
+		{name: "get graph not a UUID", req: get("/v1/graphs/docs"), status: 400},
+		{name: "get graph unknown", req: get("/v1/graphs/" + unknownID), status: 404},
+		// addFileToGraph
+		{name: "add file already in graph", req: addToGraphReq(graphA, `{"file_id":"`+idA+`"}`), status: 200},
+		{name: "add odd file", req: addToGraphReq(graphA, `{"file_id":"file_123"}`), status: 200},
+		{name: "add file no file_id", req: addToGraphReq(graphA, `{}`), status: 400},
+		{name: "add file graph not a UUID", req: addToGraphReq("docs", `{"file_id":"`+idA+`"}`), status: 400},
+		{name: "add file unknown graph", req: addToGraphReq(unknownID, `{"file_id":"`+idA+`"}`), status: 404},
+		{name: "add unknown file", req: addToGraphReq(graphA, `{"file_id":"`+unknownID+`"}`), status: 404},
+		// removeFileFromGraph
+		{name: "remove file graph not a UUID", req: removeFromGraphReq("docs", idA), status: 400},
+		{name: "remove file unknown graph", req: removeFromGraphReq(unknownID, idA), status: 404},
+		{name: "remove file not in graph", req: removeFromGraphReq(graphB, idA), status: 404},
+		{name: "remove file twice", before: []rawRequest{removeFromGraphReq(graphA, idA)}, req: removeFromGraphReq(graphA, idA), status: 404},
 		// No operation: the spec declares nothing, the answer is still Writer's error body.
-		{name: "no operation at path", req: get("/v1/graphs"), status: 404},
+		{name: "no operation at path", req: get("/v1/applications"), status: 404},
 		{name: "no operation for method", req: rawRequest{method: http.MethodPut, target: "/v1/files/" + idA}, status: 404},
 	}
 	for _, s := range contractSuccesses {
@@ -226,6 +266,7 @@ func TestFakeAnswersMatchTheSpec(t *testing.T) {
 func runContractCase(t *testing.T, doc *openapi3.T, router routers.Router, hc *http.Client, c contractCase) (a answer, ok bool) {
 	t.Helper()
 	srv := writertest.NewServer(t, c.srvOpts...)
+	srv.AddGraphs(contractGraphs...)
 	srv.AddFiles(contractFiles...)
 	r := c.req
 	for _, b := range c.before {

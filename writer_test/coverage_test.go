@@ -44,9 +44,13 @@ type coverageRow struct {
 	call        func(ctx context.Context, c *writer.Client) error
 }
 
-// coverageFixture is the file every row's fake holds: failed, so that Retry accepts it, and
-// with content, so that Download has bytes to send.
-var coverageFixture = writertest.File{ID: idA, Name: "a.txt", Status: writertest.StatusFailed, ContentType: "text/plain", Content: []byte("hello")}
+// coverageFixture is the file every row's fake holds: failed, so that Retry accepts it,
+// with content, so that Download has bytes to send, and in coverageGraph, so that
+// RemoveFile can take it out.
+var coverageFixture = writertest.File{ID: idA, Name: "a.txt", Status: writertest.StatusFailed, ContentType: "text/plain", Content: []byte("hello"), GraphIDs: []string{graphA}}
+
+// coverageGraph is the graph every row's fake holds.
+var coverageGraph = writertest.Graph{ID: graphA, Name: "Docs"}
 
 // coverageRows maps every operation of openapi.yaml to the writer methods that wrap it.
 // RetryFailed and WaitProcessed are workflows over several operations, not wrappers.
@@ -85,6 +89,29 @@ var coverageRows = []coverageRow{
 	{"gatewayRetryFailedFiles", "Files.Retry", func(ctx context.Context, c *writer.Client) error {
 		return c.Files.Retry(ctx, []string{idA})
 	}},
+	{"findGraphsWithFileStatus", "Graphs.List", func(ctx context.Context, c *writer.Client) error {
+		for _, err := range c.Graphs.List(ctx, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{"findGraphsWithFileStatus", "Graphs.ListPage", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Graphs.ListPage(ctx, nil, writer.Cursor{})
+		return err
+	}},
+	{"findGraphWithFileStatus", "Graphs.Get", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Graphs.Get(ctx, graphA)
+		return err
+	}},
+	{"addFileToGraph", "Graphs.AddFile", func(ctx context.Context, c *writer.Client) error {
+		_, err := c.Graphs.AddFile(ctx, graphA, idA)
+		return err
+	}},
+	{"removeFileFromGraph", "Graphs.RemoveFile", func(ctx context.Context, c *writer.Client) error {
+		return c.Graphs.RemoveFile(ctx, graphA, idA)
+	}},
 }
 
 // checkCoverage compares the operations of doc with rows: every operation needs a row, and
@@ -111,6 +138,7 @@ func checkCoverage(doc *openapi3.T, rows []coverageRow) []string {
 func checkRowSends(t *testing.T, doc *openapi3.T, row coverageRow) error {
 	t.Helper()
 	client, srv := setup(t, nil)
+	srv.AddGraphs(coverageGraph)
 	srv.AddFiles(coverageFixture)
 	if err := row.call(context.Background(), client); err != nil {
 		return fmt.Errorf("%s: %w", row.method, err)
@@ -166,6 +194,7 @@ func TestErrorsNameTheEndpoint(t *testing.T) {
 				t.Fatalf("openapi.yaml has no operation %s", row.operationID)
 			}
 			client, srv := setup(t, nil, writer.WithMaxRetries(0))
+			srv.AddGraphs(coverageGraph)
 			srv.AddFiles(coverageFixture)
 			srv.FailNext(1, writertest.Fault{Status: http.StatusBadRequest})
 			err := row.call(context.Background(), client)

@@ -101,7 +101,7 @@ func TestErrorsNameTheFileTheyAreAbout(t *testing.T) {
 func TestErrorShowsPathParametersBounded(t *testing.T) {
 	e := &writer.Error{Operation: "removeFileFromGraph", StatusCode: 404, GraphID: "g\x1b]0;title\x07\u202e", FileID: strings.Repeat(`"x`, 1000)}
 	msg := e.Error()
-	want := `writer: removeFileFromGraph graph_id "g ]0;title  " file_id "` + strings.Repeat(`\"x`, 40) + `...": status 404`
+	want := `writer: DELETE /v1/graphs/{graph_id}/file/{file_id} (removeFileFromGraph) graph_id "g ]0;title  " file_id "` + strings.Repeat(`\"x`, 40) + `...": status 404`
 	if msg != want {
 		t.Errorf("Error() = %q\nwant      %q", msg, want)
 	}

@@ -36,9 +36,9 @@ var writerConversions = []conversion{
 		fields: map[string]string{"id": "ID", "name": "Name", "created_at": "CreatedAt", "graph_ids": "GraphIDs", "status": "Status"}},
 	{schema: "files_response", where: "writer/list.go (Page, listPage)",
 		fields: map[string]string{"data": "Files", "has_more": "HasMore", "first_id": "FirstID", "last_id": "LastID"}},
-	{schema: "delete_file_response", where: "writer/files.go (Delete)",
-		via:  map[string]string{"deleted": "false: Delete returns ErrNotDeleted"},
-		left: map[string]string{"id": "it is the id Delete was given"}},
+	{schema: "delete_file_response", where: "writer/files.go (Delete) and writer/graphs.go (RemoveFile)",
+		via:  map[string]string{"deleted": "false: Delete and RemoveFile return ErrNotDeleted"},
+		left: map[string]string{"id": "it is the id Delete or RemoveFile was given"}},
 	{schema: "retry_files_request", where: "writer/files.go (Retry, retry)",
 		via: map[string]string{"file_ids": "the ids given to Retry"}},
 	{schema: "retry_files_response", where: "writer/files.go (retry)",
@@ -50,7 +50,28 @@ var writerConversions = []conversion{
 	{schema: "fail_message", where: "writer/errors.go (Error, parseErrorBody)",
 		fields: map[string]string{"key": "Key", "description": "Description"},
 		left:   map[string]string{"extras": "Writer documents no content for it; Error.Body keeps the whole body"}},
+	{schema: "graph", where: "writer/graphs.go (Graph, graphFrom)",
+		fields: map[string]string{"id": "ID", "name": "Name", "description": "Description", "created_at": "CreatedAt",
+			"type": "Type", "file_status": "FileStatus", "urls": "Extra"}},
+	{schema: "graph_file_status", where: "writer/graphs.go (GraphFileStatus, graphFrom)",
+		fields: map[string]string{"total": "Total", "in_progress": "InProgress", "completed": "Completed", "failed": "Failed"}},
+	{schema: "graphs_response", where: "writer/graphs_list.go (GraphPage, listPage)",
+		fields: map[string]string{"data": "Graphs", "has_more": "HasMore", "first_id": "FirstID", "last_id": "LastID"}},
+	{schema: "graph_file_request", where: "writer/graphs.go (AddFile)",
+		via: map[string]string{"file_id": "the file id given to AddFile"}},
+	{schema: "graph_type", where: "writer/graphs.go (GraphType)"},
+	{schema: "web_connector_url", where: "writer/graphs.go (Graph.Extra)",
+		left: map[string]string{"url": webConnector, "status": webConnector, "exclude_urls": webConnector, "type": webConnector}},
+	{schema: "web_connector_url_state", where: "writer/graphs.go (Graph.Extra)",
+		left: map[string]string{"status": webConnector, "error_type": webConnector}},
+	{schema: "web_connector_url_status", where: "writer/graphs.go (Graph.Extra)"},
+	{schema: "web_connector_url_error_type", where: "writer/graphs.go (Graph.Extra)"},
+	{schema: "web_connector_url_type", where: "writer/graphs.go (Graph.Extra)"},
 }
+
+// webConnector is why the properties of a web graph's URLs are left out: they are not about
+// files, and graph.urls reaches Graph.Extra as raw JSON.
+const webConnector = "a web graph's connector settings, not about files: Graph.Extra keeps graph.urls as raw JSON"
 
 // writertestConversions: every schema of openapi.yaml, as the fake writes or reads it.
 var writertestConversions = []conversion{
@@ -59,8 +80,8 @@ var writertestConversions = []conversion{
 	{schema: "files_response", where: "writertest/list.go",
 		via: map[string]string{"data": "a page of the Server's files", "has_more": "more files after the page",
 			"first_id": "the page's first id", "last_id": "the page's last id"}},
-	{schema: "delete_file_response", where: "writertest/handlers.go (deleteFile)",
-		via: map[string]string{"id": "the deleted file's id", "deleted": "always true"}},
+	{schema: "delete_file_response", where: "writertest/handlers.go (deleteFile) and writertest/graphs.go (removeFileFromGraph)",
+		via: map[string]string{"id": "the deleted or removed file's id", "deleted": "always true"}},
 	{schema: "retry_files_request", where: "writertest/handlers.go (retry)",
 		via: map[string]string{"file_ids": "File.RetryRequests counts them"}},
 	{schema: "retry_files_response", where: "writertest/handlers.go (retry)",
@@ -69,7 +90,30 @@ var writertestConversions = []conversion{
 		via: map[string]string{"tpe": "writeFail's tpe", "errors": "one fail_message", "extras": "always {}"}},
 	{schema: "fail_message", where: "writertest/handlers.go (writeFail)",
 		via: map[string]string{"key": "writeFail's key", "description": "writeFail's description", "extras": "always {}"}},
+	{schema: "graph", where: "writertest/graphs.go (Graph, graphResponse)",
+		fields: map[string]string{"id": "ID", "name": "Name", "description": "Description", "created_at": "CreatedAt"},
+		via:    map[string]string{"file_status": "counted from the files' graph_ids and statuses on every request", "type": "always manual"},
+		left:   map[string]string{"urls": "the fake's graphs are manual: no web connector"}},
+	{schema: "graph_file_status", where: "writertest/graphs.go (fileCounts)",
+		via: map[string]string{"total": "the files whose graph_ids name the graph", "in_progress": "those of them in_progress",
+			"completed": "those of them completed", "failed": "those of them failed"}},
+	{schema: "graphs_response", where: "writertest/graphs_list.go",
+		via: map[string]string{"data": "a page of the Server's graphs", "has_more": "more graphs after the page",
+			"first_id": "the page's first id", "last_id": "the page's last id"}},
+	{schema: "graph_file_request", where: "writertest/graphs.go (addFileToGraph)",
+		via: map[string]string{"file_id": "the file that joins the graph"}},
+	{schema: "graph_type", where: "writertest/graphs.go (graphResponse)"},
+	{schema: "web_connector_url", where: "writertest/graphs.go (graphResponse)",
+		left: map[string]string{"url": noConnector, "status": noConnector, "exclude_urls": noConnector, "type": noConnector}},
+	{schema: "web_connector_url_state", where: "writertest/graphs.go (graphResponse)",
+		left: map[string]string{"status": noConnector, "error_type": noConnector}},
+	{schema: "web_connector_url_status", where: "writertest/graphs.go (graphResponse)"},
+	{schema: "web_connector_url_error_type", where: "writertest/graphs.go (graphResponse)"},
+	{schema: "web_connector_url_type", where: "writertest/graphs.go (graphResponse)"},
 }
+
+// noConnector is why the fake leaves out the properties of a web graph's URLs.
+const noConnector = "the fake's graphs are manual: no web connector"
 
 // checkConversions names every property of every schema of doc that convs neither maps nor
 // leaves out, every schema without a conversion, and every row that names nothing in doc.
@@ -138,19 +182,26 @@ func TestPropertyCheckNamesANewProperty(t *testing.T) {
 }
 
 // TestWriterFieldsHoldTheirProperties: an answer with every property of file_response,
-// files_response and fail_response set reaches the Go field each row names.
+// files_response, fail_response, graph and graphs_response set reaches the Go field each
+// row names.
 func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 	doc := loadSpec(t, "http://127.0.0.1")
 	file := sample(doc, "file_response")
 	file["id"] = idA // Get checks that the answer is about the file it asked for
 	list := sample(doc, "files_response")
 	fail := sample(doc, "fail_response")
+	graph := sample(doc, "graph") // its id is graphA, as Graphs.Get checks
+	graphs := sample(doc, "graphs_response")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var body any = file
 		switch r.URL.Path {
 		case "/v1/files":
 			body = list
+		case "/v1/graphs":
+			body = graphs
+		case "/v1/graphs/" + graphA:
+			body = graph
 		case "/v1/files/" + unknownID:
 			w.WriteHeader(http.StatusBadRequest)
 			body = fail
@@ -176,7 +227,16 @@ func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("Get against a 400: err = %v, want *writer.Error", err)
 	}
-	checks := map[string]any{"file_response": f, "files_response": page, "fail_response": *apiErr, "fail_message": *apiErr}
+	g, err := client.Graphs.Get(ctx, graphA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphPage, err := client.Graphs.ListPage(ctx, nil, writer.Cursor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]any{"file_response": f, "files_response": page, "fail_response": *apiErr, "fail_message": *apiErr,
+		"graph": g, "graph_file_status": g.FileStatus, "graphs_response": graphPage}
 	for _, c := range writerConversions {
 		got, ok := checks[c.schema]
 		if !ok && len(c.fields) > 0 {
@@ -194,22 +254,38 @@ func TestWriterFieldsHoldTheirProperties(t *testing.T) {
 	}
 }
 
-// TestWritertestFieldsReachTheAnswer: a writertest.File with every field of the
-// file_response row set is answered with each of those properties set.
+// TestWritertestFieldsReachTheAnswer: a writertest.File and a writertest.Graph with every
+// field of the file_response and graph rows set are answered with each of those properties
+// set.
 func TestWritertestFieldsReachTheAnswer(t *testing.T) {
 	srv := writertest.NewServer(t)
-	in := writertest.File{ID: idA, Name: "a.pdf", Status: writertest.StatusFailed, GraphIDs: []string{graphA}, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	srv.AddFiles(in)
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	file := writertest.File{ID: idA, Name: "a.pdf", Status: writertest.StatusFailed, GraphIDs: []string{graphA}, CreatedAt: created}
+	graph := writertest.Graph{ID: graphA, Name: "Docs", Description: "all of them", CreatedAt: created}
+	srv.AddFiles(file)
+	srv.AddGraphs(graph)
+	answers := map[string]struct {
+		in   any
+		path string
+	}{
+		"file_response": {file, "/v1/files/" + idA},
+		"graph":         {graph, "/v1/graphs/" + graphA},
+	}
 	for _, c := range writertestConversions {
-		if c.schema != "file_response" {
+		if len(c.fields) == 0 {
+			continue
+		}
+		a, ok := answers[c.schema]
+		if !ok {
+			t.Errorf("%s: no answer checks its fields %v", c.schema, c.fields)
 			continue
 		}
 		for _, p := range slices.Sorted(maps.Keys(c.fields)) {
-			if reflect.ValueOf(in).FieldByName(c.fields[p]).IsZero() {
-				t.Errorf("file_response.%s: set writertest.File.%s in this test", p, c.fields[p])
+			if reflect.ValueOf(a.in).FieldByName(c.fields[p]).IsZero() {
+				t.Errorf("%s.%s: set %T.%s in this test", c.schema, p, a.in, c.fields[p])
 			}
 		}
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/v1/files/"+idA, nil)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+a.path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +302,7 @@ func TestWritertestFieldsReachTheAnswer(t *testing.T) {
 		}
 		for _, p := range slices.Sorted(maps.Keys(c.fields)) {
 			if v, ok := got[p]; !ok || reflect.ValueOf(v).IsZero() {
-				t.Errorf("file_response.%s: the fake's answer %v does not carry writertest.File.%s", p, got, c.fields[p])
+				t.Errorf("%s.%s: the fake's answer %v does not carry %T.%s", c.schema, p, got, a.in, c.fields[p])
 			}
 		}
 	}

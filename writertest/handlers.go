@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /v1/files", s.upload)
 	mux.HandleFunc("GET /v1/files/{file_id}/download", s.download)
 	mux.HandleFunc("DELETE /v1/files/{file_id}", s.deleteFile)
+	s.graphRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "no operation at "+r.Method+" "+r.URL.Path)
 	})

@@ -95,6 +95,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	files    map[string]*file // by fileKey of the id
+	graphs   map[string]Graph // by fileKey of the id; nil until AddGraphs
 	requests []Request
 	faults   []Fault
 	limit    window  // the simulated rate limit's current window
