@@ -90,7 +90,7 @@ func (a *app) idWhere(i int) string {
 // where the library refuses a bad id as it would before a request, then on the command's
 // client, id after id, and the function call returned prints the result. A file that is
 // not found is reported on stderr and the others go on (exit status 1 at the end); any
-// other error stops the command.
+// other error stops the command, naming the id it stopped at.
 func (a *app) eachID(ctx context.Context, args []string, call func(*writer.Client, string) (func(), error)) error {
 	ids, err := a.fileIDs(ctx, args, false)
 	if err != nil {
@@ -119,6 +119,8 @@ func (a *app) eachID(ctx context.Context, args []string, call func(*writer.Clien
 		case errors.Is(err, writer.ErrNotFound) && len(ids) > 1:
 			fmt.Fprintf(a.errOut, "writerfiles: %s\n", shown(err.Error()))
 			notFound++
+		case err != nil && i > 0:
+			return fmt.Errorf("%s: stopped at %s (%d of %d): %w", a.cmd.name, a.idWhere(i), i+1, len(ids), err)
 		case err != nil:
 			return a.idError(i, err)
 		default:

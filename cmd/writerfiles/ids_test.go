@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/writerfiles/writer-go/writertest"
 )
 
 // TestRetryReadsIDsFromStdin: retry - takes the ids on stdin, one per line, blank lines
@@ -129,5 +132,22 @@ func TestCtrlCStopsReadingStdin(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("retry - still reads stdin 10 s after Ctrl-C")
+	}
+}
+
+// TestStdinIDsStopAtAnErrorThatIsNotANotFound: an error other than a 404 stops the command,
+// naming the line it stopped at; the ids after it are not sent.
+func TestStdinIDsStopAtAnErrorThatIsNotANotFound(t *testing.T) {
+	srv := newServer(t)
+	jsonType := http.Header{"Content-Type": {"application/json"}}
+	srv.FailNext(1, writertest.Fault{Status: http.StatusOK, Header: jsonType, Body: `{"id":"` + failedA + `","deleted":true}`})
+	srv.FailNext(1, writertest.Fault{Status: http.StatusForbidden, Header: jsonType,
+		Body: `{"tpe":"fail.forbidden","errors":[{"description":"not yours","key":"k","extras":{}}],"extras":{}}`})
+	code, stdout, stderr := runCLIWithStdin(t, failedA+"\n\n"+failedB+"\n"+doneC+"\n", "delete", "-")
+	if code != exitFailure || stdout != "Deleted "+failedA+"\n" || !strings.Contains(stderr, "delete: stopped at file id on stdin line 3 (2 of 3): ") || !strings.Contains(stderr, "403") {
+		t.Errorf("delete -: exit %d, stdout %q, stderr %q; want 1, the first deleted, and where it stopped", code, stdout, stderr)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("the server received %d requests, want 2: none after the 403", n)
 	}
 }

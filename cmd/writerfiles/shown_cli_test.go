@@ -74,6 +74,9 @@ func TestServerTextIsShownEscaped(t *testing.T) {
 	}
 
 	code, out, _ = runCLI(t, "--json", "list")
+	if code != exitOK {
+		t.Fatalf("--json list: exit %d", code)
+	}
 	names := map[string]string{}
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		var f struct{ ID, Name string }
@@ -87,7 +90,6 @@ func TestServerTextIsShownEscaped(t *testing.T) {
 			t.Errorf("--json list: %s named %q, want %q exactly", id, names[id], name)
 		}
 	}
-	_ = code
 }
 
 // hostileFile is a file_response whose status, undeclared properties and their values hold
