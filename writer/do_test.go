@@ -17,17 +17,19 @@ import (
 	"github.com/writerfiles/writer-go/writer"
 )
 
-// ExampleClient_Do calls an operation that FilesService does not wrap, Writer's
-// GET /v1/graphs/{graph_id} (findGraphWithFileStatus), here against a stand-in server.
+// ExampleClient_Do calls an operation that package writer does not wrap, Writer's
+// POST /v1/graphs (createGraph), here against a stand-in server. Creating a graph twice
+// makes two, so the request is not marked Idempotent: it is retried only when it cannot
+// have been processed.
 func ExampleClient_Do() {
-	const graphID = "6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/graphs/"+graphID || r.Header.Get("Authorization") != "Bearer my-key" {
+		body, _ := io.ReadAll(r.Body)
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/graphs" || r.Header.Get("Authorization") != "Bearer my-key" || string(body) != `{"name":"Handbooks"}` {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"id":"`+graphID+`","name":"Handbooks","file_status":{"total":3,"completed":2,"failed":1}}`)
+		_, _ = io.WriteString(w, `{"id":"6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d","name":"Handbooks","created_at":"2026-01-02T03:04:05Z"}`)
 	}))
 	defer srv.Close()
 	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("my-key"))
@@ -37,23 +39,21 @@ func ExampleClient_Do() {
 	}
 
 	var graph struct {
-		ID         string `json:"id"`
-		Name       string `json:"name"`
-		FileStatus struct {
-			Total, Completed, Failed int
-		} `json:"file_status"`
+		ID   string `json:"id"`
+		Name string `json:"name"`
 	}
 	err = client.Do(context.Background(), writer.Request{
-		Operation: "findGraphWithFileStatus",
-		Method:    http.MethodGet,
-		Path:      "/v1/graphs/" + url.PathEscape(graphID),
+		Operation: "createGraph",
+		Method:    http.MethodPost,
+		Path:      "/v1/graphs",
+		Body:      map[string]string{"name": "Handbooks"},
 	}, &graph)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(graph.Name, graph.FileStatus.Total, "files,", graph.FileStatus.Failed, "failed")
-	// Output: Handbooks 3 files, 1 failed
+	fmt.Println(graph.Name, graph.ID)
+	// Output: Handbooks 6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d
 }
 
 const doKey = "sk-do-SECRET-42"

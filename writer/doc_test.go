@@ -82,28 +82,29 @@ func TestGoDocShowsOnlyTheContract(t *testing.T) {
 	}
 }
 
-// TestEveryFilesServiceMethodHasAnExample: go doc shows a runnable Example for each method
-// of FilesService (example_test.go; `go test -run Example` checks their output).
-func TestEveryFilesServiceMethodHasAnExample(t *testing.T) {
+// TestEveryServiceMethodHasAnExample: go doc shows a runnable Example for each method of
+// FilesService and GraphsService (example_test.go, example_graphs_test.go; `go test -run
+// Example` checks their output).
+func TestEveryServiceMethodHasAnExample(t *testing.T) {
 	fset, files := parsePackage(t, true)
 	p, err := doc.NewFromFiles(fset, files, "github.com/writerfiles/writer-go/writer")
 	if err != nil {
 		t.Fatal(err)
 	}
-	methods := 0
+	methods := map[string]int{}
 	for _, typ := range p.Types {
-		if typ.Name != "FilesService" {
+		if typ.Name != "FilesService" && typ.Name != "GraphsService" {
 			continue
 		}
 		for _, m := range typ.Methods {
-			methods++
+			methods[typ.Name]++
 			if !slices.ContainsFunc(m.Examples, func(ex *doc.Example) bool { return ex.Output != "" || ex.Unordered }) {
-				t.Errorf("FilesService.%s has no Example with checked output", m.Name)
+				t.Errorf("%s.%s has no Example with checked output", typ.Name, m.Name)
 			}
 		}
 	}
-	if methods < 10 {
-		t.Errorf("found %d methods of FilesService, want at least 10", methods)
+	if methods["FilesService"] < 10 || methods["GraphsService"] < 5 {
+		t.Errorf("found methods %v, want at least 10 of FilesService and 5 of GraphsService", methods)
 	}
 }
 
