@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,8 +67,8 @@ const (
 )
 
 // GraphFileStatus counts a graph's files by processing status, the spec's
-// graph_file_status. Writer counts them when it answers; they follow the files' own
-// statuses (file_response.status) as those change. Total minus the other three counts the
+// graph_file_status, as of Writer's answer: the counts follow the files' own statuses
+// (file_response.status) as Writer processes them. Total minus the other three counts the
 // files in any other status.
 type GraphFileStatus struct {
 	// Total is the number of files in the graph (total). Files in a status other than the
@@ -84,20 +85,9 @@ type GraphFileStatus struct {
 // The shapes of graph and graphs_response, from the generated types' json tags. graph's
 // urls is left out of the shape, so that Graph.Extra carries it.
 var (
-	graphShape  = shape{withoutName(jsonNames(reflect.TypeFor[api.Graph]()), "urls")}
+	graphShape  = shape{slices.DeleteFunc(jsonNames(reflect.TypeFor[api.Graph]()), func(n string) bool { return n == "urls" })}
 	graphsShape = shape{jsonNames(reflect.TypeFor[api.GraphsResponse]()), nil, graphShape[0]}
 )
-
-// withoutName returns names without name.
-func withoutName(names []string, name string) []string {
-	out := names[:0:0]
-	for _, n := range names {
-		if n != name {
-			out = append(out, n)
-		}
-	}
-	return out
-}
 
 // checkGraphID checks a graph id, the spec's format uuid, for the field named field and
 // returns it parsed.
@@ -206,10 +196,10 @@ func graphFrom(g api.Graph) Graph {
 // counts it.
 //
 // graphID must be a UUID (an *InputError for graph_id otherwise); fileID is checked as in
-// FilesService.Get (an *InputError for file_id). Failures return *Error (GraphID: graphID):
-// ErrNotFound for an unknown graph or file, ErrInvalidResponse for an answer that is not a file_response
-// about fileID, and the other status sentinels. Adding a file twice leaves it in the graph
-// once, so the call is retried as the client's policy allows.
+// FilesService.Get (an *InputError for file_id). Failures return *Error (GraphID:
+// graphID): ErrNotFound for an unknown graph or file, ErrInvalidResponse for an answer
+// that is not a file_response about fileID, and the other status sentinels. Adding a file
+// twice leaves it in the graph once, so the call is retried as the client's policy allows.
 func (s *GraphsService) AddFile(ctx context.Context, graphID, fileID string) (File, error) {
 	id, err := checkGraphID("graph_id", graphID)
 	if err != nil {
@@ -240,12 +230,12 @@ func (s *GraphsService) AddFile(ctx context.Context, graphID, fileID string) (Fi
 // No Content, or 2xx with delete_file_response {"id": fileID, "deleted": true}.
 //
 // graphID must be a UUID (an *InputError for graph_id otherwise); fileID is checked as in
-// FilesService.Get (an *InputError for file_id). Failures return *Error (GraphID: graphID,
-// FileID: fileID) matching the status sentinels (ErrNotFound for an unknown graph or file,
-// or a file not in the graph),
-// ErrNotDeleted for "deleted": false, and ErrInvalidResponse for a body without id or
-// deleted, or about another file. DELETE is retried as the client's policy allows:
-// ErrNotFound with Error.Attempts > 1 means an earlier attempt may have removed the file.
+// FilesService.Get (an *InputError for file_id). Failures return *Error (GraphID:
+// graphID, FileID: fileID) matching the status sentinels (ErrNotFound for an unknown graph
+// or file, or a file not in the graph), ErrNotDeleted for "deleted": false, and
+// ErrInvalidResponse for a body without id or deleted, or about another file. DELETE is
+// retried as the client's policy allows: ErrNotFound with Error.Attempts > 1 means an
+// earlier attempt may have removed the file.
 func (s *GraphsService) RemoveFile(ctx context.Context, graphID, fileID string) error {
 	id, err := checkGraphID("graph_id", graphID)
 	if err != nil {
