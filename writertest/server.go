@@ -3,7 +3,8 @@
 // A Server listens on 127.0.0.1 (net/http/httptest), checks the bearer API key, keeps files
 // with their statuses (writer.Status values), answers the File API's operations with the
 // spec's bodies and Writer's fail_response errors, and records every request it receives.
-// Its answers are checked against openapi.yaml by this module's tests.
+// It also serves the Knowledge Graph operations of writer.GraphsService, over graphs that
+// AddGraphs creates. Its answers are checked against openapi.yaml by this module's tests.
 //
 //	srv := writertest.NewServer(t) // closed when the test ends
 //	srv.AddFiles(writertest.File{ID: id, Name: "a.pdf", Status: writer.StatusFailed})
