@@ -18,9 +18,9 @@ help: ## list the targets (those of make/tools.mk too)
 generate: ## regenerate api/ from openapi.yaml with the pinned oapi-codegen; fails if api/ does not build
 	@GO="$(GO)" bash scripts/generate.sh
 
-spec-sync: ## take Writer's published document UPSTREAM=<file> into openapi.yaml and regenerate (unchanged if it does not build)
-	@test -n "$(UPSTREAM)" || { echo "usage: make spec-sync UPSTREAM=<Writer's openapi.yaml>"; exit 2; }
-	@GO="$(GO)" bash scripts/generate.sh "$(abspath $(UPSTREAM))"
+spec-sync: ## take Writer's published document UPSTREAM=<file or URL> into openapi.yaml and regenerate (unchanged if it does not build)
+	@test -n "$(UPSTREAM)" || { echo "usage: make spec-sync UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
+	@GO="$(GO)" bash scripts/generate.sh "$(if $(filter http://% https://%,$(UPSTREAM)),$(UPSTREAM),$(abspath $(UPSTREAM)))"
 
 check-generated: generate ## fail if regeneration or go mod tidy would change any file
 	$(GO) mod tidy -diff
@@ -43,10 +43,13 @@ redis-test: ## two processes retrying at one limit shared through Redis; needs r
 include make/tools.mk
 
 # --- spec drift (docs/spec-drift.md) -------------------------------------------------------
+# How long fetching UPSTREAM by URL may take, body included (writer-drift -timeout).
+DRIFT_TIMEOUT ?= 30s
+
 .PHONY: drift drift-test
 drift: ## what Writer's newer document UPSTREAM=<file or URL> means for this client (its File API only)
 	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
-	@GO="$(GO)" bash scripts/drift.sh "$(UPSTREAM)"
+	@GO="$(GO)" DRIFT_TIMEOUT="$(DRIFT_TIMEOUT)" bash scripts/drift.sh "$(UPSTREAM)"
 
 drift-test: ## tests of spec-sync, make drift and the importers' writer-drift (module zip included), offline
 	cd $(DRIFT_MODULE) && $(GO) test -count=1 ./...

@@ -20,28 +20,9 @@ if [ $# -ne 1 ] || [ -z "$1" ]; then
 	exit 2
 fi
 upstream=$1
+timeout=${DRIFT_TIMEOUT:-30s}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/writer-drift.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-# doc: the local file read; sync: how to take the document in.
-case $upstream in
-http://* | https://*)
-	doc=$tmp/writer-openapi.yaml
-	if ! curl --fail --silent --show-error --location --max-time 120 --output "$doc" "$upstream"; then
-		echo "drift: BAD INPUT: cannot fetch $upstream; no verdict." >&2
-		exit 2
-	fi
-	sync="curl -fsSL -o writer-openapi.yaml $upstream && make spec-sync UPSTREAM=writer-openapi.yaml"
-	;;
-*)
-	if [ ! -f "$upstream" ] || [ ! -r "$upstream" ]; then
-		echo "drift: BAD INPUT: cannot read $upstream: not a readable file; no verdict." >&2
-		exit 2
-	fi
-	doc=$(cd "$(dirname "$upstream")" && pwd)/$(basename "$upstream")
-	sync="make spec-sync UPSTREAM=$upstream"
-	;;
-esac
 
 failed() {
 	echo "drift: FAILED: $*; no verdict." >&2
@@ -57,10 +38,34 @@ else
 	drift=$(command -v writer-drift) ||
 		failed "writer-drift is not installed: go install github.com/writerfiles/writer-go/cmd/writer-drift@latest"
 fi
+drift=("$drift" -timeout "$timeout")
+
+# doc: the local file read; shown: the document as messages show it (a URL without user
+# information or query values); sync: how to take the document in. writer-drift reads every
+# document, a URL too, with its limits (size, redirects, timeout: docs/spec-drift.md).
+case $upstream in
+http://* | https://*)
+	doc=$tmp/writer-openapi.yaml
+	status=0
+	shown=$("${drift[@]}" -fetch -in "$upstream" -out "$doc") || status=$? # its notices and errors on stderr
+	case $status in
+	0) ;;
+	2) echo "drift: BAD INPUT: cannot fetch the document (above); no verdict." >&2; exit 2 ;;
+	*) failed "writer-drift could not fetch the document (above)" ;;
+	esac
+	sync="make spec-sync UPSTREAM=$shown"
+	;;
+*)
+	doc=$upstream
+	[ ! -f "$upstream" ] || doc=$(cd "$(dirname "$upstream")" && pwd)/$(basename "$upstream")
+	shown=$upstream
+	sync="make spec-sync UPSTREAM=$upstream"
+	;;
+esac
 
 # 1. The contract: writer-drift's report, and its verdict (its last line).
 status=0
-report=$("$drift" -spec "$root/openapi.yaml" "$doc" 2>&1) || status=$?
+report=$("${drift[@]}" -spec "$root/openapi.yaml" "$doc" 2>&1) || status=$?
 verdict=${report##*$'\n'}
 printf '%s\n' "${report%"$verdict"}"
 case $status in
@@ -87,13 +92,13 @@ if git -C "$root" rev-parse --show-toplevel >/dev/null 2>&1; then
 else # a copy of the published module: no git, nothing to leave out
 	cp -R "$root/." "$trial" || failed "cannot copy the module to $trial"
 fi
-if ! out=$("$drift" -sync -in "$doc" -out "$trial/openapi.yaml" 2>&1); then
+if ! out=$("${drift[@]}" -sync -in "$doc" -out "$trial/openapi.yaml" 2>&1); then
 	echo "$out"
-	echo "drift: BAD INPUT: spec-sync cannot extract the File API from $upstream (above); no verdict."
+	echo "drift: BAD INPUT: spec-sync cannot extract the File API from $shown (above); no verdict."
 	exit 2
 fi
 if cmp -s "$trial/openapi.yaml" "$root/openapi.yaml"; then
-	echo "drift: NOTHING CHANGED: openapi.yaml is the File API of $upstream as spec-sync writes it: nothing to do."
+	echo "drift: NOTHING CHANGED: openapi.yaml is the File API of $shown as spec-sync writes it: nothing to do."
 	exit 0
 fi
 
@@ -103,7 +108,7 @@ if ! out=$(cd "$trial" && "$go" generate ./... 2>&1 && "$go" vet ./... 2>&1 && {
 	first=$(grep -m1 -E '^[^ #]+\.go:[0-9]+' <<<"$out" || tail -n 1 <<<"$out")
 	added=${verdict#writer-drift: COMPATIBLE, NOT WRAPPED: package writer must wrap what Writer added: }
 	[ "$added" != "$verdict" ] && added=" Writer added: ${added%.}." || added=
-	echo "drift: WOULD NOT COMPILE: the client generated from $upstream does not build (${first#"$trial"/}):" \
+	echo "drift: WOULD NOT COMPILE: the client generated from $shown does not build (${first#"$trial"/}):" \
 		"rename the clashing operation or schema in the generator's input (docs/spec-drift.md);" \
 		"nothing in the tree was changed.$added"
 	exit 1
@@ -132,9 +137,9 @@ tests() {
 }
 if ! out=$(tests "$trial" && { [ ! -d "$trial/writer_test" ] || tests "$trial/writer_test"; }); then
 	echo "$out" | grep -E -- '^(--- FAIL|FAIL|\s+\S+_test\.go:[0-9]+:)' | head -n 40 || true
-	echo "drift: TESTS FAIL: the client regenerated from $upstream builds, but its tests fail (above):" \
+	echo "drift: TESTS FAIL: the client regenerated from $shown builds, but its tests fail (above):" \
 		"after $sync, fix what they name."
 	exit 1
 fi
-echo "drift: COMPATIBLE, REGENERATION ONLY: the client regenerated from $upstream builds and its tests pass:" \
+echo "drift: COMPATIBLE, REGENERATION ONLY: the client regenerated from $shown builds and its tests pass:" \
 	"$sync, make test, commit."

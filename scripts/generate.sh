@@ -13,6 +13,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 go=${GO:-go}
 upstream=${1-}
+name=$upstream # as messages show it: a URL can hold credentials in its user information or query
+case $upstream in http://* | https://*) name="the document at the URL given" ;; esac
 cd "$root"
 
 if [ -n "$upstream" ]; then
@@ -31,7 +33,7 @@ if [ -n "$upstream" ]; then
 	fi
 	if ! "${sync[@]}" -sync -in "$upstream" -out "$root/openapi.yaml"; then
 		restore
-		echo "spec-sync: FAILED: cannot extract the File API from $upstream (above); openapi.yaml is unchanged." >&2
+		echo "spec-sync: FAILED: cannot extract the File API from $name (above); openapi.yaml is unchanged." >&2
 		exit 1
 	fi
 fi
@@ -41,7 +43,7 @@ if ! out=$("$go" build ./api/ 2>&1); then
 	echo "$out" | head -n 20 >&2 || true
 	if [ -n "$upstream" ]; then
 		restore
-		echo "spec-sync: FAILED: the client generated from $upstream does not build (above);" \
+		echo "spec-sync: FAILED: the client generated from $name does not build (above);" \
 			"openapi.yaml and api/ are unchanged. Rename the clashing operation or schema in the" \
 			"generator's input (docs/spec-drift.md)." >&2
 	else

@@ -1,50 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
-
-// maxDocument bounds a fetched document; Writer's whole document is about 160 KB.
-const maxDocument = 32 << 20
-
-// readDocument reads a file, or fetches an http(s) URL.
-func readDocument(where string) ([]byte, error) {
-	if !strings.HasPrefix(where, "http://") && !strings.HasPrefix(where, "https://") {
-		src, err := os.ReadFile(where)
-		if err != nil {
-			return nil, &inputError{fmt.Sprintf("cannot read %s: %v", where, err)}
-		}
-		return src, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: status %d", where, resp.StatusCode)}
-	}
-	src, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
-	if err != nil {
-		return nil, &inputError{fmt.Sprintf("cannot fetch %s: %v", where, err)}
-	}
-	return src, nil
-}
 
 // parseExtract parses the extract of scope from an OpenAPI document (extract): what both
 // sides of a comparison hold, so that the selection is made in one place.

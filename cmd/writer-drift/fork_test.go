@@ -56,7 +56,9 @@ func checkMakeDrift(t *testing.T, v variant) {
 	t.Helper()
 	status, out := makeDrift(t, writeVariant(t, v))
 	wantLastLine(t, out, v.fork)
-	want := map[string]int{"drift: BREAKING: ": 1, "drift: WOULD NOT COMPILE: ": 1, "drift: TESTS FAIL: ": 1}[v.fork]
+	want := map[string]int{
+		"drift: BREAKING: ": 1, "drift: WOULD NOT COMPILE: ": 1, "drift: TESTS FAIL: ": 1, "drift: BAD INPUT: ": 2, "drift: FAILED: ": 3,
+	}[v.fork]
 	if status != want {
 		t.Errorf("exit status %d, want %d; output:\n%s", status, want, out)
 	}
@@ -107,7 +109,10 @@ func TestMakeDriftURL(t *testing.T) {
 	if status != exitUsage {
 		t.Errorf("exit status %d, want 2; output:\n%s", status, out)
 	}
-	wantLastLine(t, out, "drift: BAD INPUT: cannot fetch "+srv.URL+"/missing.yaml")
+	wantLastLine(t, out, "drift: BAD INPUT: cannot fetch the document (above); no verdict.")
+	if want := "writer-drift: BAD INPUT: cannot fetch " + srv.URL + "/missing.yaml: status 404"; !strings.Contains(out, want) {
+		t.Errorf("output does not say %q:\n%s", want, out)
+	}
 }
 
 // TestMakeDriftFailed: when writer-drift cannot be built, there is no verdict (exit 3).

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -24,25 +23,25 @@ type base struct {
 	version string // the writer-go version, "" with -spec
 }
 
-// loadBase reads specPath, or without it the openapi.yaml of the writer-go version that the
+// loadBase reads specPath (a file or a URL), or without it the openapi.yaml of the writer-go version that the
 // module in the current folder requires.
-func loadBase(specPath string) (base, error) {
+func loadBase(r reader, specPath string) (base, error) {
 	if specPath != "" {
-		src, err := os.ReadFile(specPath)
+		src, err := r.read(specPath)
 		if err != nil {
-			return base{}, &inputError{fmt.Sprintf("cannot read -spec %s: %v", specPath, err)}
+			return base{}, &inputError{"-spec: " + err.Error()}
 		}
 		doc, err := parseExtract(specPath, src)
-		return base{doc: doc, label: specPath}, err
+		return base{doc: doc, label: shown(specPath)}, err
 	}
 	mod, err := requiredModule()
 	if err != nil {
 		return base{}, err
 	}
 	path := filepath.Join(mod.Dir, "openapi.yaml")
-	src, err := os.ReadFile(path)
+	src, err := readFile(path)
 	if err != nil {
-		return base{}, fmt.Errorf("%s %s has no openapi.yaml: %w", modulePath, mod.Version, err)
+		return base{}, fmt.Errorf("%s %s has no readable openapi.yaml: %w", modulePath, mod.Version, err)
 	}
 	doc, err := parseExtract(path, src)
 	if err != nil {

@@ -15,6 +15,14 @@
 //
 //	writer-drift -sync -in <Writer's OpenAPI document: a file or an http(s) URL> -out openapi.yaml
 //
+// With -fetch, it copies the document -in to the file -out as it reads it (what `make drift`
+// fetches a URL with) and prints the document's name as it shows it.
+//
+// Every document, a file or a URL, is read within one limit: at most 64 MiB (a larger one is
+// refused as too large), at most 5 redirects, and -timeout (default 30s) for a fetch, with a
+// notice on standard error when it takes more than 2 s. A URL is shown without its user
+// information and query values. Only OpenAPI 3.0.x and 3.1.x documents are read.
+//
 // Exit status: 0 nothing changed or compatible, 1 breaking for this version, 2 bad usage or
 // an unreadable document, 3 the check itself failed.
 package main
@@ -25,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 )
 
 // Exit statuses.
@@ -35,20 +44,34 @@ const (
 	exitFailed   = 3
 )
 
-const usage = `usage: writer-drift -sync -in <Writer's OpenAPI document: a file or an http(s) URL> -out openapi.yaml
-usage: writer-drift [-spec openapi.yaml] <Writer's OpenAPI document: a file or an http(s) URL>`
+const usage = `usage: writer-drift [-timeout 30s] -sync -in <Writer's OpenAPI document: a file or an http(s) URL> -out openapi.yaml
+usage: writer-drift [-timeout 30s] -fetch -in <Writer's OpenAPI document: a file or an http(s) URL> -out <file>
+usage: writer-drift [-timeout 30s] [-spec openapi.yaml] <Writer's OpenAPI document: a file or an http(s) URL>`
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run is the command: it writes the report and the verdict to stdout, errors to stderr, and
-// returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+// returns the exit status. A panic, in writer-drift or in a library it calls (kin-openapi,
+// oasdiff), is the check failing: exit 3 with a FAILED line, never a stack trace.
+func run(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			status = fail(stderr, fmt.Errorf("internal error (a panic in writer-drift or a library it calls): %s", strconv.Quote(fmt.Sprint(p))))
+		}
+	}()
+	return command(args, stdout, stderr)
+}
+
+// command is run without its panic handler.
+func command(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("writer-drift", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "compare with this openapi.yaml instead of the one of the writer-go version this module requires")
 	sync := fs.Bool("sync", false, "write the File API of the document -in to -out instead of comparing")
-	in := fs.String("in", "", "with -sync: Writer's OpenAPI document, a file or an http(s) URL")
-	out := fs.String("out", "", "with -sync: the openapi.yaml to write")
+	in := fs.String("in", "", "with -sync or -fetch: Writer's OpenAPI document, a file or an http(s) URL")
+	out := fs.String("out", "", "with -sync: the openapi.yaml to write; with -fetch: the file to write")
+	fetch := fs.Bool("fetch", false, "copy the document -in to the file -out, read with the limits of every document, and print its name as shown")
+	timeout := fs.Duration("timeout", defaultTimeout, "how long fetching a URL may take, body included")
 	fs.Usage = func() {} // printed below, once, on the stream that fits
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(stdout, usage)
@@ -59,15 +82,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, usage)
 		return exitUsage
 	}
-	if *sync {
-		if *in == "" || *out == "" || *specPath != "" || fs.NArg() != 0 {
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "writer-drift: BAD INPUT: -timeout %s is not a positive duration; no verdict.\n", *timeout)
+		return exitUsage
+	}
+	r := reader{timeout: *timeout, notices: stderr}
+	if *sync || *fetch {
+		if *sync == *fetch || *in == "" || *out == "" || *specPath != "" || fs.NArg() != 0 {
 			fmt.Fprintln(stderr, usage)
 			return exitUsage
 		}
-		if err := syncSpec(*in, *out); err != nil {
+		if *fetch {
+			return fetchTo(r, *in, *out, stdout, stderr)
+		}
+		if err := syncSpec(r, *in, *out); err != nil {
 			return fail(stderr, err)
 		}
-		fmt.Fprintf(stdout, "writer-drift: wrote the File API of %s to %s.\n", *in, *out)
+		fmt.Fprintf(stdout, "writer-drift: wrote the File API of %s to %s.\n", shown(*in), *out)
 		return exitOK
 	}
 	if fs.NArg() != 1 || fs.Arg(0) == "" || *in != "" || *out != "" {
@@ -76,11 +107,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	upstream := fs.Arg(0)
 
-	base, err := loadBase(*specPath)
+	base, err := loadBase(r, *specPath)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	src, err := readDocument(upstream)
+	src, err := r.read(upstream)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -92,13 +123,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	fmt.Fprintf(stdout, "writer-drift: %s -> %s (%s)\n\n", base.label, upstream, scope)
+	fmt.Fprintf(stdout, "writer-drift: %s -> %s (%s)\n\n", base.label, shown(upstream), scope)
 	if report := d.report(); report != "" {
 		fmt.Fprintln(stdout, report)
 	}
 	line, status := d.verdict(base, upstream)
 	fmt.Fprintln(stdout, line)
 	return status
+}
+
+// fetchTo is -fetch: it writes the document in to the file out and prints in as shown.
+func fetchTo(r reader, in, out string, stdout, stderr io.Writer) int {
+	src, err := r.read(in)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := os.WriteFile(out, src, 0o600); err != nil {
+		return fail(stderr, fmt.Errorf("cannot write %s: %w", out, err))
+	}
+	fmt.Fprintln(stdout, shown(in))
+	return exitOK
 }
 
 // inputError is an error of the caller: bad usage, or a document that cannot be read.

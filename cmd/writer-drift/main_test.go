@@ -128,7 +128,7 @@ func TestBadInput(t *testing.T) {
 		{"no argument", []string{"-spec", ourSpec}, "usage: writer-drift"},
 		{"two arguments", []string{"-spec", ourSpec, missing, missing}, "usage: writer-drift"},
 		{"not OpenAPI", []string{"-spec", ourSpec, notOpenAPI}, "writer-drift: BAD INPUT: " + notOpenAPI + " is not an OpenAPI document"},
-		{"missing spec", []string{"-spec", missing, notOpenAPI}, "writer-drift: BAD INPUT: cannot read -spec " + missing},
+		{"missing spec", []string{"-spec", missing, notOpenAPI}, "writer-drift: BAD INPUT: -spec: cannot read " + missing},
 		{"not in a module", []string{filepath.Join(testdata, baseDoc)}, "writer-drift: BAD INPUT: cannot find the github.com/writerfiles/writer-go version this module requires"},
 	}
 	for _, tt := range tests {
@@ -149,7 +149,7 @@ func TestHelp(t *testing.T) {
 	for _, arg := range []string{"-h", "--help"} {
 		var stdout, stderr bytes.Buffer
 		status := run([]string{arg}, &stdout, &stderr)
-		if status != exitOK || stderr.Len() != 0 || strings.Count(stdout.String(), "usage: writer-drift -sync") != 1 {
+		if status != exitOK || stderr.Len() != 0 || strings.Count(stdout.String(), "usage: writer-drift [-timeout 30s] -sync") != 1 {
 			t.Errorf("writer-drift %s: exit status %d, stdout:\n%s\nstderr:\n%s", arg, status, stdout.String(), stderr.String())
 		}
 	}

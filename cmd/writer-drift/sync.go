@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -21,14 +23,14 @@ const header = "Writer's File API, extracted by `make spec-sync` from Writer's p
 // in upstream order, the operations of scope (selection.go), the security schemes they use,
 // the schemas they reference (transitively) and the shared error body, each copied node for
 // node. The same input always gives the same bytes.
-func syncSpec(in, out string) error {
-	src, err := readDocument(in)
+func syncSpec(r reader, in, out string) error {
+	src, err := r.read(in)
 	if err != nil {
 		return err
 	}
 	doc, err := extract(src)
 	if err != nil {
-		return &inputError{fmt.Sprintf("cannot take the File API from %s: %v", in, err)}
+		return &inputError{fmt.Sprintf("cannot take the File API from %s: %v", shown(in), err)}
 	}
 	// openapi.yaml is a source file of the module: readable by all, like the rest of it.
 	// An existing file keeps its mode.
@@ -51,6 +53,9 @@ func extract(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: upstream document is not a YAML mapping", errNotOpenAPI)
 	}
 	top := root.Content[0]
+	if err := checkVersion(scalarValue(get(top, "openapi"))); err != nil {
+		return nil, err
+	}
 	paths := get(top, "paths")
 	components := get(top, "components")
 	if paths == nil || components == nil {
@@ -119,6 +124,21 @@ func extract(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("write document: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// supportedVersion matches the OpenAPI versions that kin-openapi and oasdiff (the comparison)
+// and oapi-codegen v2.8.2 (the generator) read: 3.0.x and 3.1.x.
+var supportedVersion = regexp.MustCompile(`^3\.[01]\.[0-9]+$`)
+
+// checkVersion refuses a document whose "openapi" field is not a supported version.
+func checkVersion(version string) error {
+	if version == "" {
+		return errors.New(`the document has no "openapi" version field (a Swagger 2.0 document is not read): the supported versions are 3.0.x and 3.1.x`)
+	}
+	if !supportedVersion.MatchString(version) {
+		return fmt.Errorf("OpenAPI version %s is not supported: the supported versions are 3.0.x and 3.1.x", strconv.Quote(version))
+	}
+	return nil
 }
 
 // collectRefs adds the name of every '#/components/schemas/' reference below n to names.

@@ -21,7 +21,7 @@ const baseDoc = "upstream-openapi-2026-04-14.yaml"
 type variant struct {
 	name    string
 	edit    func(t *testing.T, doc *yaml.Node)
-	status  int      // exit status of writer-drift: 0 compatible, 1 breaking
+	status  int      // exit status of writer-drift: 0 compatible, 1 breaking, 2 refused, 3 failed
 	verdict string   // how writer-drift's last line starts
 	report  []string // what writer-drift's output must name: the oasdiff check id and the changed element
 	fork    string   // how the last line of `make drift` starts
@@ -231,6 +231,32 @@ X-Writer-Revision:
 			at(t, doc, "paths", "/v1/graphs/{graph_id}", "put", "operationId").Value = "gatewayUpdateGraph"
 		},
 		status: 0, verdict: verdictNothing, fork: "drift: NOTHING CHANGED: ",
+	},
+	{
+		// A $ref cycle a -> b -> a inside file_response panics inside oasdiff's checks: the
+		// check failed (exit 3), it is not the document's fault and not a verdict.
+		name: "ref-cycle",
+		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
+			addProperty(t, doc, "file_response", "a", `$ref: '#/components/schemas/a'`)
+			schemas := at(t, doc, "components", "schemas")
+			schemas.Content = append(schemas.Content,
+				node(t, "a"), node(t, `$ref: '#/components/schemas/b'`),
+				node(t, "b"), node(t, `$ref: '#/components/schemas/a'`))
+		},
+		status: 3, verdict: "writer-drift: FAILED: internal error (a panic in writer-drift or a library it calls)",
+		fork: "drift: FAILED: ",
+	},
+	{
+		// A version neither oasdiff nor oapi-codegen reads is refused, naming it.
+		name: "openapi-4",
+		edit: func(t *testing.T, doc *yaml.Node) {
+			t.Helper()
+			at(t, doc, "openapi").Value = "4.0.0"
+		},
+		status: 2, verdict: "writer-drift: BAD INPUT: cannot take the File API from ",
+		report: []string{`OpenAPI version "4.0.0" is not supported`},
+		fork:   "drift: BAD INPUT: ",
 	},
 	{
 		// Control: re-encoding the document, the way every variant is written, changes nothing.

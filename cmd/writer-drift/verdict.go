@@ -52,6 +52,7 @@ func (d *drift) verdict(b base, upstream string) (string, int) {
 
 // takeIn is how a copy of writer-go whose openapi.yaml was passed with -spec takes upstream in.
 func takeIn(upstream string) string {
+	upstream = shown(upstream)
 	return "in a clone, make spec-sync UPSTREAM=" + upstream + "; in a copy of the published module, writer-drift -sync -in " +
 		upstream + " -out openapi.yaml, then go generate ./... (writer-go's docs/spec-drift.md)"
 }
