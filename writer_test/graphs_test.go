@@ -113,11 +113,16 @@ func TestGraphCountsFollowRetryOutcomes(t *testing.T) {
 	checkCounts(t, client, graphA, writer.GraphFileStatus{Total: 4, Completed: 3, Failed: 1})
 }
 
-// TestGraphCountsFollowProcessing reads a graph while its uploads are processed: every read
-// counts each file once, and the in_progress count reaches 0 with every file completed.
+// TestGraphCountsFollowProcessing reads a graph while its uploads and a retried file are
+// processed: every read counts each file once, under in_progress or its outcome, and the
+// in_progress count reaches 0 with the uploads completed and the retried file failed again.
 func TestGraphCountsFollowProcessing(t *testing.T) {
-	client, srv := setup(t, []writertest.Option{writertest.WithProcessingDelay(20 * time.Millisecond)})
+	client, srv := setup(t, []writertest.Option{
+		writertest.WithProcessingDelay(20 * time.Millisecond),
+		writertest.WithRetryOutcome(func(string) writer.Status { return writer.StatusFailed }),
+	})
 	srv.AddGraphs(writertest.Graph{ID: graphA, Name: "Docs"})
+	srv.AddFiles(writertest.File{ID: idA, Name: "a.pdf", Status: writertest.StatusFailed, GraphIDs: []string{graphA}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for i := range 3 {
@@ -125,21 +130,24 @@ func TestGraphCountsFollowProcessing(t *testing.T) {
 			t.Fatalf("Upload: %v", err)
 		}
 	}
+	if err := client.Files.Retry(ctx, []string{idA}); err != nil {
+		t.Fatalf("Retry: %v", err)
+	}
 	for {
 		g, err := client.Graphs.Get(ctx, graphA)
 		if err != nil {
 			t.Fatalf("Graphs.Get: %v", err)
 		}
 		c := g.FileStatus
-		if c.Total != 3 || c.InProgress+c.Completed != 3 || c.Failed != 0 {
-			t.Fatalf("file_status = %+v, want 3 files in progress or completed", c)
+		if c.Total != 4 || c.InProgress+c.Completed+c.Failed != 4 || c.Completed > 3 || c.Failed > 1 {
+			t.Fatalf("file_status = %+v, want 4 files: 3 uploads in progress or completed, 1 retry in progress or failed", c)
 		}
 		if c.InProgress == 0 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	checkCounts(t, client, graphA, writer.GraphFileStatus{Total: 3, Completed: 3})
+	checkCounts(t, client, graphA, writer.GraphFileStatus{Total: 4, Completed: 3, Failed: 1})
 }
 
 func TestGraphAddAndRemoveFile(t *testing.T) {
