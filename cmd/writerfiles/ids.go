@@ -70,6 +70,8 @@ func (a *app) readIDs() (ids []string, lines []int, err error) {
 		return nil, nil, usageError{fmt.Sprintf("%s: stdin line %d is longer than %d KiB; give one file id per line", a.cmd.name, line+1, maxIDLine>>10)}
 	case err != nil:
 		return nil, nil, usageError{fmt.Sprintf("%s: reading file ids from stdin: %v", a.cmd.name, err)}
+	case line == 0:
+		return nil, nil, usageError{fmt.Sprintf("%s: no file id on stdin: it is empty", a.cmd.name)}
 	case len(ids) == 0:
 		return nil, nil, usageError{fmt.Sprintf("%s: no file id on stdin (%d line(s), all blank)", a.cmd.name, line)}
 	}

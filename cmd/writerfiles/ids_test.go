@@ -61,7 +61,7 @@ func TestStdinIDsMistakes(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"", []string{"retry", "-"}, "no file id on stdin"},
+		{"", []string{"retry", "-"}, "no file id on stdin: it is empty"},
 		{"\n  \n", []string{"get", "-"}, "no file id on stdin (2 line(s), all blank)"},
 		{failedA, []string{"retry", failedB, "-"}, "takes - alone"},
 		{failedA, []string{"delete", failedB, "-"}, "takes - alone"},
