@@ -17,6 +17,9 @@ import (
 // in_progress files, and at the end those of failed files (gatewayGetFiles, with the run's
 // filters), or a GET per file where that costs less (docs/workflow.md). n failed files that
 // all settle cost about 2*ceil(n/100) requests; it keeps 17 bytes per retried file.
+// With a GraphID, a round is instead one read of the graph's file_status
+// (findGraphWithFileStatus); the wait lists the graph's files only when the counts say the
+// run's files may have left in_progress (docs/workflow.md).
 //
 // Errors are those of RetryFailed, and: a status read that fails ends the run with its
 // *Error (an answer about another file with ErrInvalidResponse), as does the end of ctx.
@@ -72,7 +75,7 @@ func (r *job) wait(ctx context.Context) error {
 	w.st, w.n[stPending] = make([]fileState, len(w.ids)), len(w.ids)
 	r.w, r.accepted = w, nil
 	r.report(RetryFailedProgress{})
-	for i, _ := w.find(newest); w.st[i] == stPending; {
+	for i, _ := w.find(newest); !r.counts && w.st[i] == stPending; {
 		err := r.getStatuses(ctx, []int{i})
 		if err == nil && w.st[i] == stPending {
 			err = sleep(ctx, r.poll/4)
@@ -85,14 +88,55 @@ func (r *job) wait(ctx context.Context) error {
 		start := time.Now()
 		// The in_progress listing while files are pending, then the failed one.
 		st, from, listed, unlisted := StatusFailed, stLeft, func(i int) { r.settle(i, StatusFailed) }, func(i int) { r.settle(i, StatusCompleted) }
+		var err error
 		if w.n[stPending] > 0 {
 			st, from, listed, unlisted = StatusInProgress, stPending, func(int) {}, func(i int) { w.set(i, stLeft) }
+			err = r.graphRounds(ctx)
 		}
-		err := r.sweep(ctx, st, from, listed, unlisted)
+		if err == nil {
+			err = r.sweep(ctx, st, from, listed, unlisted)
+		}
 		if err == nil && w.n[stPending] > 0 {
 			err = sleep(ctx, time.Until(start.Add(r.poll)))
 		}
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// graphReads is the most reads of a graph's file_status between two listings of the
+// graph's in_progress files.
+const graphReads = 64
+
+// graphRounds reads, in a run limited to a graph, the graph's file_status every
+// PollInterval until it is time to list the graph's in_progress files: no file of the graph
+// is in progress; or completed plus failed grew, since the first read, by at least the run's
+// files still in progress (files the run does not own come and go); or graphReads reads
+// passed. The listing that follows has the last word. It returns at once without a graph,
+// and for good once the graph is not found.
+func (r *job) graphRounds(ctx context.Context) error {
+	var first GraphFileStatus
+	for n := 0; r.counts; n++ {
+		start := time.Now()
+		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
+		switch {
+		case errors.Is(err, ErrNotFound):
+			r.counts = false // the listing alone tells
+			return nil
+		case err != nil:
+			return err
+		}
+		r.report(RetryFailedProgress{})
+		c := g.FileStatus
+		if n == 0 {
+			first = c
+		}
+		if c.InProgress <= 0 || c.Completed+c.Failed-first.Completed-first.Failed >= r.w.n[stPending] || n+1 >= graphReads {
+			return nil
+		}
+		if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
 			return err
 		}
 	}

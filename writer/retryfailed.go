@@ -126,6 +126,7 @@ type job struct {
 	progress               func(RetryFailedProgress) // nil: none
 	rep                    RetryFailedReport
 	listingDone            bool
+	counts                 bool        // the wait reads the run's graph's file_status
 	keep                   bool        // RetryFailedAndWait: keep the accepted ids
 	accepted               []uuid.UUID // in the order accepted
 	w                      *waitSet    // once RetryFailedAndWait waits
@@ -150,7 +151,7 @@ func (s *FilesService) newRun(opts *RetryFailedOptions, keep bool) (*job, error)
 		return nil, cerr
 	}
 	return &job{s: s, q: q, batchSize: cmp.Or(opts.BatchSize, defaultBatchSize), concurrency: n,
-		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress, keep: keep}, nil
+		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress, keep: keep, counts: q.params.GraphId != nil}, nil
 }
 
 // concurrency checks the option of.Concurrency: 0 takes 8, or 1 when the Client is unpaced.
