@@ -130,7 +130,8 @@ var checks = func() []check {
 // per round trip: 100 pages at 200 ms are 20 s against an ideal of about 12 s), requests at
 // most 1.10x the least, no 429; over 1,000,000 files, unpaced, peak heap below 64 MiB;
 // through a 60 s outage (time-scaled 30 times), no retry request lost and elapsed within
-// 1.10 x ideal + outage + the longest backoff step (RetryPolicy.MaxRetryAfter, scaled).
+// 1.10 x ideal + outage + the longest backoff step (RetryPolicy.MaxRetryAfter, scaled);
+// with a GraphID over 1,000 files of one graph, at most 1 request per wait round.
 func jobChecks() []check {
 	var cs []check
 	for _, c := range []struct {
@@ -149,7 +150,8 @@ func jobChecks() []check {
 	outage := "BenchmarkRetryAndWaitOutage"
 	cs = append(cs,
 		atMost("RetryAndWait outage", "elapsed/bound", measure{outage, "elapsed/bound"}, 1),
-		valueAtMost("RetryAndWait outage", "lost batches", measure{outage, "lost"}, measure{outage, "lost"}, "1x", 1))
+		valueAtMost("RetryAndWait outage", "lost batches", measure{outage, "lost"}, measure{outage, "lost"}, "1x", 1),
+		atMost("RetryAndWait graph 1000 files", "requests/round", measure{"BenchmarkRetryAndWaitGraph", "requests/round"}, 1))
 	for i := range cs {
 		cs[i].benchtime, cs[i].rounds = "1x", 3
 		if strings.HasSuffix(cs[i].name, "files") {
