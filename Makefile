@@ -51,8 +51,8 @@ drift: ## what Writer's newer document UPSTREAM=<file or URL> means for this cli
 	@test -n "$(UPSTREAM)" || { echo "usage: make drift UPSTREAM=<Writer's openapi.yaml: a file or an http(s) URL>"; exit 2; }
 	@GO="$(GO)" DRIFT_TIMEOUT="$(DRIFT_TIMEOUT)" bash scripts/drift.sh "$(UPSTREAM)"
 
-drift-test: ## tests of spec-sync, make drift and the importers' writer-drift (module zip included), offline
-	cd $(DRIFT_MODULE) && $(GO) test -count=1 ./...
+drift-test: ## tests of spec-sync, make drift, the importers' writer-drift (module zip included) and the GitHub Action's script, offline
+	cd $(DRIFT_MODULE) && $(GO) test -count=1 -timeout 20m ./...
 
 # --- fuzzing -------------------------------------------------------------------------------
 # A count of inputs (Nx), not a duration: with a duration, go1.26's fuzz coordinator can fail a

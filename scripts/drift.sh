@@ -81,6 +81,13 @@ case $status in
 	;;
 *) failed "writer-drift: ${verdict#writer-drift: }" ;;
 esac
+case $verdict in
+"writer-drift: NOTHING CHANGED: "*)
+	echo "drift: NOTHING CHANGED: the File API of $shown has the operations and schemas of openapi.yaml" \
+		"(descriptions, summaries, examples and x- extensions are not compared): nothing to do."
+	exit 0
+	;;
+esac
 
 # 2. The File API as spec-sync would write it, in a copy of the repository.
 trial=$tmp/repo
@@ -97,11 +104,6 @@ if ! out=$("${drift[@]}" -sync -in "$doc" -out "$trial/openapi.yaml" 2>&1); then
 	echo "drift: BAD INPUT: spec-sync cannot extract the File API from $shown (above); no verdict."
 	exit 2
 fi
-if cmp -s "$trial/openapi.yaml" "$root/openapi.yaml"; then
-	echo "drift: NOTHING CHANGED: openapi.yaml is the File API of $shown as spec-sync writes it: nothing to do."
-	exit 0
-fi
-
 # 3. Regenerate and build the copy: a clash of generated names shows here, not in the tree.
 if ! out=$(cd "$trial" && "$go" generate ./... 2>&1 && "$go" vet ./... 2>&1 && { [ ! -d writer_test ] || { cd writer_test && "$go" vet ./... 2>&1; }; }); then
 	echo "$out" | head -n 20 || true

@@ -146,6 +146,17 @@ func regenerate(t *testing.T, consumer, bin string, env []string) {
 		}
 		return string(out)
 	}
+	// The recipe runs writer-drift as the install line above leaves it: .bin/writer-drift.
+	installed, err := os.ReadFile(filepath.Join(bin, "writer-drift"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(consumer, ".bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(consumer, ".bin", "writer-drift"), installed, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	run(consumer, append(env, "V="+release, "WRITER_OPENAPI="+upstream), "bash", "-euo", "pipefail", "-c", block)
 	unchanged("the documented commands")
 	run(copyDir, env, "make", "--no-print-directory", "generate")

@@ -18,9 +18,10 @@ const modulePath = "github.com/writerfiles/writer-go"
 
 // base is the File API a client was generated from.
 type base struct {
-	doc     *openapi3.T
-	label   string // "writer-go v1.2.0" or the -spec path, for messages
-	version string // the writer-go version, "" with -spec
+	doc      *openapi3.T
+	warnings []string // of its examples that do not match their schema
+	label    string   // "writer-go v1.2.0" or the -spec path, for messages
+	version  string   // the writer-go version, "" with -spec
 }
 
 // loadBase reads specPath (a file or a URL), or without it the openapi.yaml of the writer-go version that the
@@ -31,8 +32,8 @@ func loadBase(r reader, specPath string) (base, error) {
 		if err != nil {
 			return base{}, &inputError{"-spec: " + err.Error()}
 		}
-		doc, err := parseExtract(specPath, src)
-		return base{doc: doc, label: shown(specPath)}, err
+		doc, warn, err := parseExtract(specPath, src)
+		return base{doc: doc, warnings: warn, label: shown(specPath)}, err
 	}
 	mod, err := requiredModule()
 	if err != nil {
@@ -41,13 +42,13 @@ func loadBase(r reader, specPath string) (base, error) {
 	path := filepath.Join(mod.Dir, "openapi.yaml")
 	src, err := readFile(path)
 	if err != nil {
-		return base{}, fmt.Errorf("%s %s has no readable openapi.yaml: %w", modulePath, mod.Version, err)
+		return base{}, fmt.Errorf("%s %s has no openapi.yaml: %s", modulePath, mod.Version, err) // a broken module: FAILED
 	}
-	doc, err := parseExtract(path, src)
+	doc, warn, err := parseExtract(path, src)
 	if err != nil {
 		return base{}, fmt.Errorf("%s %s: %w", modulePath, mod.Version, err)
 	}
-	return base{doc: doc, label: "writer-go " + mod.Version, version: mod.Version}, nil
+	return base{doc: doc, warnings: warn, label: "writer-go " + mod.Version, version: mod.Version}, nil
 }
 
 // moduleVersion is a version of writer-go in the module cache.

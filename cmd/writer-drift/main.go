@@ -95,8 +95,12 @@ func command(args []string, stdout, stderr io.Writer) int {
 		if *fetch {
 			return fetchTo(r, *in, *out, stdout, stderr)
 		}
-		if err := syncSpec(r, *in, *out); err != nil {
+		warn, err := syncSpec(r, *in, *out)
+		if err != nil {
 			return fail(stderr, err)
+		}
+		for _, w := range warn {
+			fmt.Fprintln(stdout, w)
 		}
 		fmt.Fprintf(stdout, "writer-drift: wrote the File API of %s to %s.\n", shown(*in), *out)
 		return exitOK
@@ -115,7 +119,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	rev, err := parseExtract(upstream, src)
+	rev, warn, err := parseExtract(upstream, src)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -124,6 +128,9 @@ func command(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stdout, "writer-drift: %s -> %s (%s)\n\n", base.label, shown(upstream), scope)
+	for _, w := range append(base.warnings, warn...) {
+		fmt.Fprintln(stdout, w)
+	}
 	if report := d.report(); report != "" {
 		fmt.Fprintln(stdout, report)
 	}

@@ -178,3 +178,9 @@ func indexOf(t *testing.T, name string) int {
 	t.Fatalf("no variant %q", name)
 	return -1
 }
+
+// Writer's document of 2026-04-14 in the form of its reference site, as YAML and as JSON.
+const (
+	referenceYAML = "upstream-openapi-2026-04-14-reference-site.yaml"
+	referenceJSON = "upstream-openapi-2026-04-14-reference-site.json"
+)

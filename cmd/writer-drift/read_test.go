@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 )
@@ -191,7 +191,7 @@ func TestMain(m *testing.M) {
 // in bytes on a last line. On Linux a child starts with the peak of the process that started
 // it: this small helper starts it so that the count is the child's own.
 func measurePeak(args []string) int {
-	cmd := exec.Command(args[0], args[1:]...) //nolint:gosec // G204: the test's own command line
+	cmd := exec.CommandContext(context.Background(), args[0], args[1:]...)
 	out, _ := cmd.CombinedOutput()
 	rusage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
@@ -281,27 +281,12 @@ func TestTimeoutWithNotice(t *testing.T) {
 	}
 }
 
-var built struct {
-	once sync.Once
-	bin  string
-	err  error
-	out  []byte
-}
-
-// buildDrift builds writer-drift once for the tests that measure the process.
+// buildDrift builds writer-drift, for the tests that measure the process.
 func buildDrift(t *testing.T) string {
 	t.Helper()
-	built.once.Do(func() {
-		dir, err := os.MkdirTemp("", "writer-drift-bin")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.bin = filepath.Join(dir, "writer-drift")
-		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
-	})
-	if built.err != nil {
-		t.Fatalf("go build: %v: %s", built.err, built.out)
+	bin := filepath.Join(t.TempDir(), "writer-drift")
+	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v: %s", err, out)
 	}
-	return built.bin
+	return bin
 }

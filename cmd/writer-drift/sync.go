@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -23,50 +24,76 @@ const header = "Writer's File API, extracted by `make spec-sync` from Writer's p
 // in upstream order, the operations of scope (selection.go), the security schemes they use,
 // the schemas they reference (transitively) and the shared error body, each copied node for
 // node. The same input always gives the same bytes.
-func syncSpec(r reader, in, out string) error {
+//
+// It returns the warnings of the examples it left out (badExamples).
+func syncSpec(r reader, in, out string) ([]string, error) {
 	src, err := r.read(in)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	doc, err := extract(src)
+	node, bad, err := extractNode(src)
 	if err != nil {
-		return &inputError{fmt.Sprintf("cannot take the File API from %s: %v", shown(in), err)}
+		return nil, &inputError{fmt.Sprintf("cannot take the File API from %s: %v", shown(in), err)}
+	}
+	doc, err := encode(node)
+	if err != nil {
+		return nil, err
 	}
 	// openapi.yaml is a source file of the module: readable by all, like the rest of it.
 	// An existing file keeps its mode.
 	if err := os.WriteFile(out, doc, 0o644); err != nil { //nolint:gosec // G306: 0644 is the mode of a committed source file
-		return fmt.Errorf("cannot write %s: %w", out, err)
+		return nil, fmt.Errorf("cannot write %s: %w", out, err)
 	}
-	return nil
+	return warnings(bad, in), nil
+}
+
+// warnings are the report lines of bad, examples of the document where.
+func warnings(bad []badExample, where string) []string {
+	var out []string
+	for _, b := range bad {
+		out = append(out, b.warning(where))
+	}
+	return out
 }
 
 // errNotOpenAPI is the error of extract for a document that is not a YAML or JSON mapping.
 var errNotOpenAPI = errors.New("not an OpenAPI document")
 
-// extract returns the File API part (scope) of an OpenAPI document, YAML or JSON, as YAML.
+// extract returns the File API part (scope) of an OpenAPI document, YAML or JSON, as YAML,
+// without the examples that do not match their schema.
 func extract(src []byte) ([]byte, error) {
+	node, _, err := extractNode(src)
+	if err != nil {
+		return nil, err
+	}
+	return encode(node)
+}
+
+// extractNode returns the File API part (scope) of an OpenAPI document, YAML or JSON, as a
+// YAML document node, and the examples it left out because they do not match their schema.
+func extractNode(src []byte) (*yaml.Node, []badExample, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return nil, fmt.Errorf("%w: parse upstream document: %w", errNotOpenAPI, err)
+		return nil, nil, fmt.Errorf("%w: parse upstream document: %w", errNotOpenAPI, err)
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%w: upstream document is not a YAML mapping", errNotOpenAPI)
+		return nil, nil, fmt.Errorf("%w: upstream document is not a YAML mapping", errNotOpenAPI)
 	}
 	top := root.Content[0]
 	if err := checkVersion(scalarValue(get(top, "openapi"))); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	paths := get(top, "paths")
 	components := get(top, "components")
 	if paths == nil || components == nil {
-		return nil, errors.New("upstream document has no paths or no components")
+		return nil, nil, errors.New("upstream document has no paths or no components")
 	}
 	schemas := get(components, "schemas")
 	schemes := get(components, "securitySchemes")
 
 	keptPaths := selectPaths(paths)
 	if len(keptPaths.Content) == 0 {
-		return nil, fmt.Errorf("upstream document has none of %s", scope)
+		return nil, nil, fmt.Errorf("upstream document has none of %s", scope)
 	}
 
 	wanted := map[string]bool{errorSchema: true}
@@ -87,7 +114,7 @@ func extract(src []byte) ([]byte, error) {
 		}
 	}
 	if len(wanted) > 0 {
-		return nil, fmt.Errorf("schemas referenced but not defined upstream: %v", keys(wanted))
+		return nil, nil, fmt.Errorf("schemas referenced but not defined upstream: %v", keys(wanted))
 	}
 
 	usedSchemes := map[string]bool{}
@@ -113,17 +140,46 @@ func extract(src []byte) ([]byte, error) {
 	}
 	comps.Content = append(comps.Content, scalar("schemas"), keptSchemas)
 	out.Content = append(out.Content, scalar("paths"), keptPaths, scalar("components"), comps)
+	if bytes.HasPrefix(bytes.TrimLeft(src, " \t\r\n"), []byte("{")) { // JSON
+		blockStyle(out)
+	}
+	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{out}}
 
+	text, err := encode(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	var bad []badExample
+	if parsed, perr := openapi3.NewLoader().LoadFromData(text); perr == nil { // else the caller's parse says why
+		bad = badExamples(parsed)
+	}
+	for _, b := range bad {
+		remove(out, b.pointer)
+	}
+	return doc, bad, nil
+}
+
+// encode writes a YAML document node as YAML, indented by 2.
+func encode(doc *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{out}}); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, fmt.Errorf("write document: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("write document: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// blockStyle gives the nodes of a document read from JSON the style of YAML: block mappings
+// and sequences, and scalars quoted only where YAML needs it.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // supportedVersion matches the OpenAPI versions that kin-openapi and oasdiff (the comparison)

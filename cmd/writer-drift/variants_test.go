@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -324,24 +322,7 @@ func rename(t *testing.T, doc *yaml.Node, from, to string) {
 // directory of t and returns its path.
 func writeVariant(t *testing.T, v variant) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join(testdata, baseDoc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		t.Fatalf("parse %s: %v", baseDoc, err)
-	}
-	v.edit(t, &doc)
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
-		t.Fatalf("%s: write: %v", v.name, err)
-	}
-	path := filepath.Join(t.TempDir(), v.name+".yaml")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeVariantOf(t, v, baseDoc)
 }
 
 // at returns the node under the mapping keys in path, failing the test when one is missing.
