@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
@@ -20,12 +22,20 @@ import (
 // traceparent header. The spans record the method, URL, status code and peer, never a
 // header, so the API key stays out of them.
 //
-// The transport is Go's default with at most 32 connections per host, as writer.NewClient's
-// own is.
+// The transport under it has the settings of writer.NewClient's own: Go's defaults, with at
+// most 32 connections per host, all kept idle between calls.
 func tracedHTTPClient(tp trace.TracerProvider) *http.Client {
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	base.MaxConnsPerHost = 32
-	base.MaxIdleConnsPerHost = 32
+	base := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxConnsPerHost:       32,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 	return &http.Client{Transport: otelhttp.NewTransport(base,
 		otelhttp.WithTracerProvider(tp),
 		otelhttp.WithPropagators(propagation.TraceContext{}),
