@@ -11,6 +11,8 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/writerfiles/writer-go/api"
@@ -31,7 +33,11 @@ type UploadParams struct {
 	// (by Stat) or of an io.ReaderAt and io.Seeker body such as *bytes.Reader (by seeking).
 	// A Size given for such a body must match what it holds. Writer requires the size
 	// (Content-Length), so a body that cannot be measured (a pipe, a network stream) needs
-	// Size, unless AllowUnknownSize.
+	// Size, unless AllowUnknownSize. Such a body must hold exactly Size bytes: Upload reads
+	// at most Size bytes and one more to check that the body ends there (so a stream that
+	// stays open after Size bytes holds the upload until it ends), and a body that holds
+	// more or fewer fails the upload before its last byte is sent, with an *InputError for
+	// UploadParams.Size.
 	Size int64
 	// GraphID adds the file to this Knowledge Graph (query graphId), a UUID. Writer shows
 	// the link in File.GraphIDs only on later reads, not in Upload's answer.
@@ -87,6 +93,13 @@ func (s *FilesService) Upload(ctx context.Context, p UploadParams) (File, error)
 	params.ContentLength = src.size
 
 	r, err := s.client.do(ctx, s.uploadOperation(&params, contentType, src))
+	if src.exact != nil {
+		_ = src.exact.Close()
+		var sizeErr *InputError
+		if failed := src.exact.failure(); errors.As(failed, &sizeErr) {
+			return File{}, failed
+		}
+	}
 	if err != nil {
 		return File{}, err
 	}
@@ -118,6 +131,7 @@ type uploadSource struct {
 	body    io.Reader
 	size    int64                         // bytes; -1 sends chunked
 	getBody func() (io.ReadCloser, error) // nil: the body cannot be replayed
+	exact   *exactReader                  // the body that cannot be measured, read to exactly size; nil for others
 }
 
 // uploadBody checks body and size (0: measure it) and prepares the request body. A regular
@@ -168,8 +182,95 @@ func uploadBody(body io.Reader, size int64, allowUnknown bool) (*uploadSource, e
 	case size == 0:
 		size = -1
 	}
-	// NopCloser: the transport closes the request body, and the caller's body stays theirs.
-	return &uploadSource{body: io.NopCloser(body), size: size}, nil
+	if size < 0 {
+		// NopCloser: the transport closes the request body, and the caller's body stays theirs.
+		return &uploadSource{body: io.NopCloser(body), size: size}, nil
+	}
+	exact := &exactReader{r: body, size: size, left: size}
+	return &uploadSource{body: exact, size: size, exact: exact}, nil
+}
+
+// exactReader hands over exactly size bytes of r, the body of an upload that cannot be
+// measured, and fails when r holds more or fewer: before handing over the last byte it reads
+// one byte ahead, so that a server never receives a complete request from a body longer
+// than Size. Its failure is an *InputError for UploadParams.Size, which Upload returns. Close
+// (the transport's, or Upload's when the call ends) stops all further reads of r: the
+// caller's body is never read after Upload returns, beyond a read already under way.
+type exactReader struct {
+	r          io.Reader
+	size, left int64 // bytes in all, and still to hand over
+
+	closed atomic.Bool
+	mu     sync.Mutex // guards failed, which Upload reads once the call is over
+	failed error
+}
+
+// errBodyClosed ends a read of an upload body after the transport or Upload closed it.
+var errBodyClosed = errors.New("upload body read after the request ended")
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.closed.Load() {
+		return 0, errBodyClosed
+	}
+	if err := e.failure(); err != nil {
+		return 0, err
+	}
+	if e.left == 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	switch {
+	case e.left == 0:
+		return n, e.checkEnd()
+	case errors.Is(err, io.EOF):
+		return n, e.fail(inputErr("UploadParams.Size", -1, fmt.Sprint(e.size), fmt.Sprintf("is more than Body holds: it ended after %d bytes", e.size-e.left)))
+	case err != nil:
+		return n, e.fail(err)
+	}
+	return n, nil
+}
+
+// checkEnd reads one byte ahead once size bytes were read: io.EOF when r ends there, else
+// the *InputError of a body longer than size.
+func (e *exactReader) checkEnd() error {
+	var b [1]byte
+	for range 100 { // io.Reader allows (0, nil); io.ReadFull's patience
+		n, err := e.r.Read(b[:])
+		switch {
+		case n > 0:
+			return e.fail(inputErr("UploadParams.Size", -1, fmt.Sprint(e.size), "is less than Body holds: it has more bytes after Size"))
+		case errors.Is(err, io.EOF):
+			return io.EOF
+		case err != nil:
+			return e.fail(err)
+		}
+	}
+	return e.fail(io.ErrNoProgress)
+}
+
+// fail records err as the reader's failure, returned by every later Read.
+func (e *exactReader) fail(err error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failed = err
+	return err
+}
+
+// failure returns the reader's failure, or nil.
+func (e *exactReader) failure() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.failed
+}
+
+// Close stops all later reads; it does not close r, which stays the caller's.
+func (e *exactReader) Close() error {
+	e.closed.Store(true)
+	return nil
 }
 
 // readSeekerAt is a body that can be measured and replayed.
@@ -204,6 +305,9 @@ func (src *uploadSource) detectContentType(name string) (string, error) {
 		return http.DetectContentType(nil), nil
 	}
 	head := make([]byte, sniffLen)
+	if src.size > 0 && src.size < sniffLen {
+		head = head[:src.size]
+	}
 	var n int
 	var err error
 	if ra, ok := src.body.(io.ReaderAt); ok {
@@ -211,6 +315,14 @@ func (src *uploadSource) detectContentType(name string) (string, error) {
 	} else {
 		n, err = io.ReadFull(src.body, head)
 		src.body = io.NopCloser(io.MultiReader(bytes.NewReader(head[:n]), src.body))
+	}
+	if src.exact != nil && src.exact.failure() != nil {
+		// io.ReadFull drops the error of a read that filled head: a body longer than Size.
+		err = src.exact.failure()
+	}
+	var sizeErr *InputError
+	if errors.As(err, &sizeErr) {
+		return "", err
 	}
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return "", inputErr("UploadParams.Body", -1, "", "cannot be read to detect its content type: "+err.Error())

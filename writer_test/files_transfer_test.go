@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/writerfiles/writer-go/writer"
@@ -501,5 +502,82 @@ func TestUploadFromAPipeNeedsItsSize(t *testing.T) {
 	}
 	if stored, _ := srv.File(f.ID); string(stored.Content) != "from a pipe" {
 		t.Errorf("stored %q, want the piped bytes", stored.Content)
+	}
+}
+
+// endlessReader is a plain reader that never ends, like /dev/zero, and counts the bytes it
+// hands out.
+type endlessReader struct{ n atomic.Int64 }
+
+func (r *endlessReader) Read(p []byte) (int, error) {
+	clear(p)
+	r.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// wholeBodies is a server that answers 200 with a file_response for every upload whose body
+// it received whole, and counts those bodies.
+func wholeBodies(t *testing.T) (*writer.Client, *atomic.Int64) {
+	t.Helper()
+	var whole atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			return
+		}
+		whole.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"id":"0a1f7d3c-5b9e-4c2a-8f6d-1e2b3c4d5e6f","name":"a.txt","status":"in_progress","created_at":"2026-01-01T00:00:00Z","graph_ids":[]}`)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey("test-key"), writer.WithRequestsPerMinute(writer.NoRateLimit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, &whole
+}
+
+// TestUploadStreamLongerThanSizeFails: a body that cannot be measured and holds more than
+// Size is refused before its last byte is sent (no server sees a whole request), and it is
+// read at most one byte past Size, so that an endless body is not read on after Upload.
+func TestUploadStreamLongerThanSizeFails(t *testing.T) {
+	for _, size := range []int64{100, 100 << 10} { // shorter and longer than the 512 bytes sniffed
+		client, whole := wholeBodies(t)
+		body := &endlessReader{}
+		_, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "zero", Body: body, Size: size})
+		var ie *writer.InputError
+		if !errors.As(err, &ie) || ie.Field != "UploadParams.Size" {
+			t.Fatalf("Upload of an endless body with Size %d = %v, want an *InputError for UploadParams.Size", size, err)
+		}
+		if n := whole.Load(); n != 0 {
+			t.Errorf("Size %d: the server received %d whole bodies, want none", size, n)
+		}
+		if n := body.n.Load(); n > size+1 {
+			t.Errorf("Size %d: Body was read for %d bytes, want at most Size+1", size, n)
+		}
+	}
+}
+
+func TestUploadStreamShorterThanSizeFails(t *testing.T) {
+	client, whole := wholeBodies(t)
+	body := io.LimitReader(strings.NewReader("abc"), 3)
+	_, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "a.txt", Body: body, Size: 10})
+	var ie *writer.InputError
+	if !errors.As(err, &ie) || ie.Field != "UploadParams.Size" {
+		t.Fatalf("Upload of 3 bytes with Size 10 = %v, want an *InputError for UploadParams.Size", err)
+	}
+	if n := whole.Load(); n != 0 {
+		t.Errorf("the server received %d whole bodies, want none", n)
+	}
+}
+
+func TestUploadStreamOfExactlySizeSucceeds(t *testing.T) {
+	client, whole := wholeBodies(t)
+	for _, body := range []io.Reader{io.LimitReader(strings.NewReader("abc"), 3), io.MultiReader(strings.NewReader("a"), strings.NewReader("bc"))} {
+		if _, err := client.Files.Upload(context.Background(), writer.UploadParams{Name: "a", Body: body, Size: 3}); err != nil {
+			t.Fatalf("Upload of 3 bytes with Size 3: %v", err)
+		}
+	}
+	if n := whole.Load(); n != 2 {
+		t.Errorf("the server received %d whole bodies, want 2", n)
 	}
 }
