@@ -90,8 +90,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		copied := *cfg.httpClient
 		hc = &copied
 	}
-	key := newAPIKey(base, cfg.apiKey)
-	key.headers = cfg.headers
+	key := newAPIKey(base, cfg.apiKey, cfg.headers)
 	hc.CheckRedirect = key.redirectPolicy(hc.CheckRedirect)
 	c := &Client{
 		hc:             hc,

@@ -33,7 +33,7 @@ func FuzzErrorBody(f *testing.F) {
 			key = "sk-TEST-SECRET-1234"
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{"X-Request-Id": {string(body)}}}
-		c := &Client{key: newAPIKey(&url.URL{}, key)}
+		c := &Client{key: newAPIKey(&url.URL{}, key, nil)}
 		e := c.callError(&operation{id: opRetry}, 3, resp, body, nil, verdict{})
 		e.RetryAfter = 1500 * time.Millisecond
 		e.Err = ErrAttemptTimeout

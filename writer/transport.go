@@ -1,11 +1,13 @@
 package writer
 
 import (
+	"cmp"
 	"errors"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,14 +24,33 @@ type apiKey struct {
 	rawHost string // the base URL's host as given: the common case, compared first
 	// key returns the API key, bearer "Bearer <key>".
 	key, bearer func() string
+	// secrets returns what redact replaces: the key, and the values of the caller's headers
+	// of at least minSecretHeader bytes.
+	secrets func() []string
 	// headers are added to every request, and removed on a redirect off the API host.
 	headers http.Header
 }
 
-func newAPIKey(baseURL *url.URL, key string) *apiKey {
+// minSecretHeader is the length from which the value of a caller's header (WithHeader,
+// WRITER_CUSTOM_HEADERS) is redacted like the key: a shorter value (a tenant "eu", a flag
+// "1") would turn ordinary text into "[redacted]", and is too short to be a credential.
+const minSecretHeader = 8
+
+func newAPIKey(baseURL *url.URL, key string, headers http.Header) *apiKey {
 	bearer := "Bearer " + key
+	secrets := []string{key}
+	for _, values := range headers {
+		for _, v := range values {
+			if len(v) >= minSecretHeader && v != key {
+				secrets = append(secrets, v)
+			}
+		}
+	}
+	// Longest first, so that a value holding another is replaced whole.
+	slices.SortFunc(secrets, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return &apiKey{scheme: baseURL.Scheme, host: canonicalHost(baseURL), rawHost: baseURL.Host,
-		key: func() string { return key }, bearer: func() string { return bearer }}
+		key: func() string { return key }, bearer: func() string { return bearer },
+		secrets: func() []string { return secrets }, headers: headers}
 }
 
 // authenticate sets User-Agent, the caller's headers and Authorization on req, a request of
@@ -50,37 +71,57 @@ func (k *apiKey) onAPI(u *url.URL) bool {
 	return u.Scheme == k.scheme && (u.Host == k.rawHost || canonicalHost(u) == k.host)
 }
 
-// redact replaces every copy of the API key in s by "[redacted]", for text a server sent
-// back. When the replacement forms the key again (an odd key such as "]x"), it returns "".
+// redact replaces every copy of the API key and of the caller's long header values
+// (minSecretHeader) in s by "[redacted]", for text a server sent back or a caller's
+// argument. When the replacement forms one of them again (an odd key such as "]x"), it
+// returns "". A nil k redacts nothing.
 func (k *apiKey) redact(s string) string {
-	key := k.key()
-	if key == "" || !strings.Contains(s, key) {
+	if k == nil || !k.holdsSecret(s) {
 		return s
 	}
-	if s = strings.ReplaceAll(s, key, "[redacted]"); strings.Contains(s, key) {
+	for _, secret := range k.secrets() {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
+		}
+	}
+	if k.holdsSecret(s) {
 		return ""
 	}
 	return s
 }
 
+// holdsSecret reports whether s holds the key or a long value of the caller's headers.
+func (k *apiKey) holdsSecret(s string) bool {
+	for _, secret := range k.secrets() {
+		if secret != "" && strings.Contains(s, secret) {
+			return true
+		}
+	}
+	return false
+}
+
 // redactBody is redact for a response body of which the client kept only the first
-// maxErrorBody bytes: when it was cut there, a start of the key at its end is cut off too.
+// maxErrorBody bytes: when it was cut there, a start of a secret at its end is cut off too.
 func (k *apiKey) redactBody(body []byte) []byte {
 	s := k.redact(string(body))
-	if key := k.key(); len(body) >= maxErrorBody && key != "" {
-		for n := min(len(key)-1, len(s)); n > 0; n-- {
-			if strings.HasSuffix(s, key[:n]) {
-				s = s[:len(s)-n]
+	if len(body) < maxErrorBody || k == nil {
+		return []byte(s)
+	}
+	cut := 0
+	for _, secret := range k.secrets() {
+		for n := min(len(secret)-1, len(s)); n > cut; n-- {
+			if strings.HasSuffix(s, secret[:n]) {
+				cut = n
 				break
 			}
 		}
 	}
-	return []byte(s)
+	return []byte(s[:len(s)-cut])
 }
 
-// scrub returns err, or when the text of any error in its chain holds the key, an error
-// whose text is err's with the key redacted and whose chain holds none of the originals:
-// errors.Is and Timeout() still answer as err does, errors.As finds nothing that holds the key.
+// scrub returns err, or when the text of any error in its chain holds a secret, an error
+// whose text is err's with the secrets redacted and whose chain holds none of the originals:
+// errors.Is and Timeout() still answer as err does, errors.As finds nothing that holds one.
 func (k *apiKey) scrub(err error) error {
 	if err == nil || !k.inChain(err) {
 		return err
@@ -88,12 +129,12 @@ func (k *apiKey) scrub(err error) error {
 	return &redactedError{msg: k.redact(err.Error()), orig: err}
 }
 
-// inChain reports whether the text of err or of any error it wraps holds the key.
+// inChain reports whether the text of err or of any error it wraps holds a secret.
 func (k *apiKey) inChain(err error) bool {
-	if err == nil {
+	if err == nil || k == nil {
 		return false
 	}
-	if key := k.key(); key != "" && strings.Contains(err.Error(), key) {
+	if k.holdsSecret(err.Error()) {
 		return true
 	}
 	switch u := err.(type) { //nolint:errorlint // walking the chain by hand, one link at a time

@@ -26,7 +26,7 @@ func TestRedirectKeepsKeyOnAPIHost(t *testing.T) {
 		{"https://api.writer.com:8443/v1/files/retry", ""},
 		{"http://api.writer.com/v1/files/retry", ""},
 	} {
-		key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k")
+		key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k", nil)
 		first, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "https://api.writer.com/v1/files/retry", http.NoBody)
 		if err != nil {
 			t.Fatal(err)
@@ -63,7 +63,7 @@ func TestRedirectKeepsKeyOnAPIHost(t *testing.T) {
 // TestRedirectPolicyKeepsTheCallersAndStopsLoops: the caller's CheckRedirect still runs, and
 // the eleventh redirect of an attempt fails with errTooManyRedirects.
 func TestRedirectPolicyKeepsTheCallersAndStopsLoops(t *testing.T) {
-	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k")
+	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "k", nil)
 	mine := errors.New("mine")
 	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "https://api.writer.com/", nil)
 	if err := key.redirectPolicy(func(*http.Request, []*http.Request) error { return mine })(req, []*http.Request{req}); !errors.Is(err, mine) {
@@ -110,7 +110,7 @@ func TestKeyNotFollowingRedirect(t *testing.T) {
 }
 
 func TestRedactBodyCutsAKeyCutByTheCap(t *testing.T) {
-	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "sk-secret")
+	key := newAPIKey(&url.URL{Scheme: "https", Host: "api.writer.com"}, "sk-secret", nil)
 	filler := strings.Repeat(" ", maxErrorBody-4)
 	for _, tt := range []struct{ body, want string }{
 		{filler + "sk-s", filler},

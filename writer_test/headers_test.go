@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -61,6 +62,8 @@ func TestBadHeadersAreRefusedBeforeAnyRequest(t *testing.T) {
 		{"content length", "content-length", "1", "is a header the client sets itself"},
 		{"accept encoding", "Accept-Encoding", "identity", "is a header the client sets itself"},
 		{"host", "HOST", "evil.example", "is a header the client sets itself"},
+		{"range", "Range", "bytes=0-9", "asks for part of a body, which a download would take for the whole file"},
+		{"if-range", "if-range", `"etag"`, "asks for part of a body, which a download would take for the whole file"},
 		{"space in name", "X Tenant", secret, "is not a header name: byte 1 is not a letter, digit or one of !#$%&'*+-.^_`|~"},
 		{"non-ASCII name", "X-Tenänt", secret, "is not a header name: byte 5 is not a letter, digit or one of !#$%&'*+-.^_`|~"},
 		{"empty name", "", secret, "has an empty header name"},
@@ -86,7 +89,9 @@ func TestBadHeadersAreRefusedBeforeAnyRequest(t *testing.T) {
 		})
 	}
 	for _, tt := range []struct{ env, reason string }{
-		{"X-A: 1\nX-B " + secret, `is not a "Name: value" line`},
+		{"X-A: 1\nX-B " + secret, `is not a "Name: value" line: it has no colon`},
+		{"X-A: 1\nX-Token=" + secret + ":x", "has no header name before its first colon: byte 7 of it is not a letter, digit or one of !#$%&'*+-.^_`|~"},
+		{"X-A: 1\nRange: bytes=0-9", "asks for part of a body, which a download would take for the whole file"},
 		{"X-A: 1\nAuthorization: Bearer " + secret, "is a header the client sets itself"},
 		{"X-A: 1\n: " + secret, "has an empty header name"},
 		{"X-A: 1\nX-B: a\x01" + secret, "has a value with a control character at byte 1"},
@@ -152,5 +157,70 @@ func TestHeadersStayOnTheAPIHost(t *testing.T) {
 	defer other.mu.Unlock()
 	if len(other.got) != 1 || other.got[0] != "" {
 		t.Errorf("the other host got X-Gateway-Token %q, want one request without it", other.got)
+	}
+}
+
+// TestHeaderValuesEchoedByServerNeverShown: the values of the caller's headers (WithHeader
+// and WRITER_CUSTOM_HEADERS) of 8 bytes or more are redacted like the API key wherever a
+// server's echo could show them: the request id, Writer's error description, the body, a
+// transport error quoting a malformed answer, and the debug log. A shorter value is left
+// as it is, so that ordinary text keeps its words.
+func TestHeaderValuesEchoedByServerNeverShown(t *testing.T) {
+	const optionSecret, envSecret = "gw-SECRET-token-777", "env-SECRET-tenant"
+	t.Setenv("WRITER_CUSTOM_HEADERS", "X-Tenant-Token: "+envSecret)
+	echo := func(r *http.Request) string {
+		return r.Header.Get("X-Gateway-Token") + " " + r.Header.Get("X-Tenant-Token") + " region " + r.Header.Get("X-Region")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", echo(r))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"tpe":"fail.auth","errors":[{"key":"fail.auth","description":"bad token `+echo(r)+`"}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	// A raw server whose answer is a malformed header line holding the values.
+	raw := httptest.NewUnstartedServer(nil)
+	raw.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\n" + echo(r) + "\r\n\r\n")
+		_ = buf.Flush()
+	})
+	raw.Start()
+	t.Cleanup(raw.Close)
+
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var errs []error
+	for _, base := range []string{srv.URL, raw.URL} {
+		client, err := writer.NewClient(writer.WithBaseURL(base), writer.WithAPIKey("test-key"), writer.WithLogger(logger),
+			writer.WithHeader("X-Gateway-Token", optionSecret), writer.WithHeader("X-Region", "eu-west"),
+			writer.WithMaxRetries(0), writer.WithRequestsPerMinute(writer.NoRateLimit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Files.Get(t.Context(), idA)
+		errs = append(errs, err)
+	}
+	var apiErr *writer.Error
+	if !errors.As(errs[0], &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("Get = %v, want the server's 401", errs[0])
+	}
+	if want := "[redacted] [redacted] region eu-west"; apiErr.RequestID != want || apiErr.Description != "bad token "+want {
+		t.Errorf("RequestID %q, Description %q; want the long values redacted and the short one kept: %q", apiErr.RequestID, apiErr.Description, want)
+	}
+	if errs[1] == nil {
+		t.Fatal("Get from a malformed answer: no error")
+	}
+	for i, err := range errs {
+		if s := printings(err) + string(apiErr.Body); strings.Contains(s, "SECRET") {
+			t.Errorf("error %d shows a header value: %s", i, s)
+		}
+	}
+	if strings.Contains(logs.String(), "SECRET") {
+		t.Errorf("debug log shows a header value:\n%s", logs.String())
 	}
 }
