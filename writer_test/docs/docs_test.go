@@ -40,6 +40,7 @@ func TestDocs(t *testing.T) {
 			switch {
 			case b.excerpt:
 				excerpts++
+				t.Logf("%s: an excerpt (%s), not run", b, b.lang)
 			case b.lang == goLang:
 				goBlocks = append(goBlocks, b)
 			default:
@@ -110,7 +111,7 @@ func compileGo(t *testing.T, root string, blocks []block) int {
 	}
 	dir := t.TempDir()
 	writeModule(t, dir, root, files)
-	env := append(shellEnv(filepath.Join(dir, "no-bin")), "GOFLAGS=-mod=mod")
+	env := append(shellEnv(filepath.Join(dir, "no-bin")), "GOFLAGS=-mod=mod -trimpath")
 	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
 		cmd := exec.CommandContext(t.Context(), "go", args...)
 		cmd.Dir, cmd.Env = dir, env

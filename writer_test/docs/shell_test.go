@@ -51,13 +51,14 @@ func runShell(ctx context.Context, dir string, env []string, text string) (strin
 }
 
 // shellEnv is the environment of a shell block: this process's, without the variables that
-// point the client or the go command elsewhere, with bin first on PATH.
+// point the client or the go command elsewhere, with bin first on PATH. Builds are -trimpath,
+// so that a go command in a temporary folder hits the build cache of the previous run.
 func shellEnv(bin string, extra ...string) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		name, _, _ := strings.Cut(kv, "=")
 		return strings.HasPrefix(name, "WRITER_") || name == "GOFLAGS" || name == "GOWORK" || name == "PATH"
 	})
-	return append(env, append([]string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "GOWORK=off", nestedVar + "=1"}, extra...)...)
+	return append(env, append([]string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"), "GOWORK=off", "GOFLAGS=-trimpath", nestedVar + "=1"}, extra...)...)
 }
 
 // repoFiles lists the files below root that git tracks or would track, as slash paths: what
