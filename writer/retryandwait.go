@@ -52,6 +52,7 @@ type waitSet struct {
 	st     []fileState
 	n      [stListed]int // files in each state
 	byGet  bool          // a listing cost as much as a GET per file: read statuses by GET
+	read   bool          // the run's graph was read
 	failed []string      // found failed again since the last Progress call
 }
 
@@ -111,11 +112,13 @@ func (r *job) wait(ctx context.Context) error {
 const graphReads = 64
 
 // graphRounds reads, in a run limited to a graph, the graph's file_status every
-// PollInterval until it is time to list the graph's in_progress files: no file of the graph
-// is in progress; or completed plus failed grew, since the first read, by at least the run's
-// files still in progress (files the run does not own come and go); or graphReads reads
-// passed. The listing that follows has the last word. It returns at once without a graph,
-// and for good once the graph is not found.
+// PollInterval until it is time to list the graph's in_progress files, when at least one of
+// the run's files still waiting (p) has surely left in_progress, or many may have: no file of
+// the graph is in progress; fewer than p are, on the wait's first read, or at most p/2 on
+// any; completed plus failed grew by p or more since the first read after the previous
+// listing (files the run does not own come and go); or graphReads reads passed. The listing
+// that follows has the last word. It returns at once without a graph, and for good once the
+// graph is not found.
 func (r *job) graphRounds(ctx context.Context) error {
 	var first GraphFileStatus
 	for n := 0; r.counts; n++ {
@@ -129,11 +132,12 @@ func (r *job) graphRounds(ctx context.Context) error {
 			return err
 		}
 		r.report(RetryFailedProgress{})
-		c := g.FileStatus
-		if n == 0 {
+		c, p, firstOfWait := g.FileStatus, r.w.n[stPending], !r.w.read
+		if r.w.read = true; n == 0 {
 			first = c
 		}
-		if c.InProgress <= 0 || c.Completed+c.Failed-first.Completed-first.Failed >= r.w.n[stPending] || n+1 >= graphReads {
+		if c.InProgress <= 0 || (firstOfWait && c.InProgress < p) || c.InProgress <= p/2 ||
+			c.Completed+c.Failed-first.Completed-first.Failed >= p || n+1 >= graphReads {
 			return nil
 		}
 		if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {

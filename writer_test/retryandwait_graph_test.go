@@ -165,3 +165,40 @@ func TestRetryFailedAndWaitInAGraphThatIsGoneListsFiles(t *testing.T) {
 		t.Errorf("the wait sent %d graph reads and %d in_progress pages; want 1 (answered 404), then pages", graphReads, inProgress)
 	}
 }
+
+func TestRetryFailedAndWaitInAGraphCountsFilesDoneBeforeItsFirstRead(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		delay time.Duration
+		rpm   int
+	}{{"instant processing", 0, writer.NoRateLimit}, {"paced batches", 40 * time.Millisecond, 600}} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, srv := setup(t, []writertest.Option{writertest.WithProcessingDelay(tc.delay)}, writer.WithRequestsPerMinute(tc.rpm))
+			// One file of someone else stays in progress: the graph never shows 0.
+			seedGraph(srv, 300, 0, 1)
+			rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{GraphID: graphA, PollInterval: 20 * time.Millisecond})
+			if err != nil || rep.Completed != 300 {
+				t.Fatalf("RetryFailedAndWait = completed %d, %v; want 300", rep.Completed, err)
+			}
+			// Most of the run's files were done before the wait's first read: fewer files in
+			// progress than the run waits for send it to the listing at once.
+			if graphReads, inProgress, _, others := waitRequests(t, srv); graphReads > 3 || inProgress > 3 || others != 0 {
+				t.Errorf("the wait sent %d graph reads, %d in_progress pages and %d other requests; want 3 or fewer, 3 or fewer and 0", graphReads, inProgress, others)
+			}
+		})
+	}
+}
+
+func TestRetryFailedAndWaitInAGraphListsAfterAtMost64Reads(t *testing.T) {
+	client, srv := setup(t, nil)
+	// 400 files of someone else stay in progress, and the run's 300 are done before the
+	// wait's first read: no count tells the wait that its files are done.
+	seedGraph(srv, 300, 0, 400)
+	rep, err := client.Files.RetryFailedAndWait(context.Background(), &writer.RetryFailedOptions{GraphID: graphA, PollInterval: time.Millisecond})
+	if err != nil || rep.Completed != 300 {
+		t.Fatalf("RetryFailedAndWait = completed %d, %v; want 300", rep.Completed, err)
+	}
+	if graphReads, inProgress, _, _ := waitRequests(t, srv); graphReads != 64 || inProgress != 4 {
+		t.Errorf("the wait sent %d graph reads and %d in_progress pages; want 64, then the 4 pages of 400 files in progress", graphReads, inProgress)
+	}
+}

@@ -202,7 +202,7 @@ func (o *runOutput) finish(rep writer.RetryFailedReport, wait bool, err error) {
 			fmt.Fprintf(o.w, "; %d skipped (ids that are not UUIDs)", rep.Skipped)
 		}
 		if rep.OutsideGraph > 0 {
-			fmt.Fprintf(o.w, "; %d listed outside --graph not retried (the server ignored the filter)", rep.OutsideGraph)
+			fmt.Fprintf(o.w, "; %d listed without --graph in their graph_ids, not retried", rep.OutsideGraph)
 		}
 		fmt.Fprintln(o.w, ".")
 		if o.waiting {
