@@ -114,6 +114,14 @@ func schemaFiles(schema string) string {
 		return "writer/files.go (Retry, retry) and writertest/handlers.go (retry)"
 	case "fail_response", "fail_message":
 		return "writer/errors.go (Error, parseErrorBody) and writertest/handlers.go (writeFail)"
+	case "graph":
+		return "writer/graphs.go (Graph, graphFrom) and writertest/graphs.go (Graph, graphResponse)"
+	case "graph_file_status":
+		return "writer/graphs.go (GraphFileStatus, graphFrom) and writertest/graphs.go (fileCounts)"
+	case "graphs_response":
+		return "writer/graphs_list.go (GraphPage, listPage) and writertest/graphs_list.go (listGraphs)"
+	case "graph_file_request":
+		return "writer/graphs.go (AddFile) and writertest/graphs.go (addFileToGraph)"
 	}
 	return "the writer code that converts " + schema
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 var (
@@ -70,6 +72,30 @@ func TestAddedNamesTheFiles(t *testing.T) {
 	for _, want := range []string{
 		"operation gatewayArchiveFile (POST /v1/files/{file_id}/archive): a FilesService method in writer/",
 		"property file_response.source_url: writer/files.go (File, fileFrom), writertest/server.go (File), writertest/handlers.go (fileResponse) and cmd/writerfiles/files.go (fileResponse)",
+	} {
+		if !strings.Contains(lastLine(out), want) {
+			t.Errorf("verdict does not name %q:\n%s", want, lastLine(out))
+		}
+	}
+}
+
+// TestGraphAdditionsNameTheFiles: what Writer adds to the graph operations is named with the
+// files that wrap it, as for /v1/files.
+func TestGraphAdditionsNameTheFiles(t *testing.T) {
+	t.Parallel()
+	doc := writeVariant(t, variant{name: "graph-additions", edit: func(t *testing.T, doc *yaml.Node) {
+		t.Helper()
+		addProperty(t, doc, "graph", "owner", "type: string")
+		params := at(t, doc, "paths", "/v1/graphs", "get", "parameters")
+		params.Content = append(params.Content, node(t, "{name: owner, in: query, schema: {type: string}}"))
+	}})
+	status, out := runDrift("-spec", ourSpec, doc)
+	if status != exitOK {
+		t.Fatalf("exit status %d, want 0; output:\n%s", status, out)
+	}
+	for _, want := range []string{
+		"query parameter owner of findGraphsWithFileStatus: the options of the writer method that wraps findGraphsWithFileStatus",
+		"property graph.owner: writer/graphs.go (Graph, graphFrom) and writertest/graphs.go (Graph, graphResponse)",
 	} {
 		if !strings.Contains(lastLine(out), want) {
 			t.Errorf("verdict does not name %q:\n%s", want, lastLine(out))

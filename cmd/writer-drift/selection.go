@@ -17,8 +17,8 @@ const filesPrefix = "/v1/files"
 var graphOperations = []string{"findGraphWithFileStatus", "findGraphsWithFileStatus", "addFileToGraph", "removeFileFromGraph"}
 
 // scope names the selection in messages.
-const scope = "the File API (paths under " + filesPrefix +
-	"; findGraphWithFileStatus, findGraphsWithFileStatus, addFileToGraph and removeFileFromGraph)"
+const scope = "the File API: the paths under " + filesPrefix +
+	" and findGraphWithFileStatus, findGraphsWithFileStatus, addFileToGraph, removeFileFromGraph"
 
 // httpMethods are the keys of a Path Item that hold an operation.
 var httpMethods = map[string]bool{
