@@ -97,7 +97,7 @@ func (r *job) wait(ctx context.Context) error {
 		if err == nil {
 			err = r.sweep(ctx, st, from, listed, unlisted)
 		}
-		if err == nil && w.n[stPending] > 0 {
+		if err == nil && w.n[stPending] > 0 && !r.counts { // graphRounds paces its own reads
 			err = sleep(ctx, time.Until(start.Add(r.poll)))
 		}
 		if err != nil {
@@ -111,18 +111,24 @@ func (r *job) wait(ctx context.Context) error {
 // graph's in_progress files.
 const graphReads = 64
 
-// graphRounds reads, in a run limited to a graph, the graph's file_status every
-// PollInterval until it is time to list the graph's in_progress files, when at least one of
-// the run's files still waiting (p) has surely left in_progress, or many may have: no file of
-// the graph is in progress; fewer than p are, on the wait's first read, or at most p/2 on
-// any; completed plus failed grew by p or more since the first read after the previous
-// listing (files the run does not own come and go); or graphReads reads passed. The listing
+// graphRounds reads, in a run limited to a graph, the graph's file_status until it is time to
+// list the graph's in_progress files: no file of the graph is in progress; fewer than the
+// run's files still waiting (p) are, on the wait's first read; completed plus failed grew by
+// p or more since the first read, which follows the previous listing at once (files the run
+// does not own come and go); or graphReads reads passed. Reads after the first are
+// PollInterval apart, and only the wait's first read can end the rounds at once. The listing
 // that follows has the last word. It returns at once without a graph, and for good once the
 // graph is not found.
 func (r *job) graphRounds(ctx context.Context) error {
 	var first GraphFileStatus
+	var start time.Time
 	for n := 0; r.counts; n++ {
-		start := time.Now()
+		if n > 0 {
+			if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
+				return err
+			}
+		}
+		start = time.Now()
 		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -136,12 +142,9 @@ func (r *job) graphRounds(ctx context.Context) error {
 		if r.w.read = true; n == 0 {
 			first = c
 		}
-		if c.InProgress <= 0 || (firstOfWait && c.InProgress < p) || c.InProgress <= p/2 ||
-			c.Completed+c.Failed-first.Completed-first.Failed >= p || n+1 >= graphReads {
+		if (n > 0 || firstOfWait) && (c.InProgress <= 0 || (firstOfWait && c.InProgress < p) ||
+			c.Completed+c.Failed-first.Completed-first.Failed >= p || n+1 >= graphReads) {
 			return nil
-		}
-		if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
-			return err
 		}
 	}
 	return nil
