@@ -36,12 +36,19 @@ func TestBudgetTakesRefundsAndCaps(t *testing.T) {
 
 func TestRetryBudgetOptionZeroIsTheDefault(t *testing.T) {
 	for n, want := range map[int]int{0: defaultRetryBudget, 7: 7} {
-		c, err := NewClient(WithAPIKey("k"), WithRetryBudget(n))
-		if err != nil || c.budget.most != want {
-			t.Errorf("WithRetryBudget(%d): %v, %d tokens; want %d", n, err, c.budget.most, want)
+		c, err := NewClient(WithoutEnvironment(), WithAPIKey("k"), WithRetryBudget(n))
+		if err != nil {
+			t.Fatalf("WithRetryBudget(%d): %v", n, err)
+		}
+		if c.budget.most != want {
+			t.Errorf("WithRetryBudget(%d): %d tokens; want %d", n, c.budget.most, want)
 		}
 	}
-	if c, err := NewClient(WithAPIKey("k"), WithRetryBudget(NoRetryBudget)); err != nil || c.budget != nil {
-		t.Errorf("WithRetryBudget(NoRetryBudget): %v, budget %v; want none", err, c.budget)
+	c, err := NewClient(WithoutEnvironment(), WithAPIKey("k"), WithRetryBudget(NoRetryBudget))
+	if err != nil {
+		t.Fatalf("WithRetryBudget(NoRetryBudget): %v", err)
+	}
+	if c.budget != nil {
+		t.Errorf("WithRetryBudget(NoRetryBudget): budget %v; want none", c.budget)
 	}
 }

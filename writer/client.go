@@ -42,24 +42,16 @@ type service struct{ client *Client }
 
 // NewClient returns a Client configured by opts. Without WithAPIKey it reads the key from
 // WRITER_API_KEY; without WithBaseURL, the base URL from WRITER_BASE_URL, else
-// https://api.writer.com; it adds the headers of WRITER_CUSTOM_HEADERS (see WithHeader).
-// It returns an *InputError (ErrInvalidInput) when no key is found, or a key, a header or
-// an option is invalid; it never panics.
+// https://api.writer.com; it adds the headers of WRITER_CUSTOM_HEADERS (see WithHeader), and
+// logs to stderr when WRITER_LOG=debug (see WithLogger). With WithoutEnvironment it reads
+// none of these variables. It returns an *InputError (ErrInvalidInput) when no key is found,
+// or a key, a header or an option is invalid; it never panics.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
 		retryBudget:    defaultRetryBudget,
 	}
-	cfg.baseURL = os.Getenv(envBaseURL)
-	if strings.EqualFold(os.Getenv(envLog), "debug") {
-		cfg.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	headers, err := parseCustomHeaders(os.Getenv(envCustomHeaders))
-	if err != nil {
-		return nil, err
-	}
-	cfg.headers = headers
 	for _, opt := range opts {
 		if opt.apply == nil {
 			continue
@@ -68,14 +60,16 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.apiKey == "" {
-		cfg.apiKey = os.Getenv(envAPIKey)
-		if cfg.apiKey == "" {
-			return nil, inputErr("API key", -1, "", "is missing: set "+envAPIKey+" or pass writer.WithAPIKey")
-		}
-		if err := checkAPIKey(envAPIKey, cfg.apiKey); err != nil {
+	if !cfg.withoutEnv {
+		if err := cfg.fromEnvironment(); err != nil {
 			return nil, err
 		}
+	}
+	switch {
+	case cfg.apiKey == "" && cfg.withoutEnv:
+		return nil, inputErr("API key", -1, "", "is missing: pass writer.WithAPIKey (WithoutEnvironment reads no "+envAPIKey+")")
+	case cfg.apiKey == "":
+		return nil, inputErr("API key", -1, "", "is missing: set "+envAPIKey+" or pass writer.WithAPIKey")
 	}
 	if cfg.baseURL == "" {
 		cfg.baseURL = defaultBaseURL
@@ -109,6 +103,39 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Files = (*FilesService)(&c.common)
 	c.Graphs = (*GraphsService)(&c.common)
 	return c, nil
+}
+
+// fromEnvironment fills in from the environment what the options left unset: the API key
+// (WRITER_API_KEY, checked), the base URL (WRITER_BASE_URL), the logger (WRITER_LOG=debug)
+// and the headers of WRITER_CUSTOM_HEADERS that no WithHeader gave.
+func (cfg *config) fromEnvironment() error {
+	if cfg.apiKey == "" {
+		if key := os.Getenv(envAPIKey); key != "" {
+			if err := checkAPIKey(envAPIKey, key); err != nil {
+				return err
+			}
+			cfg.apiKey = key
+		}
+	}
+	if !cfg.baseURLSet {
+		cfg.baseURL = os.Getenv(envBaseURL)
+	}
+	if !cfg.loggerSet && strings.EqualFold(os.Getenv(envLog), "debug") {
+		cfg.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	headers, err := parseCustomHeaders(os.Getenv(envCustomHeaders))
+	if err != nil {
+		return err
+	}
+	for name, v := range headers {
+		if _, given := cfg.headers[name]; !given {
+			if cfg.headers == nil {
+				cfg.headers = http.Header{}
+			}
+			cfg.headers[name] = v
+		}
+	}
+	return nil
 }
 
 func withPolicyDefaults(p RetryPolicy) RetryPolicy {

@@ -45,7 +45,10 @@ type config struct {
 	pace           int         // requests per minute; 0: defaultRequestsPerMinute
 	limiter        Limiter     // replaces pace when set
 	retryBudget    int         // tokens; NoRetryBudget: off
-	headers        http.Header // WRITER_CUSTOM_HEADERS, then WithHeader
+	headers        http.Header // WithHeader, then the other names of WRITER_CUSTOM_HEADERS
+	baseURLSet     bool        // WithBaseURL was given
+	loggerSet      bool        // WithLogger was given
+	withoutEnv     bool        // WithoutEnvironment: read no environment variable
 }
 
 // An Option configures a Client in NewClient: one of the With functions below. Options
@@ -81,7 +84,18 @@ func WithAPIKey(key string) Option {
 // WithInsecureHTTP is given.
 func WithBaseURL(rawURL string) Option {
 	return option(func(c *config) error {
-		c.baseURL = rawURL
+		c.baseURL, c.baseURLSet = rawURL, true
+		return nil
+	})
+}
+
+// WithoutEnvironment makes NewClient read no environment variable: not WRITER_API_KEY (the
+// key must come from WithAPIKey), WRITER_BASE_URL, WRITER_CUSTOM_HEADERS nor WRITER_LOG. A
+// client for a test server, such as writertest.Server.Client, is then the same whatever the
+// environment of the process holds.
+func WithoutEnvironment() Option {
+	return option(func(c *config) error {
+		c.withoutEnv = true
 		return nil
 	})
 }
@@ -220,7 +234,7 @@ func WithRetryBudget(n int) Option {
 // WithLogger(nil) is silent even then.
 func WithLogger(l *slog.Logger) Option {
 	return option(func(c *config) error {
-		c.logger = l
+		c.logger, c.loggerSet = l, true
 		return nil
 	})
 }

@@ -224,3 +224,33 @@ func TestHeaderValuesEchoedByServerNeverShown(t *testing.T) {
 		t.Errorf("debug log shows a header value:\n%s", logs.String())
 	}
 }
+
+// TestWithoutEnvironmentReadsNoVariable: with writer.WithoutEnvironment, NewClient reads
+// neither WRITER_CUSTOM_HEADERS (a malformed one is no error, a good one adds nothing) nor
+// WRITER_API_KEY; writertest.Server.Client builds such a client.
+func TestWithoutEnvironmentReadsNoVariable(t *testing.T) {
+	srv := writertest.NewServer(t)
+	seedFailed(srv)
+	t.Setenv("WRITER_API_KEY", srv.APIKey)
+	t.Setenv("WRITER_CUSTOM_HEADERS", "bad line")
+	if _, err := writer.NewClient(writer.WithBaseURL(srv.URL)); !errors.Is(err, writer.ErrInvalidInput) {
+		t.Fatalf("NewClient with a malformed WRITER_CUSTOM_HEADERS = %v, want ErrInvalidInput", err)
+	}
+	_, err := writer.NewClient(writer.WithoutEnvironment(), writer.WithBaseURL(srv.URL))
+	var ie *writer.InputError
+	if !errors.As(err, &ie) || ie.Field != "API key" {
+		t.Fatalf("NewClient(WithoutEnvironment) without WithAPIKey = %v, want an *InputError for the missing key", err)
+	}
+	if err := srv.Client().Files.Retry(t.Context(), []string{idA}); err != nil {
+		t.Fatalf("Server.Client with a malformed WRITER_CUSTOM_HEADERS: %v", err)
+	}
+	t.Setenv("WRITER_CUSTOM_HEADERS", "X-From-Env: 1")
+	if err := srv.Client().Files.Retry(t.Context(), []string{idA}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range srv.Requests() {
+		if v := r.Header.Get("X-From-Env"); v != "" {
+			t.Errorf("request %d carries X-From-Env %q from the environment", i, v)
+		}
+	}
+}

@@ -24,14 +24,15 @@ func fileIDs(n int) []string {
 	return ids
 }
 
-// newClient returns a writer.Client for srvURL with every default (its own transport, the
-// default retry policy, retry budget and per-attempt timeout) but the pace: it is unpaced
+// newClient returns a writer.Client for srvURL, reading no environment variable, with every
+// default (its own transport, the default retry policy, retry budget and per-attempt
+// timeout) but the pace: it is unpaced
 // (writer.NoRateLimit), so that a benchmark measures the calls, not the default pace of 400
 // requests per minute. opts come after, so writer.WithRequestsPerMinute or
 // writer.WithLimiter among them paces it.
 func newClient(tb testing.TB, srvURL string, opts ...writer.Option) *writer.Client {
 	tb.Helper()
-	c, err := writer.NewClient(append([]writer.Option{writer.WithBaseURL(srvURL), writer.WithAPIKey(apiKey),
+	c, err := writer.NewClient(append([]writer.Option{writer.WithoutEnvironment(), writer.WithBaseURL(srvURL), writer.WithAPIKey(apiKey),
 		writer.WithRequestsPerMinute(writer.NoRateLimit)}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
