@@ -118,6 +118,28 @@ func (c *Client) do(ctx context.Context, op *operation) (*reply, error) {
 // send makes one attempt within the per-attempt timeout, which ends when the response
 // headers arrive: closing the body releases it, so it never cuts the reading of a body.
 func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, error) {
+	resp, err := c.sendOnce(ctx, req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		ue.URL = shownURL(req.URL)
+	}
+	return resp, err
+}
+
+// shownURL is u as errors show it: without user information, and with the names of its
+// query parameters but not their values (cursors, filters).
+func shownURL(u *url.URL) string {
+	v := *u
+	v.User = nil
+	q := v.Query()
+	for name := range q {
+		q[name] = []string{"_"}
+	}
+	v.RawQuery = q.Encode()
+	return v.String()
+}
+
+// sendOnce sends req once, within the attempt's timeout.
+func (c *Client) sendOnce(ctx context.Context, req *http.Request) (*http.Response, error) {
 	if c.requestTimeout <= 0 || deadlineWithin(ctx, c.requestTimeout) {
 		// No per-attempt bound, or the caller's deadline comes first and bounds the attempt.
 		return c.hc.Do(req.WithContext(ctx))
@@ -142,7 +164,7 @@ func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, e
 		}
 		return nil, err
 	}
-	return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: errAttemptTimedOut}
+	return nil, &url.Error{Op: req.Method, URL: shownURL(req.URL), Err: errAttemptTimedOut}
 }
 
 // callError is the *Error of a call that ended with the attempts' last outcome: resp with

@@ -367,3 +367,26 @@ func TestAttemptTimeoutReportedWithAnyTransport(t *testing.T) {
 		t.Errorf("Do = %v, want ErrAttemptTimeout and not context.Canceled", err)
 	}
 }
+
+func TestTransportErrorsShowNoQueryValues(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj, _ := w.(http.Hijacker)
+		conn, _, _ := hj.Hijack()
+		_ = conn.Close() // no answer: a transport error
+	}))
+	t.Cleanup(srv.Close)
+	c := testClient(t, srv.URL, nil)
+	_, err := c.Files.ListPage(context.Background(), &ListOptions{Status: StatusFailed, GraphID: "31a8b75a-9a90-432f-8861-942229125333"},
+		Cursor{After: "6f1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"})
+	if err == nil {
+		t.Fatal("ListPage succeeded against a server that closes every connection")
+	}
+	for _, value := range []string{"failed", "31a8b75a", "6f1b2c3d"} {
+		if strings.Contains(err.Error(), value) {
+			t.Errorf("error %q shows the query value %q", err, value)
+		}
+	}
+	if !strings.Contains(err.Error(), "graph_id=_") {
+		t.Errorf("error %q does not name the query parameters", err)
+	}
+}
