@@ -36,7 +36,7 @@ type Download struct {
 // gatewayDownloadFile, FileID fileID) for a read that fails, wrapping io.ErrUnexpectedEOF
 // when the body ends before Content-Length.
 func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, error) {
-	if err := checkFileID("file_id", -1, fileID); err != nil {
+	if err := s.client.key.checkFileID("file_id", -1, fileID); err != nil {
 		return nil, err
 	}
 	r, err := s.client.do(ctx, &operation{id: opDownload, request: func(int) (*http.Request, error) {
@@ -48,7 +48,7 @@ func (s *FilesService) Download(ctx context.Context, fileID string) (*Download, 
 		return req, err
 	}})
 	if err != nil {
-		return nil, withIDs(err, fileID, "")
+		return nil, s.client.key.withIDs(err, fileID, "")
 	}
 	resp := r.resp
 	size := resp.ContentLength

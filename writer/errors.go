@@ -32,8 +32,10 @@ const (
 type Error struct {
 	// Operation is the spec's operationId, for example "gatewayRetryFailedFiles".
 	Operation string
-	// FileID is the request's file_id path parameter, the file the call was about (Get,
-	// Delete, Download, and the graph operations on one file); "" for other operations.
+	// FileID is the file the call was about: the request's file_id path parameter (Get,
+	// Delete, Download, RemoveFile) or request body property (AddFile); "" for other
+	// operations. A copy of the API key in it (an id passed by mistake) is "[redacted]", as
+	// in GraphID.
 	FileID string
 	// GraphID is the request's graph_id path parameter, the Knowledge Graph a graph
 	// operation was about; "" for other operations.
@@ -184,11 +186,12 @@ func (e *Error) Is(target error) bool {
 }
 
 // withIDs returns err, and when it is an *Error, records in it the path parameters of the
-// request it describes: fileID and graphID, "" when the operation has none.
-func withIDs(err error, fileID, graphID string) error {
+// request it describes: fileID and graphID, "" when the operation has none, with the
+// secrets of k redacted.
+func (k *apiKey) withIDs(err error, fileID, graphID string) error {
 	var e *Error
 	if errors.As(err, &e) {
-		e.FileID, e.GraphID = fileID, graphID
+		e.FileID, e.GraphID = k.redact(fileID), k.redact(graphID)
 	}
 	return err
 }

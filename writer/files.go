@@ -84,21 +84,21 @@ func fileFrom(r api.FileResponse) File {
 // ErrGone for a deleted or expired file, ErrInvalidResponse for an answer that is not a
 // file_response about fileID, and the other status sentinels; the *Error's FileID is fileID.
 func (s *FilesService) Get(ctx context.Context, fileID string) (File, error) {
-	if err := checkFileID("file_id", -1, fileID); err != nil {
+	if err := s.client.key.checkFileID("file_id", -1, fileID); err != nil {
 		return File{}, err
 	}
 	r, err := s.client.do(ctx, &operation{id: opGet, request: func(int) (*http.Request, error) {
 		return api.NewGatewayGetFileRequest(s.client.server, fileID)
 	}})
 	if err != nil {
-		return File{}, withIDs(err, fileID, "")
+		return File{}, s.client.key.withIDs(err, fileID, "")
 	}
 	f, err := r.file()
 	if err == nil && !sameID(f.ID, fileID) {
 		err = r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(f.ID), 80)))
 	}
 	if err != nil {
-		return File{}, withIDs(err, fileID, "")
+		return File{}, s.client.key.withIDs(err, fileID, "")
 	}
 	return f, nil
 }
@@ -153,14 +153,14 @@ func sameID(got, asked string) bool {
 // retried as the client's policy allows: ErrNotFound with Error.Attempts > 1 means an
 // earlier attempt may have deleted the file.
 func (s *FilesService) Delete(ctx context.Context, fileID string) error {
-	if err := checkFileID("file_id", -1, fileID); err != nil {
+	if err := s.client.key.checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
 	var out api.DeleteFileResponse
 	err := s.client.doJSON(ctx, &operation{id: opDelete, request: func(int) (*http.Request, error) {
 		return api.NewGatewayDeleteFileRequest(s.client.server, fileID)
 	}}, &out, deletedFile(&out, fileID))
-	return withIDs(err, fileID, "")
+	return s.client.key.withIDs(err, fileID, "")
 }
 
 // deletedFile returns the check of out, the delete_file_response of a call about fileID:
@@ -191,7 +191,7 @@ func deletedFile(out *api.DeleteFileResponse, fileID string) func(r *reply) erro
 // so the call is retried as the client's policy allows. To retry every failed file, use
 // RetryFailed.
 func (s *FilesService) Retry(ctx context.Context, fileIDs []string) error {
-	ids, err := checkUUIDs("file_ids", fileIDs)
+	ids, err := s.client.key.checkUUIDs("file_ids", fileIDs)
 	if err != nil {
 		return err
 	}

@@ -89,19 +89,6 @@ var (
 	graphsShape = shape{jsonNames(reflect.TypeFor[api.GraphsResponse]()), nil, graphShape[0]}
 )
 
-// checkGraphID checks a graph id, the spec's format uuid, for the field named field and
-// returns it parsed.
-func checkGraphID(field, id string) (uuid.UUID, error) {
-	if id == "" {
-		return uuid.UUID{}, inputErr(field, -1, "", "is empty")
-	}
-	u, ok := parseUUID(id)
-	if !ok {
-		return uuid.UUID{}, inputErr(field, -1, id, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
-	}
-	return u, nil
-}
-
 // Get returns a graph and the counts of its files by processing status: GET
 // /v1/graphs/{graph_id} (operationId findGraphWithFileStatus). One request tells whether
 // any file of the graph is still in progress.
@@ -112,7 +99,7 @@ func checkGraphID(field, id string) (uuid.UUID, error) {
 // the four counts of file_status required, counts not negative), and the other status
 // sentinels.
 func (s *GraphsService) Get(ctx context.Context, graphID string) (Graph, error) {
-	id, err := checkGraphID("graph_id", graphID)
+	id, err := s.client.key.checkGraphID("graph_id", graphID)
 	if err != nil {
 		return Graph{}, err
 	}
@@ -120,14 +107,14 @@ func (s *GraphsService) Get(ctx context.Context, graphID string) (Graph, error) 
 		return api.NewFindGraphWithFileStatusRequest(s.client.server, id)
 	}})
 	if err != nil {
-		return Graph{}, withIDs(err, "", graphID)
+		return Graph{}, s.client.key.withIDs(err, "", graphID)
 	}
 	g, err := r.graph()
 	if err == nil && g.ID != id.String() {
 		err = r.fail(fmt.Errorf("%w: the answer is about graph %s, not the one asked for", ErrInvalidResponse, g.ID))
 	}
 	if err != nil {
-		return Graph{}, withIDs(err, "", graphID)
+		return Graph{}, s.client.key.withIDs(err, "", graphID)
 	}
 	return g, nil
 }
@@ -197,15 +184,16 @@ func graphFrom(g api.Graph) Graph {
 //
 // graphID must be a UUID (an *InputError for graph_id otherwise); fileID is checked as in
 // FilesService.Get (an *InputError for file_id). Failures return *Error (GraphID:
-// graphID): ErrNotFound for an unknown graph or file, ErrInvalidResponse for an answer
-// that is not a file_response about fileID, and the other status sentinels. Adding a file
-// twice leaves it in the graph once, so the call is retried as the client's policy allows.
+// graphID, FileID: fileID): ErrNotFound for an unknown graph or file, ErrInvalidResponse
+// for an answer that is not a file_response about fileID, and the other status sentinels.
+// Adding a file twice leaves it in the graph once, so the call is retried as the client's
+// policy allows.
 func (s *GraphsService) AddFile(ctx context.Context, graphID, fileID string) (File, error) {
-	id, err := checkGraphID("graph_id", graphID)
+	id, err := s.client.key.checkGraphID("graph_id", graphID)
 	if err != nil {
 		return File{}, err
 	}
-	if err := checkFileID("file_id", -1, fileID); err != nil {
+	if err := s.client.key.checkFileID("file_id", -1, fileID); err != nil {
 		return File{}, err
 	}
 	body := api.GraphFileRequest{FileId: fileID}
@@ -213,14 +201,14 @@ func (s *GraphsService) AddFile(ctx context.Context, graphID, fileID string) (Fi
 		return api.NewAddFileToGraphRequest(s.client.server, id, body)
 	}})
 	if err != nil {
-		return File{}, withIDs(err, "", graphID)
+		return File{}, s.client.key.withIDs(err, fileID, graphID)
 	}
 	f, err := r.file()
 	if err == nil && !sameID(f.ID, fileID) {
 		err = r.fail(fmt.Errorf("%w: the answer is about file %q, not the one asked for", ErrInvalidResponse, oneLine(r.key.redact(f.ID), 80)))
 	}
 	if err != nil {
-		return File{}, withIDs(err, "", graphID)
+		return File{}, s.client.key.withIDs(err, fileID, graphID)
 	}
 	return f, nil
 }
@@ -237,16 +225,16 @@ func (s *GraphsService) AddFile(ctx context.Context, graphID, fileID string) (Fi
 // retried as the client's policy allows: ErrNotFound with Error.Attempts > 1 means an
 // earlier attempt may have removed the file.
 func (s *GraphsService) RemoveFile(ctx context.Context, graphID, fileID string) error {
-	id, err := checkGraphID("graph_id", graphID)
+	id, err := s.client.key.checkGraphID("graph_id", graphID)
 	if err != nil {
 		return err
 	}
-	if err := checkFileID("file_id", -1, fileID); err != nil {
+	if err := s.client.key.checkFileID("file_id", -1, fileID); err != nil {
 		return err
 	}
 	var out api.DeleteFileResponse
 	err = s.client.doJSON(ctx, &operation{id: opGraphRemoveFile, request: func(int) (*http.Request, error) {
 		return api.NewRemoveFileFromGraphRequest(s.client.server, id, fileID)
 	}}, &out, deletedFile(&out, fileID))
-	return withIDs(err, fileID, graphID)
+	return s.client.key.withIDs(err, fileID, graphID)
 }

@@ -82,7 +82,7 @@ func (s *GraphsService) ListPage(ctx context.Context, opts *GraphListOptions, cu
 	}
 	for _, c := range []struct{ field, id string }{{"Cursor.After", cur.After}, {"Cursor.Before", cur.Before}} {
 		if c.id != "" {
-			if _, err := checkGraphID(c.field, c.id); err != nil {
+			if _, err := s.client.key.checkGraphID(c.field, c.id); err != nil {
 				return GraphPage{}, err
 			}
 		}

@@ -23,8 +23,9 @@ func parseUUID(s string) (uuid.UUID, bool) {
 
 // checkUUIDs checks that ids are UUIDs for the spec field named field and returns them
 // without repeats: the first occurrence keeps its place, and ids that differ only in case
-// are the same UUID. It refuses an empty list and names the first bad position.
-func checkUUIDs(field string, ids []string) ([]string, error) {
+// are the same UUID. It refuses an empty list and names the first bad position; its errors
+// show no secret of k.
+func (k *apiKey) checkUUIDs(field string, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, inputErr(field, -1, "", "is empty; give at least one file id")
 	}
@@ -32,7 +33,7 @@ func checkUUIDs(field string, ids []string) ([]string, error) {
 	for i, s := range ids {
 		u, ok := parseUUID(s)
 		if !ok {
-			return nil, inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+			return nil, k.inputErr(field, i, s, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
 		parsed = append(parsed, u)
 	}
@@ -84,26 +85,40 @@ func hasUpperHex(s string) bool {
 // any request is sent: empty, "." or "..", or containing '/', '\', '?', '#', '%', a control
 // character or invalid UTF-8. The spec declares file_id a plain string, so any other id,
 // UUID or not, is sent (path-escaped by the generated request builder). field names the
-// argument in the error; index is its position in a list, or -1.
-func checkFileID(field string, index int, id string) error {
+// argument in the error; index is its position in a list, or -1. Its errors show no secret
+// of k.
+func (k *apiKey) checkFileID(field string, index int, id string) error {
 	switch id {
 	case "":
 		return inputErr(field, index, "", "is empty")
 	case ".", "..":
-		return inputErr(field, index, id, "is a path segment, not a file id")
+		return k.inputErr(field, index, id, "is a path segment, not a file id")
 	}
 	if !utf8.ValidString(id) {
-		return inputErr(field, index, id, "is not valid UTF-8")
+		return k.inputErr(field, index, id, "is not valid UTF-8")
 	}
 	for i, r := range id {
 		switch {
 		case r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return inputErr(field, index, id, fmt.Sprintf("has a control character at byte %d", i))
+			return k.inputErr(field, index, id, fmt.Sprintf("has a control character at byte %d", i))
 		case strings.ContainsRune(`/\?#%`, r):
-			return inputErr(field, index, id, fmt.Sprintf("has %q at byte %d, which a file id cannot contain", r, i))
+			return k.inputErr(field, index, id, fmt.Sprintf("has %q at byte %d, which a file id cannot contain", r, i))
 		}
 	}
 	return nil
+}
+
+// checkGraphID checks a graph id, the spec's format uuid, for the field named field and
+// returns it parsed. Its errors show no secret of k.
+func (k *apiKey) checkGraphID(field, id string) (uuid.UUID, error) {
+	if id == "" {
+		return uuid.UUID{}, inputErr(field, -1, "", "is empty")
+	}
+	u, ok := parseUUID(id)
+	if !ok {
+		return uuid.UUID{}, k.inputErr(field, -1, id, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+	}
+	return u, nil
 }
 
 // uuidStrings returns ids in canonical lower case.

@@ -33,7 +33,7 @@ func TestCheckUUIDsDropsRepeats(t *testing.T) {
 					want = append(want, id)
 				}
 			}
-			got, err := checkUUIDs("file_ids", in)
+			got, err := noSecrets.checkUUIDs("file_ids", in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestCheckUUIDsWithoutRepeats(t *testing.T) {
 		for i := range in {
 			in[i] = fmt.Sprintf("3C90C3CC-0D44-4B50-8888-%012x", n-i)
 		}
-		got, err := checkUUIDs("file_ids", in)
+		got, err := noSecrets.checkUUIDs("file_ids", in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestCheckUUIDsFoldCollision(t *testing.T) {
 		"3c90c3cc-0d44-4b50-8888-8dd25736052a",
 		"00000000-0000-0002-0000-000000000002", // folds to 0, as the first does
 	}
-	got, err := checkUUIDs("file_ids", in)
+	got, err := noSecrets.checkUUIDs("file_ids", in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestCheckUUIDsNamesBadPosition(t *testing.T) {
 			in[i] = fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i)
 		}
 		in[n-1] = "3c90c3cc0d444b5088888dd25736052a"
-		_, err := checkUUIDs("file_ids", in)
+		_, err := noSecrets.checkUUIDs("file_ids", in)
 		if !errors.Is(err, ErrInvalidInput) {
 			t.Fatalf("checkUUIDs with a bad id: err = %v, want ErrInvalidInput", err)
 		}
@@ -148,7 +148,7 @@ func FuzzIDs(f *testing.F) {
 			t.Fatalf("parseUUID(%q) = %s, a different id", s, u)
 		}
 		ids := strings.Split(s, ",")
-		out, err := checkUUIDs("file_ids", ids)
+		out, err := noSecrets.checkUUIDs("file_ids", ids)
 		if err != nil {
 			if len(out) != 0 || !strings.Contains(err.Error(), "file_ids") {
 				t.Fatalf("checkUUIDs(%q) = %v, %v: want no ids and an error naming file_ids", ids, out, err)

@@ -14,7 +14,8 @@ type InputError struct {
 	// Index is the position in a list (of file_ids, say), or -1.
 	Index int
 	// Value is the refused value as shown (at most 80 bytes, control characters as spaces), ""
-	// when empty or secret: never the API key.
+	// when empty or secret: never the API key, whose copies (and those of the values of the
+	// caller's headers of 8 bytes or more) are replaced by "[redacted]".
 	Value string
 	// Reason says what is wrong, for example "is not a UUID (8-4-4-4-12 hexadecimal digits)".
 	Reason string
@@ -25,6 +26,13 @@ const maxInputValue = 80
 
 func inputErr(field string, index int, value, reason string) error {
 	return &InputError{Field: field, Index: index, Value: oneLine(value, maxInputValue), Reason: reason}
+}
+
+// inputErr is inputErr for a value that is a caller's argument, which may hold the API key
+// or a header value by mistake: their copies in value are redacted (a nil k redacts
+// nothing).
+func (k *apiKey) inputErr(field string, index int, value, reason string) error {
+	return inputErr(field, index, k.redact(value), reason)
 }
 
 // Error returns one line: `writer: invalid input: <Field>[<Index>] "<Value>" <Reason>`.

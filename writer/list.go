@@ -83,8 +83,8 @@ type listQuery struct {
 }
 
 // checkListOptions checks opts (nil is the zero value) and converts them. Errors name the
-// fields as in, for example, "<of>.GraphID".
-func checkListOptions(of string, opts *ListOptions) (listQuery, error) {
+// fields as in, for example, "<of>.GraphID", and show no secret of k.
+func (k *apiKey) checkListOptions(of string, opts *ListOptions) (listQuery, error) {
 	var q listQuery
 	if opts == nil {
 		return q, nil
@@ -95,17 +95,17 @@ func checkListOptions(of string, opts *ListOptions) (listQuery, error) {
 		st := api.GatewayGetFilesParamsStatus(opts.Status)
 		q.params.Status = &st
 	default:
-		return q, inputErr(of+".Status", -1, string(opts.Status), "is not in_progress, completed or failed (the spec's enum)")
+		return q, k.inputErr(of+".Status", -1, string(opts.Status), "is not in_progress, completed or failed (the spec's enum)")
 	}
 	if opts.GraphID != "" {
 		u, ok := parseUUID(opts.GraphID)
 		if !ok {
-			return q, inputErr(of+".GraphID", -1, opts.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+			return q, k.inputErr(of+".GraphID", -1, opts.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
 		q.params.GraphId = &u
 	}
 	if opts.FileTypes != nil {
-		types, err := checkFileTypes(of+".FileTypes", opts.FileTypes)
+		types, err := k.checkFileTypes(of+".FileTypes", opts.FileTypes)
 		if err != nil {
 			return q, err
 		}
@@ -118,7 +118,7 @@ func checkListOptions(of string, opts *ListOptions) (listQuery, error) {
 		o := api.GatewayGetFilesParamsOrder(opts.Order)
 		q.params.Order = &o
 	default:
-		return q, inputErr(of+".Order", -1, string(opts.Order), "is not asc or desc")
+		return q, k.inputErr(of+".Order", -1, string(opts.Order), "is not asc or desc")
 	}
 	switch {
 	case opts.Limit == 0:
@@ -132,7 +132,7 @@ func checkListOptions(of string, opts *ListOptions) (listQuery, error) {
 }
 
 // checkFileTypes checks file extensions and joins them with commas for query file_types.
-func checkFileTypes(field string, types []string) (string, error) {
+func (k *apiKey) checkFileTypes(field string, types []string) (string, error) {
 	if len(types) == 0 {
 		return "", inputErr(field, -1, "", "is empty; leave it nil to keep every type")
 	}
@@ -142,7 +142,7 @@ func checkFileTypes(field string, types []string) (string, error) {
 		}
 		for _, r := range t {
 			if r <= ' ' || r == 0x7f || r == ',' || r == '.' {
-				return "", inputErr(field, i, t, "must be an extension without dot, comma or space, such as pdf")
+				return "", k.inputErr(field, i, t, "must be an extension without dot, comma or space, such as pdf")
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func checkFileTypes(field string, types []string) (string, error) {
 // required, at most 100 files, each with its required properties). The call is retried as
 // the client's policy allows.
 func (s *FilesService) ListPage(ctx context.Context, opts *ListOptions, cur Cursor) (Page, error) {
-	q, err := checkListOptions("ListOptions", opts)
+	q, err := s.client.key.checkListOptions("ListOptions", opts)
 	if err != nil {
 		return Page{}, err
 	}
@@ -190,7 +190,7 @@ func (s *FilesService) ListPage(ctx context.Context, opts *ListOptions, cur Curs
 //	}
 func (s *FilesService) List(ctx context.Context, opts *ListOptions) iter.Seq2[File, error] {
 	return func(yield func(File, error) bool) {
-		q, err := checkListOptions("ListOptions", opts)
+		q, err := s.client.key.checkListOptions("ListOptions", opts)
 		if err != nil {
 			yield(File{}, err)
 			return

@@ -35,7 +35,7 @@ func scriptedLister(t *testing.T, pages ...string) (*lister, *[]string) {
 	}))
 	t.Cleanup(srv.Close)
 	c := testClient(t, srv.URL, nil)
-	q, err := checkListOptions("", &ListOptions{Status: StatusFailed, Order: OrderAsc})
+	q, err := noSecrets.checkListOptions("", &ListOptions{Status: StatusFailed, Order: OrderAsc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ type job struct {
 // the ids Writer accepted when keep is true.
 func (s *FilesService) newRun(opts *RetryFailedOptions, keep bool) (*job, error) {
 	opts = cmp.Or(opts, &RetryFailedOptions{})
-	q, err := checkListOptions("RetryFailedOptions", &ListOptions{
+	q, err := s.client.key.checkListOptions("RetryFailedOptions", &ListOptions{
 		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
 	})
 	n, cerr := s.concurrency("RetryFailedOptions", opts.Concurrency)

@@ -62,11 +62,11 @@ type UploadParams struct {
 // ErrRateLimited, ErrServer (507 is Writer's storage quota), the other status sentinels,
 // and ErrInvalidResponse for an answer that is not a file_response.
 func (s *FilesService) Upload(ctx context.Context, p UploadParams) (File, error) {
-	if err := checkFileName(p.Name); err != nil {
+	if err := s.client.key.checkFileName(p.Name); err != nil {
 		return File{}, err
 	}
 	if p.ContentType != "" {
-		if err := checkMediaType(p.ContentType); err != nil {
+		if err := s.client.key.checkMediaType(p.ContentType); err != nil {
 			return File{}, err
 		}
 	}
@@ -74,7 +74,7 @@ func (s *FilesService) Upload(ctx context.Context, p UploadParams) (File, error)
 	if p.GraphID != "" {
 		u, ok := parseUUID(p.GraphID)
 		if !ok {
-			return File{}, inputErr("UploadParams.GraphID", -1, p.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
+			return File{}, s.client.key.inputErr("UploadParams.GraphID", -1, p.GraphID, "is not a UUID (8-4-4-4-12 hexadecimal digits)")
 		}
 		params.GraphId = &u
 	}
@@ -369,32 +369,34 @@ func (src *uploadSource) frame(req *http.Request) {
 	}
 }
 
-// checkFileName refuses names that cannot be sent in a header or are empty.
-func checkFileName(name string) error {
+// checkFileName refuses names that cannot be sent in a header or are empty; its errors show
+// no secret of k.
+func (k *apiKey) checkFileName(name string) error {
 	if name == "" {
 		return inputErr("UploadParams.Name", -1, "", "is empty")
 	}
 	if !utf8.ValidString(name) {
-		return inputErr("UploadParams.Name", -1, name, "is not valid UTF-8")
+		return k.inputErr("UploadParams.Name", -1, name, "is not valid UTF-8")
 	}
 	for i, r := range name {
 		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return inputErr("UploadParams.Name", -1, name, fmt.Sprintf("has a control character at byte %d", i))
+			return k.inputErr("UploadParams.Name", -1, name, fmt.Sprintf("has a control character at byte %d", i))
 		}
 	}
 	return nil
 }
 
-// checkMediaType refuses a content type that is not a media type.
-func checkMediaType(contentType string) error {
+// checkMediaType refuses a content type that is not a media type; its errors show no secret
+// of k.
+func (k *apiKey) checkMediaType(contentType string) error {
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	typ, sub, _ := strings.Cut(mediaType, "/")
 	if err != nil || typ == "" || sub == "" || strings.TrimSpace(contentType) != contentType {
-		return inputErr("UploadParams.ContentType", -1, contentType, "is not a media type such as application/pdf")
+		return k.inputErr("UploadParams.ContentType", -1, contentType, "is not a media type such as application/pdf")
 	}
 	for i := range len(contentType) {
 		if b := contentType[i]; b < ' ' || b >= 0x7f {
-			return inputErr("UploadParams.ContentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
+			return k.inputErr("UploadParams.ContentType", -1, contentType, fmt.Sprintf("has a control or non-ASCII byte at %d", i))
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 	var files []File
 	seen := make(map[string]bool, len(fileIDs))
 	for i, id := range fileIDs {
-		if err := checkFileID("fileIDs", i, id); err != nil {
+		if err := s.client.key.checkFileID("fileIDs", i, id); err != nil {
 			return nil, err
 		}
 		if !seen[id] {

@@ -346,3 +346,66 @@ func TestKeysThatLookRightAreRefusedBeforeAnyRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestSecretPassedAsAnIDNeverShown: the API key, or a value of the caller's headers, passed
+// by mistake where an id or a name goes is "[redacted]" in the *InputError that refuses it
+// and in the FileID and GraphID of the *Error of a call that sent it.
+func TestSecretPassedAsAnIDNeverShown(t *testing.T) {
+	const headerSecret = "gw-SECRET-header-42"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), writer.WithHeader("X-Gateway-Token", headerSecret),
+		writer.WithMaxRetries(0), writer.WithRequestsPerMinute(writer.NoRateLimit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, secret := range []string{secretKey, headerSecret} {
+		inputErrs := map[string]error{
+			"Retry":                func() error { return client.Files.Retry(ctx, []string{idA, secret}) }(),
+			"Graphs.Get":           func() error { _, err := client.Graphs.Get(ctx, secret); return err }(),
+			"Graphs.AddFile graph": func() error { _, err := client.Graphs.AddFile(ctx, secret, idA); return err }(),
+			"UploadParams.GraphID": func() error {
+				_, err := client.Files.Upload(ctx, writer.UploadParams{Name: "a.txt", GraphID: secret})
+				return err
+			}(),
+			"UploadParams.Name": func() error {
+				_, err := client.Files.Upload(ctx, writer.UploadParams{Name: secret + "\x00"})
+				return err
+			}(),
+			"ListOptions.GraphID": func() error {
+				_, err := client.Files.ListPage(ctx, &writer.ListOptions{GraphID: secret}, writer.Cursor{})
+				return err
+			}(),
+			"Get with a slash": func() error { _, err := client.Files.Get(ctx, secret+"/x"); return err }(),
+		}
+		for name, err := range inputErrs {
+			var ie *writer.InputError
+			if !errors.As(err, &ie) || !strings.Contains(ie.Value, "[redacted]") {
+				t.Errorf("%s(%s) = %v; want an *InputError whose Value shows [redacted]", name, secret, err)
+			}
+			if strings.Contains(printings(err), "SECRET") {
+				t.Errorf("%s: the error shows the secret: %v", name, err)
+			}
+		}
+		apiErrs := map[string]error{
+			"Get":               func() error { _, err := client.Files.Get(ctx, secret); return err }(),
+			"Delete":            client.Files.Delete(ctx, secret),
+			"Download":          func() error { _, err := client.Files.Download(ctx, secret); return err }(),
+			"Graphs.AddFile":    func() error { _, err := client.Graphs.AddFile(ctx, graphA, secret); return err }(),
+			"Graphs.RemoveFile": client.Graphs.RemoveFile(ctx, graphA, secret),
+		}
+		for name, err := range apiErrs {
+			var apiErr *writer.Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.FileID != "[redacted]" {
+				t.Errorf("%s(%s) = %v; want the server's 404 with FileID [redacted]", name, secret, err)
+			}
+			if strings.Contains(printings(err), "SECRET") {
+				t.Errorf("%s: the error shows the secret: %v", name, err)
+			}
+		}
+	}
+}
