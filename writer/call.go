@@ -200,7 +200,7 @@ func (c *Client) readFailed(e *Error, readErr error) *Error {
 
 // retryEvent describes, for the retry hook, the retry of attempt after waiting wait.
 func (c *Client) retryEvent(op *operation, req *http.Request, resp *http.Response, err error, attempt int, wait time.Duration) RetryEvent {
-	ev := RetryEvent{Operation: op.id, Method: req.Method, Path: req.URL.Path, Attempt: attempt, Wait: wait}
+	ev := RetryEvent{Operation: op.id, Method: req.Method, Path: c.key.redact(req.URL.Path), Attempt: attempt, Wait: wait}
 	if resp != nil {
 		ev.StatusCode = resp.StatusCode
 	} else {
@@ -222,7 +222,7 @@ func (c *Client) log(ctx context.Context, req *http.Request, resp *http.Response
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("path", c.key.redact(req.URL.Path)),
 		slog.Int("status", 0),
 		slog.Int("attempt", attempt),
 		slog.Bool("retry", v.retry),

@@ -57,8 +57,9 @@ type Error struct {
 	// RetryAfter is the wait the server asked for (retry-after-ms or Retry-After) on the last
 	// response, when it asked for one.
 	RetryAfter time.Duration
-	// Err is the underlying cause, returned by Unwrap: a transport error (ErrAttemptTimeout
-	// for an attempt that timed out), the caller's context error (context.Canceled or
+	// Err is the underlying cause, returned by Unwrap: a transport error (for an attempt that
+	// timed out, one that matches ErrAttemptTimeout and context.DeadlineExceeded and reports
+	// Timeout() true), the caller's context error (context.Canceled or
 	// context.DeadlineExceeded) when it ended the call during a backoff wait, why a
 	// retryable status was not retried, or a sentinel such as ErrRetryNotAccepted.
 	Err error

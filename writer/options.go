@@ -168,7 +168,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // WithRequestTimeout bounds each attempt's wait for response headers (sending the request
 // included; reading a response body, such as a download, excluded). An attempt that times
 // out is retried like a connection error (an upload only as the upload rule allows); when
-// the last one timed out, the *Error unwraps to ErrAttemptTimeout. 0 turns the bound off.
+// the last one timed out, the *Error matches ErrAttemptTimeout and context.DeadlineExceeded
+// (never context.Canceled), and its cause reports Timeout() true. 0 turns the bound off.
 // Default: 180 s, as Writer's SDKs. The caller's context bounds the whole call, retries
 // included.
 func WithRequestTimeout(d time.Duration) Option {
@@ -245,7 +246,8 @@ type RetryEvent struct {
 	// Operation is the spec's operationId, for example "gatewayGetFile"; for Client.Do, the
 	// name given in its Request.
 	Operation string
-	// Method and Path are the failed attempt's HTTP method and URL path, as sent.
+	// Method and Path are the failed attempt's HTTP method and URL path, as sent but for a
+	// copy of the API key in the path (an id passed by mistake), which is "[redacted]".
 	Method, Path string
 	// Attempt is the number of the attempt that failed, from 1.
 	Attempt int

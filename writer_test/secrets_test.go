@@ -349,7 +349,8 @@ func TestKeysThatLookRightAreRefusedBeforeAnyRequest(t *testing.T) {
 
 // TestSecretPassedAsAnIDNeverShown: the API key, or a value of the caller's headers, passed
 // by mistake where an id or a name goes is "[redacted]" in the *InputError that refuses it
-// and in the FileID and GraphID of the *Error of a call that sent it.
+// and in the FileID and GraphID of the *Error of a call that sent it, and in the path of
+// its log records.
 func TestSecretPassedAsAnIDNeverShown(t *testing.T) {
 	const headerSecret = "gw-SECRET-header-42"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -357,7 +358,9 @@ func TestSecretPassedAsAnIDNeverShown(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	t.Cleanup(srv.Close)
+	var logs bytes.Buffer
 	client, err := writer.NewClient(writer.WithBaseURL(srv.URL), writer.WithAPIKey(secretKey), writer.WithHeader("X-Gateway-Token", headerSecret),
+		writer.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 		writer.WithMaxRetries(0), writer.WithRequestsPerMinute(writer.NoRateLimit))
 	if err != nil {
 		t.Fatal(err)
@@ -407,5 +410,8 @@ func TestSecretPassedAsAnIDNeverShown(t *testing.T) {
 				t.Errorf("%s: the error shows the secret: %v", name, err)
 			}
 		}
+	}
+	if !strings.Contains(logs.String(), "[redacted]") || strings.Contains(logs.String(), "SECRET") {
+		t.Errorf("debug log: want the paths with [redacted], never the secret:\n%s", logs.String())
 	}
 }
