@@ -273,8 +273,10 @@ func ExampleFilesService_Upload() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(f.Name, f.Status)
-	// Output: q3-summary.txt in_progress
+	// The fake keeps the Content-Type it received: the type of the name's extension.
+	stored, _ := srv.File(f.ID)
+	fmt.Println(f.Name, f.Status, stored.ContentType)
+	// Output: q3-summary.txt in_progress text/plain
 }
 
 // saveFile writes the content of the file id to path, whole or not at all: into a temporary
