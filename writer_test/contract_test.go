@@ -68,8 +68,8 @@ var contractFiles = []writertest.File{
 	{ID: idA, Name: "a.pdf", Status: writertest.StatusFailed, GraphIDs: []string{graphA}, Content: []byte("%PDF-1.7")},
 	{ID: idB, Name: "b.txt", Status: writertest.StatusCompleted, ContentType: "text/plain; charset=utf-8", Content: []byte("hello")},
 	{ID: idC, Name: "c.docx", Status: writertest.StatusInProgress},
-	// Not a UUID, an unknown status and a graph id the spec's format uuid refuses.
-	{ID: "file_123", Name: "odd", Status: "queued", GraphIDs: []string{"not-a-uuid", graphB}},
+	// Not a UUID, and an unknown status.
+	{ID: "file_123", Name: "odd", Status: "queued", GraphIDs: []string{graphB}},
 }
 
 // contractGraphs are the graphs every contract case's Server holds: graphA holds idA.

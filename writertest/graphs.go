@@ -1,7 +1,6 @@
 package writertest
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,7 +15,7 @@ import (
 // a file is in a graph when its File.GraphIDs name it, and the graph's file_status counts
 // are computed from those files' statuses on every request, so they always agree with them.
 type Graph struct {
-	ID          string    // graph.id, a UUID (either case names one graph)
+	ID          string    // graph.id, a UUID; kept in canonical form (see AddGraphs)
 	Name        string    // graph.name
 	Description string    // graph.description; "" leaves it out of the answer
 	CreatedAt   time.Time // zero: the time it was added
@@ -24,18 +23,21 @@ type Graph struct {
 
 // AddGraphs stores graphs, replacing any with the same id. Their files are those whose
 // File.GraphIDs name them: AddFiles, uploads with a graph id, and addFileToGraph put files
-// in a graph. An id that is not a UUID (the spec's graph.id is format uuid) fails the test;
-// with a Server from Start, it panics.
+// in a graph. Graph.ID is kept in canonical form (graphKey); an id that is not a UUID (the
+// spec's graph.id is format uuid) fails the test, and no graph is stored; with a Server
+// from Start, it panics.
 func (s *Server) AddGraphs(graphs ...Graph) {
-	for _, g := range graphs {
-		if _, err := uuid.Parse(g.ID); err != nil || len(g.ID) != 36 {
+	keys := make([]string, len(graphs))
+	for i, g := range graphs {
+		key, ok := graphKey(g.ID)
+		if !ok {
 			if s.tb != nil {
 				s.tb.Helper()
-				s.tb.Fatalf("writertest: AddGraphs: graph id %q is not a UUID", g.ID)
-				return
 			}
-			panic("writertest: AddGraphs: graph id " + strconv.Quote(g.ID) + " is not a UUID")
+			s.refuse("AddGraphs: graph id " + strconv.Quote(g.ID) + " is not a UUID")
+			return
 		}
+		keys[i] = key
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -43,12 +45,22 @@ func (s *Server) AddGraphs(graphs ...Graph) {
 		s.graphs = map[string]Graph{}
 	}
 	now := time.Now().UTC()
-	for _, g := range graphs {
+	for i, g := range graphs {
 		if g.CreatedAt.IsZero() {
 			g.CreatedAt = now
 		}
-		s.graphs[fileKey(g.ID)] = g
+		g.ID = keys[i]
+		s.graphs[g.ID] = g
 	}
+}
+
+// graphKey returns the canonical form of a graph id, the form in which the Server keeps and
+// compares graph ids: a UUID in lower case, 8-4-4-4-12. id may be a UUID in any form
+// uuid.Parse takes (either case, without hyphens, urn:uuid:, in braces); ok is false for
+// any other id.
+func graphKey(id string) (key string, ok bool) {
+	u, err := uuid.Parse(id)
+	return u.String(), err == nil
 }
 
 // graphRoutes adds the Knowledge Graph operations that files need to mux.
@@ -66,7 +78,7 @@ func (s *Server) pathGraph(r *http.Request) (g Graph, valid, found bool) {
 	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
 		return Graph{}, false, false
 	}
-	g, found = s.graphs[fileKey(id)]
+	g, found = s.graphs[fileKey(id)] // fileKey of a 36-character UUID is its graphKey
 	return g, true, found
 }
 
@@ -77,7 +89,7 @@ func (s *Server) getGraph(w http.ResponseWriter, r *http.Request) {
 	g, valid, found := s.pathGraph(r)
 	var out api.Graph
 	if found {
-		out = graphResponse(g, s.fileCounts(time.Now())[fileKey(g.ID)])
+		out = graphResponse(g, s.fileCounts(time.Now())[g.ID])
 	}
 	s.mu.Unlock()
 	switch {
@@ -96,7 +108,7 @@ func (s *Server) getGraph(w http.ResponseWriter, r *http.Request) {
 // file_id 400.
 func (s *Server) addFileToGraph(w http.ResponseWriter, r *http.Request) {
 	var req api.GraphFileRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.FileId == "" {
+	if err := decodeJSON(w, r, &req); err != nil || req.FileId == "" {
 		badParam(w, "the body must be graph_file_request with a file_id")
 		return
 	}
@@ -115,8 +127,8 @@ func (s *Server) addFileToGraph(w http.ResponseWriter, r *http.Request) {
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found")
 		return
 	}
-	if !slices.ContainsFunc(f.GraphIDs, sameGraph(g.ID)) {
-		f.GraphIDs = append(slices.Clip(f.GraphIDs), fileKey(g.ID))
+	if !slices.Contains(f.GraphIDs, g.ID) {
+		f.GraphIDs = append(slices.Clip(f.GraphIDs), g.ID)
 	}
 	writeJSON(w, http.StatusOK, fileResponse(s.snapshot(f, time.Now())))
 }
@@ -138,23 +150,17 @@ func (s *Server) removeFileFromGraph(w http.ResponseWriter, r *http.Request) {
 	case !found:
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "graph not found")
 		return
-	case !known || !slices.ContainsFunc(f.GraphIDs, sameGraph(g.ID)):
+	case !known || !slices.Contains(f.GraphIDs, g.ID):
 		writeFail(w, http.StatusNotFound, "fail.notFound", "fail.notFound.resource", "file not found in the graph")
 		return
 	}
-	f.GraphIDs = slices.DeleteFunc(slices.Clone(f.GraphIDs), sameGraph(g.ID))
+	f.GraphIDs = slices.DeleteFunc(slices.Clone(f.GraphIDs), func(id string) bool { return id == g.ID })
 	deleted := true
 	writeJSON(w, http.StatusOK, api.DeleteFileResponse{Id: id, Deleted: &deleted})
 }
 
-// sameGraph returns a test of whether a graph id names the graph id, a UUID: either case.
-func sameGraph(id string) func(string) bool {
-	key := fileKey(id)
-	return func(g string) bool { return fileKey(g) == key }
-}
-
 // fileCounts returns the graph_file_status of every graph that some file names, by the
-// graph's fileKey: each file counted once per graph, in total and under its status as of
+// graph's id (graphKey): each file counted once per graph, in total and under its status as of
 // now (a status other than in_progress, completed and failed only in total). s.mu is held.
 func (s *Server) fileCounts(now time.Time) map[string]api.GraphFileStatus {
 	counts := map[string]*[4]int64{} // total, in_progress, completed, failed
@@ -164,8 +170,7 @@ func (s *Server) fileCounts(now time.Time) map[string]api.GraphFileStatus {
 		}
 		status := s.snapshot(f, now).Status
 		seen := make([]string, 0, len(f.GraphIDs))
-		for _, g := range f.GraphIDs {
-			key := fileKey(g)
+		for _, key := range f.GraphIDs {
 			if slices.Contains(seen, key) {
 				continue
 			}

@@ -56,14 +56,14 @@ func (s *Server) listGraphs(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}, func(a, b Graph) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(fileKey(a.ID), fileKey(b.ID)))
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
 	})
 	if order == "desc" {
 		slices.Reverse(graphs)
 	}
 	start, end := 0, len(graphs) // the graphs beyond the cursor: graphs[start:end]
 	if cursor != "" {
-		k := slices.IndexFunc(graphs, func(g Graph) bool { return fileKey(g.ID) == fileKey(cursor) })
+		k := slices.IndexFunc(graphs, func(g Graph) bool { return g.ID == fileKey(cursor) })
 		if k < 0 {
 			s.mu.Unlock()
 			badParam(w, "cursor graph "+cursor+" not found")
@@ -84,7 +84,7 @@ func (s *Server) listGraphs(w http.ResponseWriter, r *http.Request) {
 	counts := s.fileCounts(time.Now())
 	out := api.GraphsResponse{Data: make([]api.Graph, 0, end-start), HasMore: &more}
 	for _, g := range graphs[start:end] {
-		out.Data = append(out.Data, graphResponse(g, counts[fileKey(g.ID)]))
+		out.Data = append(out.Data, graphResponse(g, counts[g.ID]))
 	}
 	s.mu.Unlock()
 	if len(out.Data) > 0 {

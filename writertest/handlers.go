@@ -1,12 +1,9 @@
 package writertest
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,7 +11,9 @@ import (
 	"github.com/writerfiles/writer-go/api"
 )
 
-// maxJSONBody bounds how much of a JSON request body the request log keeps.
+// maxJSONBody bounds, in bytes, what the Server reads of a JSON request body: the request
+// log keeps at most this much of one, and retry and addFileToGraph answer a longer body 400,
+// as one that does not decode (Writer's own bound is not documented).
 const maxJSONBody = 1 << 20
 
 func (s *Server) routes() http.Handler {
@@ -49,28 +48,13 @@ func (s *Server) routes() http.Handler {
 	})
 }
 
-// record appends r to the request log. A JSON body is read and put back whole for the
-// handler; the log keeps its first maxJSONBody bytes.
-func (s *Server) record(r *http.Request, authorized bool) {
-	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Authorized: authorized}
-	rec.Header.Del("Authorization")
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		body, _ := io.ReadAll(r.Body)
-		rec.Body = body[:min(len(body), maxJSONBody)]
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	s.mu.Lock()
-	s.requests = append(s.requests, rec)
-	s.mu.Unlock()
-}
-
 // retry handles POST /v1/files/retry: every id must be a stored file (the fake answers 404
 // for an unknown id, as Writer's behaviour is not documented); failed files move to
 // in_progress and, after the processing delay, to their outcome; files in other statuses
 // are left as they are. It answers {"success": true}.
 func (s *Server) retry(w http.ResponseWriter, r *http.Request) {
 	var req api.RetryFilesRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if err := decodeJSON(w, r, &req); err != nil {
 		writeFail(w, http.StatusBadRequest, "fail.badRequest", "fail.badRequest.invalidParameters", "invalid request body: "+err.Error())
 		return
 	}
@@ -141,16 +125,19 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, api.DeleteFileResponse{Id: id, Deleted: &deleted})
 }
 
-// fileResponse converts a File to the spec's file_response. Graph ids that are not UUIDs
-// are left out: the spec declares them format uuid.
+// fileResponse converts a File held by the Server, whose graph ids are UUIDs in canonical
+// form (AddFiles), to the spec's file_response.
 func fileResponse(f File) api.FileResponse {
-	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: string(f.Status), CreatedAt: f.CreatedAt, GraphIds: []uuid.UUID{}}
-	for _, g := range f.GraphIDs {
-		if u, err := uuid.Parse(g); err == nil {
-			out.GraphIds = append(out.GraphIds, u)
-		}
+	out := api.FileResponse{Id: f.ID, Name: f.Name, Status: string(f.Status), CreatedAt: f.CreatedAt, GraphIds: make([]uuid.UUID, len(f.GraphIDs))}
+	for i, g := range f.GraphIDs {
+		out.GraphIds[i] = uuid.MustParse(g)
 	}
 	return out
+}
+
+// decodeJSON decodes the JSON request body into v, reading at most maxJSONBody bytes of it.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody)).Decode(v)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -93,7 +93,7 @@ func (s *Server) listFiles(w http.ResponseWriter, r *http.Request) {
 	match := func(f *file) (File, bool) {
 		// Graph and type first: they do not change, and most files fail them.
 		switch {
-		case graph != "" && !slices.ContainsFunc(f.GraphIDs, func(g string) bool { return strings.EqualFold(g, graph) }):
+		case graph != "" && !slices.Contains(f.GraphIDs, graph): // both in canonical form
 			return File{}, false
 		case types != nil && !slices.Contains(types, strings.ToLower(strings.TrimPrefix(path.Ext(f.Name), "."))):
 			return File{}, false

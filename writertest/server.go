@@ -2,7 +2,8 @@
 //
 // A Server listens on 127.0.0.1 (net/http/httptest), checks the bearer API key, keeps files
 // with their statuses (writer.Status values), answers the File API's operations with the
-// spec's bodies and Writer's fail_response errors, and records every request it receives.
+// spec's bodies and Writer's fail_response errors, and records the requests it receives
+// (every one, unless WithRequestLog bounds the log).
 // It also serves the Knowledge Graph operations of writer.GraphsService, over graphs that
 // AddGraphs creates. Its answers are checked against openapi.yaml by this module's tests.
 //
@@ -28,6 +29,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -53,7 +55,7 @@ type File struct {
 	ID        string        // file_response.id; any string, usually a UUID (either case names one file)
 	Name      string        // file name
 	Status    writer.Status // StatusInProgress, StatusCompleted, StatusFailed or any other value
-	GraphIDs  []string      // Knowledge Graph ids (UUIDs)
+	GraphIDs  []string      // Knowledge Graph ids: UUIDs in any form uuid.Parse takes, kept canonical (AddFiles)
 	CreatedAt time.Time     // zero: the time it was added
 
 	ContentType string // media type served by download; "" serves application/octet-stream
@@ -97,7 +99,8 @@ type Server struct {
 	mu       sync.Mutex
 	files    map[string]*file // by fileKey of the id
 	graphs   map[string]Graph // by fileKey of the id; nil until AddGraphs
-	requests []Request
+	requests []Request        // the request log: every request, or a ring of the last opt.logLimit
+	logged   int              // requests recorded since the start
 	faults   []Fault
 	limit    window  // the simulated rate limit's current window
 	conns    int     // TCP connections accepted
@@ -134,6 +137,7 @@ type options struct {
 	latency   time.Duration // added before every answer
 	listener  net.Listener  // served on instead of a new one (WithListener)
 	anyKey    bool          // any non-empty bearer key is accepted (WithAnyAPIKey)
+	logLimit  int           // requests the log keeps (WithRequestLog); below 0: every one
 }
 
 // WithAPIKey sets the API key the Server accepts. Default DefaultAPIKey.
@@ -161,7 +165,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start starts a Server on 127.0.0.1 for programs that are not tests (the CLI's --fake).
 // The caller must Close it.
 func Start(opts ...Option) *Server {
-	o := options{apiKey: DefaultAPIKey, outcome: func(string) writer.Status { return StatusCompleted }, maxStored: defaultMaxStored}
+	o := options{apiKey: DefaultAPIKey, outcome: func(string) writer.Status { return StatusCompleted }, maxStored: defaultMaxStored, logLimit: -1}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -190,22 +194,50 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// AddFiles stores files, replacing any with the same id.
+// AddFiles stores files, replacing any with the same id. Each graph id in File.GraphIDs is
+// kept in canonical form (graphKey), so that a file is counted in its graphs and listed under
+// graph_id whatever form it was given in. A graph id that is not a UUID fails the test, and
+// no file is stored; with a Server from Start, it panics.
 func (s *Server) AddFiles(files ...File) {
+	graphIDs := make([][]string, len(files))
+	for i, f := range files {
+		for _, g := range f.GraphIDs {
+			key, ok := graphKey(g)
+			if !ok {
+				if s.tb != nil {
+					s.tb.Helper()
+				}
+				s.refuse("AddFiles: file " + strconv.Quote(f.ID) + ": graph id " + strconv.Quote(g) + " is not a UUID")
+				return
+			}
+			graphIDs[i] = append(graphIDs[i], key)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now().UTC()
-	for _, f := range files {
+	for i, f := range files {
 		if f.CreatedAt.IsZero() {
 			f.CreatedAt = now
 		}
-		f.GraphIDs = slices.Clone(f.GraphIDs)
+		f.GraphIDs = graphIDs[i]
 		f.Size = int64(len(f.Content))
 		sum := sha256.Sum256(f.Content)
 		f.SHA256 = hex.EncodeToString(sum[:])
 		s.files[fileKey(f.ID)] = &file{File: f}
 	}
 	s.sorted = nil
+}
+
+// refuse reports a call that misuses the Server: it fails the test of NewServer, or panics
+// with a Server from Start. msg starts with the method's name.
+func (s *Server) refuse(msg string) {
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatalf("writertest: %s", msg)
+		return
+	}
+	panic("writertest: " + msg)
 }
 
 // File returns the stored file with the given id, with its status as of now.
@@ -217,13 +249,6 @@ func (s *Server) File(id string) (File, bool) {
 		return File{}, false
 	}
 	return s.snapshot(f, time.Now()), true
-}
-
-// Requests returns a copy of the requests received so far, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
 }
 
 // snapshot returns f as of now, applying a due status change. s.mu is held.
