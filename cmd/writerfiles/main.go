@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprint(stdout, usage())
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "writerfiles: %s\n%s", flagMessage(fs, err), usage())
+		fmt.Fprintf(stderr, "writerfiles: %s\n%s", shown(flagMessage(fs, err)), usage())
 		return exitUsage
 	}
 	rest := fs.Args()

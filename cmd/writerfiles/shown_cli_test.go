@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -154,5 +155,19 @@ func TestServerErrorTextIsShownEscaped(t *testing.T) {
 	code, _, stderr := runCLI(t, "get", doneC)
 	if lines := graphicLines(t, "get's error", stderr); code != exitFailure || len(lines) != 1 || !strings.Contains(stderr, "404") {
 		t.Errorf("get: exit %d, stderr %q; want 1 and one line naming the 404", code, stderr)
+	}
+}
+
+// TestBadFlagIsShownEscaped: a flag that is not defined, before or after the command, is
+// named on stderr escaped, as server text is.
+func TestBadFlagIsShownEscaped(t *testing.T) {
+	newServer(t)
+	const bad = "--\x1b]0;pwn\a"
+	for _, args := range [][]string{{bad, "list"}, {"list", bad}} {
+		code, _, stderr := runCLI(t, args...)
+		graphicLines(t, fmt.Sprintf("%q", args), stderr)
+		if code != exitUsage || !strings.Contains(stderr, `\x1b]0;pwn\a`) {
+			t.Errorf("writerfiles %q: exit %d, stderr %q; want 2 and the flag escaped", args, code, stderr)
+		}
 	}
 }
