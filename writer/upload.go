@@ -56,11 +56,13 @@ type UploadParams struct {
 // The body is streamed. A regular *os.File or an io.ReaderAt and io.Seeker body is sent
 // from its current offset to its end and can be replayed; any other body gets one attempt.
 //
-// Bad params are an *InputError (Field "UploadParams.Name", ...) before any request. An
-// upload is retried only when it cannot have been processed (connection not made, 429,
-// x-should-retry: true). Failures return *Error: ErrBadRequest, ErrTooLarge (413),
-// ErrRateLimited, ErrServer (507 is Writer's storage quota), the other status sentinels,
-// and ErrInvalidResponse for an answer that is not a file_response.
+// Bad params are an *InputError (Field "UploadParams.Name", ...) before any request; a body
+// that cannot be measured and does not hold exactly Size bytes fails the request before its
+// last byte, with an *InputError for UploadParams.Size. An upload is retried only when it
+// cannot have been processed (connection not made, 429, x-should-retry: true). Failures
+// return *Error: ErrBadRequest, ErrTooLarge (413), ErrRateLimited, ErrServer (507 is
+// Writer's storage quota), the other status sentinels, and ErrInvalidResponse for an answer
+// that is not a file_response.
 func (s *FilesService) Upload(ctx context.Context, p UploadParams) (File, error) {
 	if err := s.client.key.checkFileName(p.Name); err != nil {
 		return File{}, err
