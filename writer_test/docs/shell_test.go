@@ -62,12 +62,14 @@ func shellEnv(bin string, extra ...string) []string {
 }
 
 // repoFiles lists the files below root that git tracks or would track, as slash paths: what
-// a clone of the work tree would hold.
+// a clone of the work tree would hold. Outside a git work tree (a copy of the published
+// module, or the copy make drift tests), every file below root but those of the folders
+// .git, .bin, .bench and .cache.
 func repoFiles(t *testing.T, root string) []string {
 	t.Helper()
 	out, err := exec.CommandContext(t.Context(), "git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
+		return walkFiles(t, root)
 	}
 	var files []string
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
@@ -109,4 +111,31 @@ func goBuild(t *testing.T, dir, out, pkg string) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s in %s: %v\n%s", pkg, dir, err, b)
 	}
+}
+
+// walkFiles lists the regular files below root, as slash paths, but those of the folders
+// .git, .bin, .bench and .cache (tools and caches a work tree keeps).
+func walkFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir() && path != root && slices.Contains([]string{".git", ".bin", ".bench", ".cache"}, d.Name()):
+			return filepath.SkipDir
+		case d.Type().IsRegular():
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("list the files below %s: %v", root, err)
+	}
+	return files
 }
