@@ -181,7 +181,11 @@ func TestHeaderValuesEchoedByServerNeverShown(t *testing.T) {
 	// A raw server whose answer is a malformed header line holding the values.
 	raw := httptest.NewUnstartedServer(nil)
 	raw.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			return
+		}
+		conn, buf, err := hj.Hijack()
 		if err != nil {
 			return
 		}
