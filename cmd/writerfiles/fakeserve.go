@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/writerfiles/writer-go/writertest"
@@ -28,18 +29,21 @@ func cmdFake(ctx context.Context, a *app, args []string) error {
 	case a.global.fake || a.global.baseURL != "":
 		return usageError{"fake serve: --fake and --base-url do not apply: it serves a fake for other invocations' --base-url"}
 	}
-	host, _, err := net.SplitHostPort(*addr)
+	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {
 		return usageError{fmt.Sprintf("fake serve: %s is not HOST:PORT", flagText(fs, "addr"))}
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return usageError{fmt.Sprintf("fake serve: %s is not a loopback address such as 127.0.0.1:8080 (the client sends http:// only to loopback hosts)", flagText(fs, "addr"))}
 	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return usageError{fmt.Sprintf("fake serve: %s: the port is not a number from 0 to 65535", flagText(fs, "addr"))}
+	}
 	l, err := new(net.ListenConfig).Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("fake serve: %w", err)
 	}
-	srv := startFake(*seed, writertest.WithListener(l), writertest.WithAnyAPIKey())
+	srv := startFake(*seed, serveOptions(l)...)
 	defer srv.Close()
 	if a.global.json {
 		_ = json.NewEncoder(a.out).Encode(map[string]string{"base_url": srv.URL})
@@ -54,4 +58,10 @@ func cmdFake(ctx context.Context, a *app, args []string) error {
 	<-ctx.Done()
 	fmt.Fprintln(a.errOut, "Stopped.")
 	return nil
+}
+
+// serveOptions are the options of the fake that fake serve runs on l: any key, and no
+// request log, which would grow for as long as it runs.
+func serveOptions(l net.Listener) []writertest.Option {
+	return []writertest.Option{writertest.WithListener(l), writertest.WithAnyAPIKey(), writertest.WithRequestLog(0)}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/writerfiles/writer-go/writer"
 )
 
 // buildCommand builds this command into a temporary directory and returns its path.
@@ -151,6 +154,10 @@ func TestFakeServeRefusesWhatItCannotServe(t *testing.T) {
 		{[]string{"fake", "serve", "--addr", "0.0.0.0:8080"}, `--addr "0.0.0.0:8080" is not a loopback address`},
 		{[]string{"fake", "serve", "--addr", ":8080"}, `--addr ":8080" is not a loopback address`},
 		{[]string{"fake", "serve", "--addr", "127.0.0.1"}, `--addr "127.0.0.1" is not HOST:PORT`},
+		{[]string{"fake", "serve", "--addr", "127.0.0.1:99999"}, `--addr "127.0.0.1:99999": the port is not a number from 0 to 65535`},
+		{[]string{"fake", "serve", "--addr", "[::1]:65536"}, `--addr "[::1]:65536": the port is not a number`},
+		{[]string{"fake", "serve", "--addr", "127.0.0.1:-1"}, `--addr "127.0.0.1:-1": the port is not a number`},
+		{[]string{"fake", "serve", "--addr", "localhost:http"}, `--addr "localhost:http": the port is not a number`},
 		{[]string{"fake", "serve", "--seed", "-1"}, `--seed: "-1" is not a whole number, 0 or more`},
 		{[]string{"fake"}, "fake takes one subcommand, serve"},
 		{[]string{"fake", "start"}, "fake takes one subcommand, serve"},
@@ -159,6 +166,40 @@ func TestFakeServeRefusesWhatItCannotServe(t *testing.T) {
 		if code, _, stderr := runCLI(t, tt.args...); code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("writerfiles %v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// TestFakeServeAddressInUse: an address another program listens on is a failure (exit 1),
+// not a mistake in the flag.
+func TestFakeServeAddressInUse(t *testing.T) {
+	l, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	code, _, stderr := runCLI(t, "fake", "serve", "--addr", l.Addr().String())
+	if code != exitFailure || !strings.Contains(stderr, l.Addr().String()) {
+		t.Errorf("fake serve --addr %s in use: exit %d, stderr %q; want 1 naming the address", l.Addr(), code, stderr)
+	}
+}
+
+// TestFakeServeKeepsNoRequestLog: the fake of fake serve, which runs until stopped, does not
+// keep the requests it answers.
+func TestFakeServeKeepsNoRequestLog(t *testing.T) {
+	l, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startFake(defaultSeed, serveOptions(l)...)
+	defer srv.Close()
+	client := srv.Client(writer.WithAPIKey("test"))
+	for range 3 {
+		if _, err := client.Files.ListPage(t.Context(), nil, writer.Cursor{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the fake kept %d requests, want none", n)
 	}
 }
 
