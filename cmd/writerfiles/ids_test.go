@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -149,5 +150,32 @@ func TestStdinIDsStopAtAnErrorThatIsNotANotFound(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 2 {
 		t.Errorf("the server received %d requests, want 2: none after the 403", n)
+	}
+}
+
+// TestRetrySendsStdinIDsInBatchesOf100: 250 ids on stdin go in requests of 100, 100 and 50.
+func TestRetrySendsStdinIDsInBatchesOf100(t *testing.T) {
+	srv := newServer(t)
+	var stdin strings.Builder
+	for i := range 250 {
+		id := fmt.Sprintf("3c90c3cc-0d44-4b50-8888-%012x", i+1)
+		srv.AddFiles(writertest.File{ID: id, Name: "f.pdf", Status: writertest.StatusFailed})
+		stdin.WriteString(id + "\n")
+	}
+	code, stdout, stderr := runCLIWithStdin(t, stdin.String(), "retry", "-")
+	if code != exitOK || !strings.Contains(stdout, "retry of 250 file(s)") {
+		t.Fatalf("retry - with 250 ids: exit %d, stdout %q, stderr %q; want the 250 accepted", code, stdout, stderr)
+	}
+	var sizes []int
+	for _, r := range srv.Requests() {
+		var body struct {
+			FileIDs []string `json:"file_ids"`
+		}
+		if r.Path == "/v1/files/retry" && json.Unmarshal(r.Body, &body) == nil {
+			sizes = append(sizes, len(body.FileIDs))
+		}
+	}
+	if fmt.Sprint(sizes) != "[100 100 50]" {
+		t.Errorf("retry requests carried %v ids, want [100 100 50]", sizes)
 	}
 }

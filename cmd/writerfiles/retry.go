@@ -10,9 +10,14 @@ import (
 	"text/tabwriter"
 )
 
-// cmdRetry: writerfiles retry ID... (or retry - for the ids on stdin) sends one POST
-// /v1/files/retry with the ids. With --fake it shows the files before and after, once Writer
-// accepted the ids.
+// retryBatch is the most ids per POST /v1/files/retry, as RetryFailed sends: Writer does
+// not document its maximum.
+const retryBatch = 100
+
+// cmdRetry: writerfiles retry ID... (or retry - for the ids on stdin) sends the ids in POST
+// /v1/files/retry requests of at most retryBatch ids, one after the other, and stops at the
+// first that fails. With --fake it shows the files before and after, once Writer accepted the
+// ids.
 func cmdRetry(ctx context.Context, a *app, args []string) error {
 	ids, err := a.fileIDs(ctx, args, true)
 	if err != nil {
@@ -25,8 +30,15 @@ func cmdRetry(ctx context.Context, a *app, args []string) error {
 	if a.fake != nil && !a.global.json {
 		a.showFake(&before, "before", ids)
 	}
-	if err := a.client.Files.Retry(ctx, ids); err != nil {
-		return a.flagError(nil, err)
+	for start := 0; start < len(ids); start += retryBatch {
+		batch := ids[start:min(start+retryBatch, len(ids))]
+		if err := a.client.Files.Retry(ctx, batch); err != nil {
+			if start > 0 {
+				fmt.Fprintf(a.errOut, "writerfiles: retry: Writer accepted the ids before id %d; the request of ids %d to %d failed, and the rest was not sent.\n",
+					start+1, start+1, start+len(batch))
+			}
+			return a.flagError(nil, err)
+		}
 	}
 	if a.global.json {
 		return json.NewEncoder(a.out).Encode(jsonRetried{FileIDs: ids, Accepted: distinctIDs(ids)})
