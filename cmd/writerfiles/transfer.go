@@ -6,42 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/writerfiles/writer-go/writer"
 )
-
-// mediaTypes are the types Writer's upload accepts, by extension: Go's built-in table
-// lacks several of them.
-var mediaTypes = map[string]string{
-	".txt":  "text/plain",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".ppt":  "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-	".png":  "image/png",
-	".eml":  "message/rfc822",
-	".html": "text/html",
-	".htm":  "text/html",
-	".pdf":  "application/pdf",
-	".srt":  "application/x-subrip",
-	".csv":  "text/csv",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".mp3":  "audio/mpeg",
-	".mp4":  "video/mp4",
-}
 
 // cmdUpload: writerfiles upload PATH [--graph ID] [--type MIME] [--name NAME].
 func cmdUpload(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet()
 	graph := fs.String("graph", "", "add the file to this Knowledge Graph (`ID`, a UUID)")
-	ctype := fs.String("type", "", "the file's media type, `MIME` (default: from its extension)")
+	ctype := fs.String("type", "", "the file's media type, `MIME` (default: from the name's extension, else from its first 512 bytes)")
 	name := fs.String("name", "", "the `NAME` to give the file (default: the base name of PATH)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -64,15 +39,6 @@ func cmdUpload(ctx context.Context, a *app, args []string) error {
 	}
 	if *name == "" {
 		*name = filepath.Base(path)
-	}
-	if *ctype == "" {
-		ext := strings.ToLower(filepath.Ext(path))
-		if *ctype = mediaTypes[ext]; *ctype == "" {
-			*ctype = mime.TypeByExtension(ext)
-		}
-		if *ctype == "" {
-			return usageError{fmt.Sprintf("upload: no media type known for %q: pass --type", ext)}
-		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
