@@ -227,7 +227,12 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	e.left -= int64(n)
 	switch {
 	case e.left == 0:
-		return n, e.checkEnd()
+		// The last bytes go only with a body that ends there: handed over with the error,
+		// they would complete the request's Content-Length.
+		if err := e.checkEnd(); err != io.EOF { //nolint:errorlint // checkEnd returns io.EOF itself
+			return 0, err
+		}
+		return n, io.EOF
 	case errors.Is(err, io.EOF):
 		return n, e.fail(inputErr("UploadParams.Size", -1, fmt.Sprint(e.size), fmt.Sprintf("is more than Body holds: it ended after %d bytes", e.size-e.left)))
 	case err != nil:
