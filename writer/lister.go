@@ -8,63 +8,95 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/writerfiles/writer-go/api"
 )
 
-// lister reads a run's failed files a page at a time, oldest first, and gives each file
-// once, whatever the server repeats: a repeat is an id taken before (compared as a UUID)
-// or a file created before the cursor file, which the listing has passed. The cursor file
-// is held back until the next page has answered, so that it is still in the failed filter
-// when the cursor names it.
+// lister reads a run's failed files a page at a time from one end of the listing, oldest
+// or newest first, and gives each file once, whatever the server repeats: a repeat is an
+// id taken before (compared as a UUID) or a file the listing has passed (created before
+// the cursor file, or after it newest first). The cursor file is held back until the next
+// page has answered, so that it is still in the failed filter when the cursor names it.
+// With two ends, each stops at the first file the other has taken or passed: where they
+// meet, the listing is complete (met). The newest-first one also stops, taking nothing, at
+// its last page and at a page whose times do not show newest-first order (a server that
+// ignores order=desc); the oldest-first one then reads on to the end.
 type lister struct {
 	s       *FilesService
 	q       listQuery
+	desc    bool                 // newest first
+	other   *lister              // the listing from the other end; nil: none
 	after   string               // the cursor: the last file id of the previous page
 	at      time.Time            // the cursor file's created_at, once started
 	started bool                 // a page moved the cursor
 	cursors map[string]struct{}  // every cursor so far
 	taken   map[string]time.Time // ids taken since the previous cursor's created_at
 	held    []uuid.UUID          // the cursor file, when it is to be retried
-	done    bool
+	done    bool                 // no more pages
+	met     bool                 // done where it met the other end
 }
 
 // listed is what one page gave: the ids to retry, the files found and those of them whose
-// id is not a UUID (POST /v1/files/retry takes only UUIDs), the failed files outside the
-// run's graph, and whether it was the last.
+// id is not a UUID (POST /v1/files/retry takes only UUIDs), and the failed files outside
+// the run's graph.
 type listed struct {
 	ids     []uuid.UUID
 	found   int
 	skipped []string
 	outside int
-	last    bool
 }
 
-func newLister(s *FilesService, q listQuery) *lister {
-	return &lister{s: s, q: q, cursors: map[string]struct{}{}, taken: map[string]time.Time{}}
-}
-
-// errCursorBack: a page's last file was created before the cursor file.
-var errCursorBack = errors.New("page's last file was created before the cursor file: paging would not advance")
-
-// next reads the next page: nil and the error when it could not be read. The listing ends
-// with a page that says has_more false or is empty; a page whose cursor would go back or
-// come again ends it with ErrInvalidResponse, its files counted.
-func (l *lister) next(ctx context.Context) (*listed, error) {
-	page, err := l.s.listPage(ctx, l.q, Cursor{After: l.after})
-	if err != nil {
-		return nil, err
+func newLister(s *FilesService, q listQuery, desc bool) *lister {
+	if desc {
+		o := api.GatewayGetFilesParamsOrderDesc
+		q.params.Order = &o
 	}
+	return &lister{s: s, q: q, desc: desc, cursors: map[string]struct{}{}, taken: map[string]time.Time{}}
+}
+
+// errCursorBack: a page's last file lies before the cursor file in the listing's order.
+var errCursorBack = errors.New("page's last file lies before the cursor file in the listing's order: paging would not advance")
+
+// passed reports whether the listing went past a file created at t.
+func (l *lister) passed(t time.Time) bool {
+	return l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
+}
+
+// has reports whether the listing took or passed the file with key, created at t.
+func (l *lister) has(key string, t time.Time) bool {
+	_, taken := l.taken[key]
+	return taken || l.passed(t)
+}
+
+// fetch reads the next page.
+func (l *lister) fetch(ctx context.Context) (Page, error) {
+	return l.s.listPage(ctx, l.q, Cursor{After: l.after})
+}
+
+// take takes the page fetch read, and returns what it gave. The listing ends with a page
+// that says has_more false or is empty, and newest first as said above; a page whose
+// cursor would go back or come again ends it with ErrInvalidResponse, its files counted.
+func (l *lister) take(page Page) (*listed, error) {
 	out := &listed{ids: l.held}
 	l.held, l.done = nil, !page.HasMore || len(page.Files) == 0
+	if l.desc && (l.done || !newestFirst(page.Files)) {
+		l.done = true
+		return out, nil
+	}
 	for i, f := range page.Files {
 		// The filters are the server's: a file in another status is not retried, nor one
 		// whose own graph_ids leave out the run's graph.
-		if f.Status != StatusFailed || (l.started && f.CreatedAt.Before(l.at)) {
+		if f.Status != StatusFailed || l.passed(f.CreatedAt) {
 			continue
 		}
 		id, isUUID := parseUUID(f.ID)
 		key := f.ID
 		if isUUID {
 			key = id.String()
+		}
+		if l.other != nil && l.other.has(key, f.CreatedAt) {
+			l.done, l.met = true, true
+			continue
 		}
 		if _, dup := l.taken[key]; dup {
 			continue
@@ -84,7 +116,7 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 			out.ids = append(out.ids, id)
 		}
 	}
-	if out.last = l.done; l.done {
+	if l.done {
 		return out, nil
 	}
 	// The last file becomes the cursor; the ids taken before the previous cursor's
@@ -94,16 +126,27 @@ func (l *lister) next(ctx context.Context) (*listed, error) {
 		return out, err
 	}
 	last := page.Files[len(page.Files)-1]
-	if l.started && last.CreatedAt.Before(l.at) {
+	if l.passed(last.CreatedAt) {
 		return out, &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
 	}
 	for key, at := range l.taken {
-		if l.started && at.Before(l.at) {
+		if l.passed(at) {
 			delete(l.taken, key)
 		}
 	}
 	l.after, l.at, l.started = after, last.CreatedAt, true
 	return out, nil
+}
+
+// newestFirst reports whether files are in newest-first order, as far as their times
+// tell: none newer than the one before, and the last older than the first.
+func newestFirst(files []File) bool {
+	for i := 1; i < len(files); i++ {
+		if files[i].CreatedAt.After(files[i-1].CreatedAt) {
+			return false
+		}
+	}
+	return len(files) < 2 || files[len(files)-1].CreatedAt.Before(files[0].CreatedAt)
 }
 
 // inGraph reports whether f's graph_ids hold graph, compared as UUIDs.

@@ -39,7 +39,16 @@ func scriptedLister(t *testing.T, pages ...string) (*lister, *[]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newLister(c.Files, q), &afters
+	return newLister(c.Files, q, false), &afters
+}
+
+// next reads and takes the lister's next page.
+func next(l *lister) (*listed, error) {
+	page, err := l.fetch(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return l.take(page)
 }
 
 const (
@@ -59,13 +68,13 @@ func idsOf(l *listed) string {
 
 func TestListerHoldsTheCursorFileUntilTheNextPage(t *testing.T) {
 	l, afters := scriptedLister(t, pageOf(true, uA+"@1", uB+"@2"), pageOf(false, uC+"@3"))
-	first, err := l.next(context.Background())
-	if err != nil || idsOf(first) != "0a" || first.found != 2 || first.last {
-		t.Fatalf("page 1 = ids %q found %d last %v, %v; want 0a, 2 found, the cursor file held", idsOf(first), first.found, first.last, err)
+	first, err := next(l)
+	if err != nil || idsOf(first) != "0a" || first.found != 2 || l.done {
+		t.Fatalf("page 1 = ids %q found %d last %v, %v; want 0a, 2 found, the cursor file held", idsOf(first), first.found, l.done, err)
 	}
-	second, err := l.next(context.Background())
-	if err != nil || idsOf(second) != "1b 2c" || !second.last || !l.done {
-		t.Fatalf("page 2 = ids %q last %v, %v; want the held 1b then 2c, and the end", idsOf(second), second.last, err)
+	second, err := next(l)
+	if err != nil || idsOf(second) != "1b 2c" || !l.done {
+		t.Fatalf("page 2 = ids %q last %v, %v; want the held 1b then 2c, and the end", idsOf(second), l.done, err)
 	}
 	if got := strings.Join(*afters, ","); got != ","+uB {
 		t.Errorf("cursors %q, want none then %s", got, uB)
@@ -82,7 +91,7 @@ func TestListerGivesEachFileOnceWhateverItsSpelling(t *testing.T) {
 	var ids []string
 	found, skipped := 0, 0
 	for !l.done {
-		page, err := l.next(context.Background())
+		page, err := next(l)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,10 +107,10 @@ func TestListerGivesEachFileOnceWhateverItsSpelling(t *testing.T) {
 
 func TestListerRefusesACursorThatGoesBack(t *testing.T) {
 	l, _ := scriptedLister(t, pageOf(true, uA+"@5", uB+"@6"), pageOf(true, uC+"@7", uD+"@1"))
-	if _, err := l.next(context.Background()); err != nil {
+	if _, err := next(l); err != nil {
 		t.Fatal(err)
 	}
-	page, err := l.next(context.Background())
+	page, err := next(l)
 	if !errors.Is(err, ErrInvalidResponse) || !errors.Is(err, errCursorBack) || page == nil || page.found != 1 {
 		t.Errorf("page 2 = %+v, %v; want its files counted and ErrInvalidResponse", page, err)
 	}
@@ -114,11 +123,56 @@ func TestListerForgetsWhatTheCursorHasPassed(t *testing.T) {
 	}
 	l, _ := scriptedLister(t, pageOf(true, files[:50]...), pageOf(true, files[50:]...), pageOf(false))
 	for !l.done {
-		if _, err := l.next(context.Background()); err != nil {
+		if _, err := next(l); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := len(l.taken); n > 52 {
 		t.Errorf("the lister keeps %d ids after 100 files, want those of the last page's time only", n)
+	}
+}
+
+// scriptedEnds returns two listers of scripted servers, oldest first and newest first,
+// linked as the two ends of one listing.
+func scriptedEnds(t *testing.T, ascPages, descPages []string) (asc, desc *lister) {
+	t.Helper()
+	asc, _ = scriptedLister(t, ascPages...)
+	desc, _ = scriptedLister(t, descPages...)
+	desc.desc, asc.other, desc.other = true, desc, asc
+	return asc, desc
+}
+
+func TestListersFromBothEndsGiveEachFileOnce(t *testing.T) {
+	// Each end stops at the first file the other holds: there the listing is complete.
+	asc, desc := scriptedEnds(t,
+		[]string{pageOf(true, uA+"@1", uB+"@2"), pageOf(false, uC+"@3", uD+"@4")},
+		[]string{pageOf(true, uD+"@4", uC+"@3"), pageOf(true, uB+"@2", uA+"@1")})
+	var ids []string
+	found := 0
+	for _, l := range []*lister{asc, desc, asc, desc} {
+		page, err := next(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found += page.found
+		ids = append(ids, idsOf(page))
+	}
+	if got := strings.Join(ids, "|"); got != "0a|3d|1b|2c" || found != 4 || !asc.met || !desc.met {
+		t.Errorf("ids by page %q, found %d, met %v %v; want 0a|3d|1b|2c (the cursor files held back), 4, both met", got, found, asc.met, desc.met)
+	}
+}
+
+func TestListerNewestFirstTakesNothingFromAPageNotInThatOrder(t *testing.T) {
+	for name, page := range map[string]string{
+		"oldest first": pageOf(true, uA+"@1", uB+"@2"),
+		"one time":     pageOf(true, uC+"@3", uD+"@3"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, desc := scriptedEnds(t, []string{pageOf(false)}, []string{page})
+			got, err := next(desc)
+			if err != nil || got.found != 0 || len(got.ids) != 0 || !desc.done || desc.met || len(desc.taken) != 0 {
+				t.Errorf("page = %+v, %v, done %v; want nothing taken and the end of that listing", got, err, desc.done)
+			}
+		})
 	}
 }

@@ -7,9 +7,9 @@ import (
 )
 
 // start sends a request of a drive: it takes a slot (false when the run's context ended
-// first) and calls send on a goroutine of its own or, inline, on the producer's. send
-// returns what its result does to the run.
-type start func(send func() (take func() error), inline bool) bool
+// first) and calls send on a goroutine of its own. send returns what its result does to
+// the run.
+type start func(send func() (take func() error)) bool
 
 // drive runs the requests produce sends, at most n at once, and applies their results on
 // this goroutine as they complete. A slot is freed once its result was applied: n bounds
@@ -24,7 +24,7 @@ func drive(ctx context.Context, n int, produce func(context.Context, start)) err
 	slots, results := make(chan struct{}, n), make(chan func() error, n)
 	go func() {
 		var wg sync.WaitGroup
-		produce(ctx, func(send func() func() error, inline bool) bool {
+		produce(ctx, func(send func() func() error) bool {
 			if ctx.Err() != nil {
 				return false
 			}
@@ -33,11 +33,7 @@ func drive(ctx context.Context, n int, produce func(context.Context, start)) err
 			case <-ctx.Done():
 				return false
 			}
-			if inline {
-				results <- send()
-			} else {
-				wg.Go(func() { results <- send() })
-			}
+			wg.Go(func() { results <- send() })
 			return true
 		})
 		wg.Wait()

@@ -15,7 +15,7 @@ import (
 func sendAll(slots, n int, do func(i int), take func(i int) error) error {
 	return drive(context.Background(), slots, func(ctx context.Context, start start) {
 		for i := range n {
-			if !start(func() func() error { do(i); return func() error { return take(i) } }, false) {
+			if !start(func() func() error { do(i); return func() error { return take(i) } }) {
 				return
 			}
 		}
@@ -65,19 +65,6 @@ func TestDriveStopsAtTheFirstError(t *testing.T) {
 	err := sendAll(2, 100, func(int) { sent.Add(1) }, func(int) error { return stop })
 	if !errors.Is(err, stop) || sent.Load() > 2 {
 		t.Errorf("drive = %v after %d requests, want the first error and no request after it", err, sent.Load())
-	}
-}
-
-func TestDriveRunsAnInlineSendOnTheProducer(t *testing.T) {
-	var got []string
-	err := drive(context.Background(), 1, func(ctx context.Context, start start) {
-		var page string
-		if start(func() func() error { page = "page"; return func() error { return nil } }, true) {
-			got = append(got, page) // set before start returned
-		}
-	})
-	if err != nil || !slices.Equal(got, []string{"page"}) {
-		t.Errorf("drive = %v, producer saw %v; want the inline send's result at once", err, got)
 	}
 }
 

@@ -95,13 +95,14 @@ type BatchError struct {
 }
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
-// failed file), and reports what it did. One lister reads the failed files a page at a time
-// (GET /v1/files, gatewayGetFiles: status=failed, the filters of opts, order=asc, limit=100,
-// after the previous page's last file, until has_more is false or a page is empty); each
-// full batch goes at once to a retry request (POST /v1/files/retry, gatewayRetryFailedFiles)
-// while the next page is read, up to opts.Concurrency requests in flight at the Client's
-// pace. Each file is retried at most once per run, whatever the server repeats. Only the
-// Client's call loop retries the run's calls, with its outage policy (docs/workflow.md).
+// failed file), and reports what it did. It lists the failed files a page at a time (GET
+// /v1/files, gatewayGetFiles: status=failed, the filters of opts, order=asc, limit=100,
+// after the previous page's last file, until has_more is false or a page is empty; past 20
+// pages with opts.Concurrency above 1, also order=desc from the newest end until the two
+// meet); each full batch goes at once to a retry request (POST /v1/files/retry,
+// gatewayRetryFailedFiles), up to opts.Concurrency requests in flight at the Client's pace.
+// Each file is retried at most once per run, whatever the server repeats. Only the Client's
+// call loop retries the run's calls, with its outage policy (docs/workflow.md).
 //
 // Errors: options are checked before any request (ErrInvalidInput naming the field). A list
 // page that fails ends the run with its *Error; one whose cursor would go back or come
@@ -170,41 +171,104 @@ func (r *job) retryAll(ctx context.Context) error {
 	return drive(withJob(ctx), r.concurrency, r.produce)
 }
 
-// produce reads the pages in order and sends a retry request for each full batch.
+// oneEndPages is how many pages the oldest-first listing reads alone: a second listing,
+// newest first, costs a page or two more where the two meet, which is at most a tenth of
+// the pages from there on.
+const oneEndPages = 20
+
+// produce lists the failed files and sends a retry request for each full batch, each as
+// soon as the page that filled it answered, followed by that listing's next page. When
+// more than one request may be in flight and the listing has more than oneEndPages pages,
+// a second listing reads from the newest end at the same time until the two meet (lister).
+// A page of that listing that fails ends only it.
 func (r *job) produce(ctx context.Context, start start) {
-	l := newLister(r.s, r.q)
+	asc := newLister(r.s, r.q, false)
+	got := make(chan pageRead, 2) // one per listing: a page's result never blocks
+	read := func(l *lister) bool { return start(r.readPage(ctx, l, asc, got)) }
+	if !read(asc) {
+		return
+	}
 	var queue []uuid.UUID
-	for !l.done {
-		var page *listed
-		var err error
-		if !start(func() func() error {
-			page, err = l.next(ctx)
-			return func() error { return r.takePage(page, err) }
-		}, true) || err != nil {
+	for reading, pages, listed := 1, 0, false; reading > 0; {
+		g := <-got
+		if reading, pages = reading-1, pages+1; g.p == nil {
 			return
 		}
-		queue = append(queue, page.ids...)
-		for len(queue) >= r.batchSize || (l.done && len(queue) > 0) {
+		queue, listed = append(queue, g.p.ids...), listed || g.l.met || g.l == asc && asc.done
+		var next []*lister
+		if !listed && !g.l.done {
+			next = append(next, g.l)
+		}
+		if pages == oneEndPages && !listed && r.concurrency > 1 {
+			desc := newLister(r.s, r.q, true)
+			next, desc.other, asc.other = append(next, desc), asc, desc
+		}
+		last := reading+len(next) == 0
+		for _, l := range []*lister{asc, asc.other} {
+			if last && l != nil { // the cursor files held back
+				queue, l.held = append(queue, l.held...), nil
+			}
+		}
+		for len(queue) >= r.batchSize || (last && len(queue) > 0) {
 			batch := slices.Clone(queue[:min(r.batchSize, len(queue))])
 			queue = queue[len(batch):]
 			if !start(func() func() error {
 				err := r.s.retry(ctx, uuidStrings(batch))
 				return func() error { return r.takeBatch(ctx, batch, err) }
-			}, false) {
+			}) {
 				return
 			}
+		}
+		for _, l := range next {
+			if !read(l) {
+				return
+			}
+			reading++
 		}
 	}
 }
 
-// takePage counts a list page (nil when it could not be read) and returns err, which ends
-// the run.
-func (r *job) takePage(p *listed, err error) error {
+// pageRead is what a page of listing l gave: nil when the page ended the run.
+type pageRead struct {
+	l *lister
+	p *listed
+}
+
+// readPage is the request of l's next page. Its result takes and counts the page on the
+// run's goroutine and hands what it gave to got.
+func (r *job) readPage(ctx context.Context, l, asc *lister, got chan<- pageRead) func() func() error {
+	return func() func() error {
+		page, err := l.fetch(ctx)
+		return func() error {
+			var p *listed
+			if err == nil {
+				p, err = l.take(page)
+			}
+			if err != nil && l.desc { // the oldest-first listing alone is complete
+				l.done, err = true, nil
+				if p == nil {
+					p, l.held = &listed{ids: l.held}, nil
+					got <- pageRead{l, p}
+					return nil
+				}
+			}
+			if err = r.takePage(p, asc.done || l.met, err); err != nil {
+				p = nil
+			}
+			got <- pageRead{l, p}
+			return err
+		}
+	}
+}
+
+// takePage counts a list page (nil when it could not be read), the last when last, and
+// returns err, which ends the run.
+func (r *job) takePage(p *listed, last bool, err error) error {
 	if p != nil {
 		r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
 		r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
 		r.rep.OutsideGraph += p.outside
-		r.listingDone = p.last
+		r.listingDone = last
 		r.report(RetryFailedProgress{})
 	}
 	return err

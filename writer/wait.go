@@ -86,7 +86,7 @@ func (s *FilesService) getEach(ctx context.Context, ids []string, n int, got fun
 			if !start(func() func() error {
 				f, err := s.Get(ctx, id)
 				return func() error { return got(i, f, err) }
-			}, false) {
+			}) {
 				return
 			}
 		}

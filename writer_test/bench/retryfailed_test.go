@@ -15,9 +15,9 @@ import (
 
 // failedServer answers like the API for a RetryFailed run over n failed files, with O(1)
 // memory whatever n, so that the heap the benchmark measures is the client's: GET /v1/files
-// (status=failed, order=asc, limit=100, after positional) generates each page from the
-// cursor, file i having the id fileID(i) and created_at listBase + i seconds; POST
-// /v1/files/retry reads the body and answers {"success":true}.
+// (status=failed, order=asc or desc, limit=100, after positional) generates each page from
+// the cursor, file i having the id fileID(i) and created_at listBase + i seconds; POST
+// /v1/files/retry reads the body and answers {"success":true}. Files stay failed.
 func failedServer(tb testing.TB, n int) *httptest.Server {
 	tb.Helper()
 	mux := http.NewServeMux()
@@ -27,11 +27,12 @@ func failedServer(tb testing.TB, n int) *httptest.Server {
 			http.Error(w, `{"tpe":"unauthorized"}`, http.StatusUnauthorized)
 			return
 		}
-		if q.Get("status") != "failed" || q.Get("order") != "asc" || q.Get("limit") != fmt.Sprint(listPageSize) {
-			http.Error(w, "want status=failed&order=asc&limit=100, got "+r.URL.RawQuery, http.StatusBadRequest)
+		desc := q.Get("order") == "desc"
+		if q.Get("status") != "failed" || (q.Get("order") != "asc" && !desc) || q.Get("limit") != fmt.Sprint(listPageSize) {
+			http.Error(w, "want status=failed&order=asc or desc&limit=100, got "+r.URL.RawQuery, http.StatusBadRequest)
 			return
 		}
-		from := 0
+		from := 0 // the position of the page's first file in the order
 		if after := q.Get("after"); after != "" {
 			i, err := fileIndex(after)
 			if err != nil {
@@ -39,9 +40,12 @@ func failedServer(tb testing.TB, n int) *httptest.Server {
 				return
 			}
 			from = i + 1
+			if desc {
+				from = n - i
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(failedPage(from, min(from+listPageSize, n), n))
+		_, _ = w.Write(failedPage(from, min(from+listPageSize, n), n, desc))
 	})
 	mux.HandleFunc("POST /v1/files/retry", serveRetry)
 	srv := httptest.NewServer(mux)
@@ -61,24 +65,30 @@ func fileIndex(id string) (int, error) {
 	return int(i) - 1, nil
 }
 
-// failedPage is the files_response of the failed files [from, to) of total, written by
-// hand: 100 files in about 20 KB.
-func failedPage(from, to, total int) []byte {
+// failedPage is the files_response of the failed files at positions [from, to) of total,
+// oldest or newest first, written by hand: 100 files in about 20 KB.
+func failedPage(from, to, total int, desc bool) []byte {
+	file := func(k int) int { // the file at position k of the order
+		if desc {
+			return total - 1 - k
+		}
+		return k
+	}
 	b := make([]byte, 0, 64+(to-from)*200)
 	b = append(b, `{"data":[`...)
-	for i := from; i < to; i++ {
-		if i > from {
+	for k := from; k < to; k++ {
+		if k > from {
 			b = append(b, ',')
 		}
-		b = appendFile(b, i, "failed")
+		b = appendFile(b, file(k), "failed")
 	}
 	b = append(b, `],"has_more":`...)
 	b = strconv.AppendBool(b, to < total)
 	if to > from {
 		b = append(b, `,"first_id":"`...)
-		b = append(b, fileID(from)...)
+		b = append(b, fileID(file(from))...)
 		b = append(b, `","last_id":"`...)
-		b = append(b, fileID(to-1)...)
+		b = append(b, fileID(file(to-1))...)
 		b = append(b, '"')
 	}
 	return append(b, '}')
