@@ -126,8 +126,9 @@ var checks = func() []check {
 // rounds (a run takes 7 to 21 s; the heap run, near-deterministic, in 1), every run by a
 // client paced with writer.WithRequestsPerMinute against a server enforcing the same pace:
 // over 10,000 failed files among 15,000, elapsed at most 1.10x the ideal at 0.2 and 1.67
-// requests in flight and at most 1.35x at 4 (one cursor-paged listing sends at most one page
-// per round trip: 100 pages at 200 ms are 20 s against an ideal of about 12 s), requests at
+// requests in flight and at most 1.35x at 4 (a cursor-paged listing sends one page per round
+// trip: 100 pages at 200 ms are 20 s against an ideal of about 12 s, so the run lists from
+// both ends), requests at
 // most 1.10x the least, no 429; over 1,000,000 files, unpaced, peak heap below 64 MiB;
 // through a 60 s outage (time-scaled 30 times), no retry request lost and elapsed within
 // 1.10 x ideal + outage + the longest backoff step (RetryPolicy.MaxRetryAfter, scaled);
