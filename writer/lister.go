@@ -17,8 +17,9 @@ import (
 // id taken before (compared as a UUID) or a file the listing has passed (created before
 // the cursor file, or after it newest first). The cursor file is held back until the next
 // page has answered, so that it is still in the failed filter when the cursor names it.
-// With two ends, each stops at the first file the other has taken or passed: where they
-// meet, the listing is complete (met). The newest-first one also stops, taking nothing, at
+// With two ends, each skips the files the other took and stops at the first file the other
+// passed: where they meet, the listing is complete (met). Files created at the time of the
+// other's cursor are told by id, so that ties in any order are each taken once. The newest-first one also stops, taking nothing, at
 // its last page and at a page whose times do not show newest-first order (a server that
 // ignores order=desc); the oldest-first one then reads on to the end.
 type lister struct {
@@ -57,15 +58,18 @@ func newLister(s *FilesService, q listQuery, desc bool) *lister {
 // errCursorBack: a page's last file lies before the cursor file in the listing's order.
 var errCursorBack = errors.New("page's last file lies before the cursor file in the listing's order: paging would not advance")
 
-// passed reports whether the listing went past a file created at t.
+// passed reports whether the listing (none when nil) went past a file created at t.
 func (l *lister) passed(t time.Time) bool {
-	return l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
+	return l != nil && l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
 }
 
-// has reports whether the listing took or passed the file with key, created at t.
-func (l *lister) has(key string, t time.Time) bool {
-	_, taken := l.taken[key]
-	return taken || l.passed(t)
+// took reports whether the listing (none when nil) took the file with key lately.
+func (l *lister) took(key string) bool {
+	if l == nil {
+		return false
+	}
+	_, ok := l.taken[key]
+	return ok
 }
 
 // fetch reads the next page.
@@ -94,11 +98,11 @@ func (l *lister) take(page Page) (*listed, error) {
 		if isUUID {
 			key = id.String()
 		}
-		if l.other != nil && l.other.has(key, f.CreatedAt) {
-			l.done, l.met = true, true
+		if l.other.passed(f.CreatedAt) {
+			l.done, l.met = true, true // the other listing has every file from here on
 			continue
 		}
-		if _, dup := l.taken[key]; dup {
+		if _, dup := l.taken[key]; dup || l.other.took(key) {
 			continue
 		}
 		l.taken[key] = f.CreatedAt

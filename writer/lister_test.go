@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,6 +57,7 @@ const (
 	uB = "1b2e8c4d-6a0f-4d3b-9e7c-2f3a4b5c6d7e"
 	uC = "2c3d9e5f-7b1a-4e4c-8d8b-3a4b5c6d7e8f"
 	uD = "3d4e0f6a-8c2b-4f5d-9e9c-4b5c6d7e8f90"
+	uE = "4e5f1a7b-9d3c-4a6e-8f0d-5c6d7e8f90a1"
 )
 
 func idsOf(l *listed) string {
@@ -174,5 +176,27 @@ func TestListerNewestFirstTakesNothingFromAPageNotInThatOrder(t *testing.T) {
 				t.Errorf("page = %+v, %v, done %v; want nothing taken and the end of that listing", got, err, desc.done)
 			}
 		})
+	}
+}
+
+func TestListersFromBothEndsTakeEveryFileOfATieAtTheirMeeting(t *testing.T) {
+	// B, C and D share a time, which both ends list by id: the oldest-first end meets the
+	// other past the tie, not at B, the tied file the other took.
+	asc, desc := scriptedEnds(t,
+		[]string{pageOf(true, uA+"@1"), pageOf(true, uB+"@2"), pageOf(false, uC+"@2", uD+"@2", uE+"@3")},
+		[]string{pageOf(true, uE+"@3", uB+"@2")})
+	var ids []string
+	for _, l := range []*lister{asc, desc, asc, asc} {
+		if l.done {
+			t.Fatalf("the oldest-first end stopped after pages %q", ids)
+		}
+		page, err := next(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, idsOf(page))
+	}
+	if got := strings.Join(ids, "|"); got != "|4e|0a|2c 3d" || !asc.met || !slices.Equal(desc.held, []uuid.UUID{uuid.MustParse(uB)}) {
+		t.Errorf("ids by page %q, met %v, held %v; want |4e|0a|2c 3d, met, 1b held by the newest-first end", got, asc.met, desc.held)
 	}
 }
