@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,10 +19,12 @@ import (
 // the cursor file, or after it newest first). The cursor file is held back until the next
 // page has answered, so that it is still in the failed filter when the cursor names it.
 // With two ends, each skips the files the other took and stops at the first file the other
-// passed: where they meet, the listing is complete (met). Files created at the time of the
-// other's cursor are told by id, so that ties in any order are each taken once. The newest-first one also stops, taking nothing, at
-// its last page and at a page whose times do not show newest-first order (a server that
-// ignores order=desc); the oldest-first one then reads on to the end.
+// passed. A listing that reaches its end or meets the other completes the run's (met).
+// Files created at the time of the other's cursor are told by id, so that ties in any
+// order are each taken once; the newest-first one holds back its cursor file's ties too,
+// as the oldest-first one may take one as its cursor. The newest-first one also stops,
+// taking nothing and holding what it holds, at a first page of fewer than two files and at
+// a page whose times do not show newest-first order (a server that ignores order=desc).
 type lister struct {
 	s       *FilesService
 	q       listQuery
@@ -34,7 +37,7 @@ type lister struct {
 	taken   map[string]time.Time // ids taken since the previous cursor's created_at
 	held    []uuid.UUID          // the cursor file, when it is to be retried
 	done    bool                 // no more pages
-	met     bool                 // done where it met the other end
+	met     bool                 // done, and the listing complete
 }
 
 // listed is what one page gave: the ids to retry, the files found and those of them whose
@@ -81,12 +84,12 @@ func (l *lister) fetch(ctx context.Context) (Page, error) {
 // that says has_more false or is empty, and newest first as said above; a page whose
 // cursor would go back or come again ends it with ErrInvalidResponse, its files counted.
 func (l *lister) take(page Page) (*listed, error) {
+	if l.desc && (!newestFirst(page.Files) || (!l.started && len(page.Files) < 2)) {
+		l.done = true // what it holds stays held until the listing ends
+		return &listed{}, nil
+	}
 	out := &listed{ids: l.held}
 	l.held, l.done = nil, !page.HasMore || len(page.Files) == 0
-	if l.desc && (l.done || !newestFirst(page.Files)) {
-		l.done = true
-		return out, nil
-	}
 	for i, f := range page.Files {
 		// The filters are the server's: a file in another status is not retried, nor one
 		// whose own graph_ids leave out the run's graph.
@@ -99,7 +102,7 @@ func (l *lister) take(page Page) (*listed, error) {
 			key = id.String()
 		}
 		if l.other.passed(f.CreatedAt) {
-			l.done, l.met = true, true // the other listing has every file from here on
+			l.done = true // the other listing has every file from here on
 			continue
 		}
 		if _, dup := l.taken[key]; dup || l.other.took(key) {
@@ -121,6 +124,7 @@ func (l *lister) take(page Page) (*listed, error) {
 		}
 	}
 	if l.done {
+		l.met = true // at the other end of the listing, or where it met the other listing
 		return out, nil
 	}
 	// The last file becomes the cursor; the ids taken before the previous cursor's
@@ -137,6 +141,15 @@ func (l *lister) take(page Page) (*listed, error) {
 		if l.passed(at) {
 			delete(l.taken, key)
 		}
+	}
+	if l.desc { // the cursor file's ties wait with it: the other end may take one as its cursor
+		out.ids = slices.DeleteFunc(out.ids, func(id uuid.UUID) bool {
+			at, ok := l.taken[id.String()]
+			if ok = ok && at.Equal(last.CreatedAt); ok {
+				l.held = append(l.held, id)
+			}
+			return ok
+		})
 	}
 	l.after, l.at, l.started = after, last.CreatedAt, true
 	return out, nil

@@ -180,7 +180,6 @@ const oneEndPages = 20
 // soon as the page that filled it answered, followed by that listing's next page. When
 // more than one request may be in flight and the listing has more than oneEndPages pages,
 // a second listing reads from the newest end at the same time until the two meet (lister).
-// A page of that listing that fails ends only it.
 func (r *job) produce(ctx context.Context, start start) {
 	asc := newLister(r.s, r.q, false)
 	got := make(chan pageRead, 2) // one per listing: a page's result never blocks
@@ -190,11 +189,16 @@ func (r *job) produce(ctx context.Context, start start) {
 	}
 	var queue []uuid.UUID
 	for reading, pages, listed := 1, 0, false; reading > 0; {
-		g := <-got
+		var g pageRead
+		select {
+		case g = <-got:
+		case <-ctx.Done(): // a result ended the run, or a take panicked
+			return
+		}
 		if reading, pages = reading-1, pages+1; g.p == nil {
 			return
 		}
-		queue, listed = append(queue, g.p.ids...), listed || g.l.met || g.l == asc && asc.done
+		queue, listed = append(queue, g.p.ids...), listed || g.l.met
 		var next []*lister
 		if !listed && !g.l.done {
 			next = append(next, g.l)
@@ -244,15 +248,18 @@ func (r *job) readPage(ctx context.Context, l, asc *lister, got chan<- pageRead)
 			if err == nil {
 				p, err = l.take(page)
 			}
-			if err != nil && l.desc { // the oldest-first listing alone is complete
+			// A newest-first page that fails ends only its listing, as the oldest-first one
+			// alone is complete; so does any page once the other listing is complete. What
+			// it gave stays held until the listing ends: the other may use it as a cursor.
+			if err != nil && (l.desc || l.other != nil && l.other.met) {
 				l.done, err = true, nil
 				if p == nil {
-					p, l.held = &listed{ids: l.held}, nil
-					got <- pageRead{l, p}
+					got <- pageRead{l, &listed{}}
 					return nil
 				}
+				p.ids, l.held = nil, append(l.held, p.ids...)
 			}
-			if err = r.takePage(p, asc.done || l.met, err); err != nil {
+			if err = r.takePage(p, l.met || l.other != nil && l.other.met, err); err != nil {
 				p = nil
 			}
 			got <- pageRead{l, p}
@@ -268,7 +275,7 @@ func (r *job) takePage(p *listed, last bool, err error) error {
 		r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
 		r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
 		r.rep.OutsideGraph += p.outside
-		r.listingDone = last
+		r.listingDone = r.listingDone || last
 		r.report(RetryFailedProgress{})
 	}
 	return err
