@@ -35,7 +35,7 @@ type lister struct {
 	started bool                 // a page moved the cursor
 	cursors map[string]struct{}  // every cursor so far
 	taken   map[string]time.Time // ids taken since the previous cursor's created_at
-	held    []uuid.UUID          // the cursor file, when it is to be retried
+	held    []uuid.UUID          // the cursor file (newest first, with its ties) when to be retried
 	done    bool                 // no more pages
 	met     bool                 // done, and the listing complete
 }
