@@ -183,7 +183,7 @@ const oneEndPages = 20
 func (r *job) produce(ctx context.Context, start start) {
 	asc := newLister(r.s, r.q, false)
 	got := make(chan pageRead, 2) // one per listing: a page's result never blocks
-	read := func(l *lister) bool { return start(r.readPage(ctx, l, asc, got)) }
+	read := func(l *lister) bool { return start(r.readPage(ctx, l, got)) }
 	if !read(asc) {
 		return
 	}
@@ -208,9 +208,10 @@ func (r *job) produce(ctx context.Context, start start) {
 			next, desc.other, asc.other = append(next, desc), asc, desc
 		}
 		last := reading+len(next) == 0
-		for _, l := range []*lister{asc, asc.other} {
-			if last && l != nil { // the cursor files held back
-				queue, l.held = append(queue, l.held...), nil
+		if last { // the cursor files held back
+			queue, asc.held = append(queue, asc.held...), nil
+			if desc := asc.other; desc != nil {
+				queue, desc.held = append(queue, desc.held...), nil
 			}
 		}
 		for len(queue) >= r.batchSize || (last && len(queue) > 0) {
@@ -240,7 +241,7 @@ type pageRead struct {
 
 // readPage is the request of l's next page. Its result takes and counts the page on the
 // run's goroutine and hands what it gave to got.
-func (r *job) readPage(ctx context.Context, l, asc *lister, got chan<- pageRead) func() func() error {
+func (r *job) readPage(ctx context.Context, l *lister, got chan<- pageRead) func() func() error {
 	return func() func() error {
 		page, err := l.fetch(ctx)
 		return func() error {
