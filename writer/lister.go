@@ -13,18 +13,11 @@ import (
 	"github.com/writerfiles/writer-go/api"
 )
 
-// lister reads a run's failed files a page at a time from one end of the listing, oldest
-// or newest first, and gives each file once, whatever the server repeats: a repeat is an
-// id taken before (compared as a UUID) or a file the listing has passed (created before
-// the cursor file, or after it newest first). The cursor file is held back until the next
-// page has answered, so that it is still in the failed filter when the cursor names it.
-// With two ends, each skips the files the other took and stops at the first file the other
-// passed. A listing that reaches its end or meets the other completes the run's (met).
-// Files created at the time of the other's cursor are told by id, so that ties in any
-// order are each taken once; the newest-first one holds back its cursor file's ties too,
-// as the oldest-first one may take one as its cursor. The newest-first one also stops,
-// taking nothing and holding what it holds, at a first page of fewer than two files and at
-// a page whose times do not show newest-first order (a server that ignores order=desc).
+// lister reads a run's failed files a page at a time from one end, oldest or newest first,
+// and gives each file once: a repeat is an id taken lately (as a UUID) or a file the
+// listing has passed. The cursor file is held back until the next page answered. With two
+// ends, each skips what the other took and stops at the first file the other passed; the
+// rules, ties and servers that ignore order: docs/workflow.md ("The run", "Each file once").
 type lister struct {
 	s       *FilesService
 	q       listQuery
@@ -40,9 +33,8 @@ type lister struct {
 	met     bool                 // done, and the listing complete
 }
 
-// listed is what one page gave: the ids to retry, the files found and those of them whose
-// id is not a UUID (POST /v1/files/retry takes only UUIDs), and the failed files outside
-// the run's graph.
+// listed is what one page gave: the ids to retry, the files found, those of them whose id
+// is not a UUID, and the failed files outside the run's graph.
 type listed struct {
 	ids     []uuid.UUID
 	found   int
@@ -80,9 +72,8 @@ func (l *lister) fetch(ctx context.Context) (Page, error) {
 	return l.s.listPage(ctx, l.q, Cursor{After: l.after})
 }
 
-// take takes the page fetch read, and returns what it gave. The listing ends with a page
-// that says has_more false or is empty, and newest first as said above; a page whose
-// cursor would go back or come again ends it with ErrInvalidResponse, its files counted.
+// take takes the page fetch read and returns what it gave. A page whose cursor would go
+// back or come again ends the listing with ErrInvalidResponse, its files counted.
 func (l *lister) take(page Page) (*listed, error) {
 	if l.desc && (!newestFirst(page.Files) || (!l.started && len(page.Files) < 2)) {
 		l.done = true // what it holds stays held until the listing ends
@@ -91,8 +82,7 @@ func (l *lister) take(page Page) (*listed, error) {
 	out := &listed{ids: l.held}
 	l.held, l.done = nil, !page.HasMore || len(page.Files) == 0
 	for i, f := range page.Files {
-		// The filters are the server's: a file in another status is not retried, nor one
-		// whose own graph_ids leave out the run's graph.
+		// The server's filters are checked: status, and graph_ids below.
 		if f.Status != StatusFailed || l.passed(f.CreatedAt) {
 			continue
 		}
@@ -127,8 +117,8 @@ func (l *lister) take(page Page) (*listed, error) {
 		l.met = true // at the other end of the listing, or where it met the other listing
 		return out, nil
 	}
-	// The last file becomes the cursor; the ids taken before the previous cursor's
-	// created_at are forgotten, as the time alone tells them as repeats.
+	// The last file becomes the cursor; ids taken before the previous cursor's time are
+	// forgotten, as the time alone tells them.
 	after, err := nextCursor(page, l.after, l.cursors)
 	if err != nil {
 		return out, err
@@ -142,7 +132,7 @@ func (l *lister) take(page Page) (*listed, error) {
 			delete(l.taken, key)
 		}
 	}
-	if l.desc { // the cursor file's ties wait with it: the other end may take one as its cursor
+	if l.desc { // the cursor's ties wait with it: the other end may name one as its cursor
 		out.ids = slices.DeleteFunc(out.ids, func(id uuid.UUID) bool {
 			at, ok := l.taken[id.String()]
 			if ok = ok && at.Equal(last.CreatedAt); ok {
@@ -155,8 +145,8 @@ func (l *lister) take(page Page) (*listed, error) {
 	return out, nil
 }
 
-// newestFirst reports whether files are in newest-first order, as far as their times
-// tell: none newer than the one before, and the last older than the first.
+// newestFirst reports whether the files' times show newest-first order: none newer than
+// the one before, and the last older than the first.
 func newestFirst(files []File) bool {
 	for i := 1; i < len(files); i++ {
 		if files[i].CreatedAt.After(files[i-1].CreatedAt) {

@@ -11,16 +11,13 @@ import (
 // the run.
 type start func(send func() (take func() error)) bool
 
-// drive runs the requests produce sends, at most n at once, and applies their results on
-// this goroutine as they complete. A slot is freed once its result was applied: n bounds
-// what is in flight exactly, and with n = 1 each result is applied before the next request
-// leaves. The first error a take returns ends ctx for produce and the requests in flight
-// (whose results are still applied), and is returned.
+// drive runs the requests produce sends, at most n at once (a slot is freed once its result
+// was applied), and applies their results on this goroutine as they complete. The first
+// error a take returns ends ctx for produce and the requests in flight, and is returned.
 func drive(ctx context.Context, n int, produce func(context.Context, start)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	// A buffer of n: each slot holder sends one result, so no send blocks, even when a take
-	// panics and nothing reads results any more.
+	// A buffer of n: no send blocks, even when a take panicked and nothing reads results.
 	slots, results := make(chan struct{}, n), make(chan func() error, n)
 	go func() {
 		var wg sync.WaitGroup

@@ -12,24 +12,20 @@ import (
 // RetryFailedAndWait is the whole job: it retries every failed file as RetryFailed does,
 // waits until the files Writer accepted have left in_progress, and reports how many
 // completed and which failed again (the first 100 in the report, every one through
-// opts.Progress). It reads the file accepted last (gatewayGetFile) at once and every
-// PollInterval/4 until it has left in_progress; then, every PollInterval, the list pages of
-// in_progress files, and at the end those of failed files (gatewayGetFiles, with the run's
-// filters), or a GET per file where that costs less (docs/workflow.md). n failed files that
-// all settle cost about 2*ceil(n/100) requests; it keeps 17 bytes per retried file.
-// With a GraphID, a round is instead one read of the graph's file_status
-// (findGraphWithFileStatus); the wait lists the graph's files only when the counts say the
-// run's files may have left in_progress (docs/workflow.md).
+// opts.Progress). It polls the file accepted last (gatewayGetFile), then reads statuses
+// every PollInterval from list pages (gatewayGetFiles) or, with a GraphID, from the graph's
+// file_status (findGraphWithFileStatus). n files cost about 2*ceil(n/100) requests and 17
+// bytes each (docs/workflow.md, "The wait").
 //
-// Errors are those of RetryFailed, and: a status read that fails ends the run with its
-// *Error (an answer about another file with ErrInvalidResponse), as does the end of ctx.
+// Errors are those of RetryFailed, and a status read that fails ends the run with its
+// *Error (ErrInvalidResponse for an answer about another file), as does the end of ctx.
 // The report is valid in every case; InProgress counts the files whose outcome was not read.
 func (s *FilesService) RetryFailedAndWait(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	r, err := s.newRun(opts, true)
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
-	err = r.retryAll(ctx)
+	err = drive(withJob(ctx), r.concurrency, r.produce)
 	if r.rep.InProgress = len(r.accepted); err == nil && len(r.accepted) > 0 {
 		err = r.wait(withJob(ctx))
 	}
@@ -86,16 +82,13 @@ func (r *job) wait(ctx context.Context) error {
 		}
 	}
 	for w.n[stPending]+w.n[stLeft] > 0 { // a GET of the last pass can find a file in_progress
-		start := time.Now()
-		// The in_progress listing while files are pending, then the failed one.
-		st, from, listed, unlisted := StatusFailed, stLeft, func(i int) { r.settle(i, StatusFailed) }, func(i int) { r.settle(i, StatusCompleted) }
+		start, from := time.Now(), stLeft
 		var err error
 		if w.n[stPending] > 0 {
-			st, from, listed, unlisted = StatusInProgress, stPending, func(int) {}, func(i int) { w.set(i, stLeft) }
-			err = r.graphRounds(ctx)
+			from, err = stPending, r.graphRounds(ctx)
 		}
 		if err == nil {
-			err = r.sweep(ctx, st, from, listed, unlisted)
+			err = r.sweep(ctx, from)
 		}
 		if err == nil && w.n[stPending] > 0 && !r.counts { // graphRounds paces its own reads
 			err = sleep(ctx, time.Until(start.Add(r.poll)))
@@ -111,24 +104,14 @@ func (r *job) wait(ctx context.Context) error {
 // graph's in_progress files.
 const graphReads = 64
 
-// graphRounds reads, in a run limited to a graph, the graph's file_status until it is time to
-// list the graph's in_progress files: no file of the graph is in progress; fewer than the
-// run's files still waiting (p) are, on the wait's first read; completed plus failed grew by
-// p or more since the first read, which follows the previous listing at once (files the run
-// does not own come and go); or graphReads reads passed. Reads after the first are
-// PollInterval apart, and only the wait's first read can end the rounds at once. The listing
-// that follows has the last word. It returns at once without a graph, and for good once the
-// graph is not found.
+// graphRounds reads, in a run limited to a graph, the graph's file_status every PollInterval
+// until the counts say the run's files may have left in_progress, by the rules of
+// docs/workflow.md ("In one graph"); the listing that follows has the last word. Without a
+// graph, or once it is not found, it returns at once.
 func (r *job) graphRounds(ctx context.Context) error {
 	var first GraphFileStatus
-	var start time.Time
 	for n := 0; r.counts; n++ {
-		if n > 0 {
-			if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
-				return err
-			}
-		}
-		start = time.Now()
+		start := time.Now()
 		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -146,17 +129,22 @@ func (r *job) graphRounds(ctx context.Context) error {
 			c.Completed+c.Failed-first.Completed-first.Failed >= p || n+1 >= graphReads) {
 			return nil
 		}
+		if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// sweep learns which of the files in state from are listed with status st (and the
-// run's filters), paging until the listing ends or has shown them all, and calls listed or
-// unlisted for each. Where Writer refuses its cursor (as it may once the cursor file left
-// the filter), it reads each file by GET instead; where the listing costs as many pages as
-// a GET per file, so does the rest of the wait.
-func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unlisted func(i int)) error {
-	w, seen, want := r.w, 0, r.w.n[from]
+// sweep pages through the in_progress listing for the pending files (those not listed
+// have left), or the failed one for the files that left (listed: failed again; others:
+// completed), until it ends or has shown them all. Where Writer refuses its cursor, or the
+// listing costs as much as a GET per file, it reads them by GET.
+func (r *job) sweep(ctx context.Context, from fileState) error {
+	w, seen, want, st := r.w, 0, r.w.n[from], StatusInProgress
+	if from == stLeft {
+		st = StatusFailed
+	}
 	q, after, cursors := withStatus(r.q, st), "", map[string]struct{}{}
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
@@ -172,12 +160,15 @@ func (r *job) sweep(ctx context.Context, st Status, from fileState, listed, unli
 		}
 		if seen == want || !page.HasMore || len(page.Files) == 0 {
 			for i, s := range w.st {
-				switch s {
-				case stListed:
-					w.st[i] = from
-					listed(i)
-				case from:
-					unlisted(i)
+				switch {
+				case s == stListed:
+					if w.st[i] = from; from == stLeft {
+						r.settle(i, StatusFailed)
+					}
+				case s == from && from == stLeft:
+					r.settle(i, StatusCompleted)
+				case s == from:
+					w.set(i, stLeft)
 				}
 			}
 			r.report(RetryFailedProgress{})

@@ -11,10 +11,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// Defaults of RetryFailedOptions, and what a report keeps of lists as long as the files.
+// Defaults of RetryFailedOptions, and the most ids and errors a report keeps.
 const (
 	defaultBatchSize    = 100 // ids per POST /v1/files/retry
-	defaultConcurrency  = 8   // requests in flight at once when the Client is paced
+	defaultConcurrency  = 8   // requests in flight when the Client is paced
 	defaultPollInterval = 2 * time.Second
 	maxKeptIDs          = 100 // RetryFailedReport.SkippedIDs, FailedAgainIDs
 	maxBatchErrors      = 10  // RetryFailedReport.Errors
@@ -22,15 +22,15 @@ const (
 
 // RetryFailedOptions configure RetryFailed and RetryFailedAndWait. A nil *RetryFailedOptions
 // is the zero value: every failed file, 100 ids per retry request, 8 requests in flight (1
-// when the Client is unpaced), at the Client's pace (WithRequestsPerMinute, WithLimiter).
+// when the Client is unpaced), at the Client's pace.
 type RetryFailedOptions struct {
 	// GraphID limits the run to files in this Knowledge Graph, a UUID (list query graph_id).
 	GraphID string
-	// FileTypes limits the run to files with these extensions, without the dot, such as
-	// {"pdf", "docx"} (list query file_types).
+	// FileTypes limits the run to these extensions, without the dot, such as {"pdf",
+	// "docx"} (list query file_types).
 	FileTypes []string
-	// BatchSize is the number of file ids per POST /v1/files/retry. 0 means 100. Writer
-	// does not document a maximum.
+	// BatchSize is the number of ids per POST /v1/files/retry. 0 means 100 (Writer documents
+	// no maximum).
 	BatchSize int
 	// Concurrency is the most requests of the run in flight at once, list pages and status
 	// reads included. 0 means 8, or 1 when the Client is not paced (NoRateLimit).
@@ -95,27 +95,24 @@ type BatchError struct {
 }
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
-// failed file), and reports what it did. It lists the failed files a page at a time (GET
-// /v1/files, gatewayGetFiles: status=failed, the filters of opts, order=asc, limit=100,
-// after the previous page's last file, until has_more is false or a page is empty; past 20
-// pages with opts.Concurrency above 1, also order=desc from the newest end until the two
-// meet); each full batch goes at once to a retry request (POST /v1/files/retry,
+// failed file) and reports what it did. It lists the failed files (gatewayGetFiles,
+// status=failed, 100 a page, oldest first; past 20 pages with Concurrency above 1, newest
+// first as well) and sends each full batch at once (POST /v1/files/retry,
 // gatewayRetryFailedFiles), up to opts.Concurrency requests in flight at the Client's pace.
-// Each file is retried at most once per run, whatever the server repeats. Only the Client's
-// call loop retries the run's calls, with its outage policy (docs/workflow.md).
+// Each file is retried at most once per run (docs/workflow.md).
 //
-// Errors: options are checked before any request (ErrInvalidInput naming the field). A list
-// page that fails ends the run with its *Error; one whose cursor would go back or come
-// again, with ErrInvalidResponse. A failed retry request (400, 404 and 422 at once, others
-// after their retries) is counted and the run goes on, except on ErrUnauthorized,
-// ErrForbidden or the end of ctx; the error then says how many failed and wraps the first.
+// Errors: bad options are an *InputError (ErrInvalidInput) before any request. A list
+// page that fails ends the run with its *Error (ErrInvalidResponse for a cursor that goes
+// back or comes again). A failed retry request is counted and the run goes on, except on
+// ErrUnauthorized, ErrForbidden or the end of ctx; the error then says how many failed and
+// wraps the first.
 // The report is always valid and counts what was sent.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	r, err := s.newRun(opts, false)
 	if err != nil {
 		return RetryFailedReport{}, err
 	}
-	return r.rep, r.result(ctx, r.retryAll(ctx))
+	return r.rep, r.result(ctx, drive(withJob(ctx), r.concurrency, r.produce))
 }
 
 // job is a RetryFailed or RetryFailedAndWait run; the goroutine that called it owns it.
@@ -166,20 +163,12 @@ func (s *FilesService) concurrency(of string, n int) (int, error) {
 	return cmp.Or(n, defaultConcurrency), nil
 }
 
-// retryAll runs the retry phase and returns the error that ended it early, if any.
-func (r *job) retryAll(ctx context.Context) error {
-	return drive(withJob(ctx), r.concurrency, r.produce)
-}
-
-// oneEndPages is how many pages the oldest-first listing reads alone: a second listing,
-// newest first, costs a page or two more where the two meet, which is at most a tenth of
-// the pages from there on.
+// oneEndPages is how many pages the oldest-first listing reads alone.
 const oneEndPages = 20
 
-// produce lists the failed files and sends a retry request for each full batch, each as
-// soon as the page that filled it answered, followed by that listing's next page. When
-// more than one request may be in flight and the listing has more than oneEndPages pages,
-// a second listing reads from the newest end at the same time until the two meet (lister).
+// produce lists the failed files and sends a retry request for each full batch as soon as
+// the page that filled it answered, then that listing's next page; past oneEndPages pages
+// with more than one request in flight, a newest-first listing reads beside it.
 func (r *job) produce(ctx context.Context, start start) {
 	asc := newLister(r.s, r.q, false)
 	got := make(chan pageRead, 2) // one per listing: a page's result never blocks
@@ -239,7 +228,7 @@ type pageRead struct {
 	p *listed
 }
 
-// readPage is the request of l's next page. Its result takes and counts the page on the
+// readPage is the request of l's next page; its result takes and counts the page on the
 // run's goroutine and hands what it gave to got.
 func (r *job) readPage(ctx context.Context, l *lister, got chan<- pageRead) func() func() error {
 	return func() func() error {
@@ -249,9 +238,8 @@ func (r *job) readPage(ctx context.Context, l *lister, got chan<- pageRead) func
 			if err == nil {
 				p, err = l.take(page)
 			}
-			// A newest-first page that fails ends only its listing, as the oldest-first one
-			// alone is complete; so does any page once the other listing is complete. What
-			// it gave stays held until the listing ends: the other may use it as a cursor.
+			// A failed newest-first page, or any once the other listing is complete, ends
+			// only its listing; what it gave stays held: the other may name it as cursor.
 			if err != nil && (l.desc || l.other != nil && l.other.met) {
 				l.done, err = true, nil
 				if p == nil {
@@ -260,26 +248,20 @@ func (r *job) readPage(ctx context.Context, l *lister, got chan<- pageRead) func
 				}
 				p.ids, l.held = nil, append(l.held, p.ids...)
 			}
-			if err = r.takePage(p, l.met || l.other != nil && l.other.met, err); err != nil {
+			if p != nil {
+				r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
+				r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
+				r.rep.OutsideGraph += p.outside
+				r.listingDone = r.listingDone || l.met || l.other != nil && l.other.met
+				r.report(RetryFailedProgress{})
+			}
+			if err != nil {
 				p = nil
 			}
 			got <- pageRead{l, p}
 			return err
 		}
 	}
-}
-
-// takePage counts a list page (nil when it could not be read), the last when last, and
-// returns err, which ends the run.
-func (r *job) takePage(p *listed, last bool, err error) error {
-	if p != nil {
-		r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
-		r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
-		r.rep.OutsideGraph += p.outside
-		r.listingDone = r.listingDone || last
-		r.report(RetryFailedProgress{})
-	}
-	return err
 }
 
 // takeBatch counts a retry request's outcome err. It returns the error that ends the run:

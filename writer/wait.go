@@ -18,17 +18,14 @@ type WaitOptions struct {
 }
 
 // WaitProcessed polls the given files until none is in_progress, and returns each one as
-// last seen, in the order of fileIDs (a repeated id appears once). Each round sends one
-// GET /v1/files/{file_id} (gatewayGetFile) per file still in_progress, up to
-// opts.Concurrency at once, at the Client's pace, retried with the outage policy as
-// RetryFailed's calls: n files cost n requests a round (RetryFailedAndWait reads list
-// pages of 100 instead).
+// last seen, in the order of fileIDs (a repeated id once). Each round sends one GET
+// /v1/files/{file_id} (gatewayGetFile) per file still in_progress, up to opts.Concurrency
+// at once, at the Client's pace, with RetryFailed's outage policy.
 //
-// The ids are checked as in Get before any request (ErrInvalidInput naming fileIDs and
-// the position); no ids returns nil at once. A failed GET (for example ErrNotFound for a
-// deleted file) ends the wait with its *Error, an answer about another file id with an
-// *Error matching ErrInvalidResponse, and the end of ctx with ctx's error; the files are
-// then returned as last seen, with only ID set for those not read yet.
+// Errors: the ids are checked as in Get before any request (an *InputError naming fileIDs
+// and the position); no ids returns nil at once. A failed GET ends the wait with its
+// *Error (ErrInvalidResponse for an answer about another file), and the end of ctx with
+// ctx's error; the files are then returned as last seen, only ID set for those not read.
 func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts *WaitOptions) ([]File, error) {
 	opts = cmp.Or(opts, &WaitOptions{})
 	var files []File
@@ -78,8 +75,8 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 }
 
 // getEach reads the files ids by GET, at most n at once, and gives each answer to got on
-// this goroutine as they complete. The first error got returns ends the round (no further
-// GET is sent) and is returned; so is ctx's, when it ended before every GET was sent.
+// this goroutine as they complete. The first error got returns ends the round and is
+// returned; so is ctx's, when it ended before every GET was sent.
 func (s *FilesService) getEach(ctx context.Context, ids []string, n int, got func(i int, f File, err error) error) error {
 	err := drive(ctx, n, func(ctx context.Context, start start) {
 		for i, id := range ids {
