@@ -26,6 +26,7 @@ check-generated: generate ## fail if regeneration or go mod tidy would change an
 	$(GO) mod tidy -diff
 	cd $(TEST_MODULE) && $(GO) mod tidy -diff
 	cd $(REDIS_MODULE) && $(GO) mod tidy -diff
+	cd examples/tracing && $(GO) mod tidy -diff
 	@for m in $(dir $(TOOL_MODULES)); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 	@out=$$(git status --porcelain); if [ -n "$$out" ]; then \
 		echo "check-generated: the tree differs from what is committed (regenerate and commit):"; \

@@ -20,12 +20,14 @@ INDEXDB     = $(GO) tool -modfile=$(TOOLS_MK_ROOT)/tools/vuln/go.mod indexdb
 GOLANGCI_FLAGS    ?=
 GOVULNCHECK_FLAGS ?=
 
-# The modules `make lint` covers: the library (root), the nested test module and the tools
-# modules that hold our own code (the other tools/ modules only pin third-party tools).
+# The modules `make lint` covers: the library (root), the nested test modules, the tracing
+# example and the tools modules that hold our own code (the other tools/ modules only pin
+# third-party tools).
 # A module whose folder does not exist is skipped. From a nested module folder,
 # golangci-lint finds the root .golangci.yml by looking in the parent folders.
 LINT_MODULES := $(patsubst %/go.mod,%,$(wildcard $(addprefix $(TOOLS_MK_ROOT)/,\
-	go.mod writer_test/go.mod writer_test/redis/go.mod cmd/writer-drift/go.mod tools/benchcheck/go.mod)))
+	go.mod writer_test/go.mod writer_test/redis/go.mod examples/tracing/go.mod cmd/writer-drift/go.mod \
+	tools/benchcheck/go.mod)))
 
 # $(call in-lint-modules,COMMAND) is one recipe line per module, `cd MODULE && COMMAND`:
 # make prints each before running it and stops at the first that fails.
