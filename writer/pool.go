@@ -11,9 +11,10 @@ import (
 // the run.
 type start func(send func() (take func() error)) bool
 
-// drive runs the requests produce sends, at most n at once (a slot is freed once its result
-// was applied), and applies their results on this goroutine as they complete. The first
-// error a take returns ends ctx for produce and the requests in flight, and is returned.
+// drive runs the requests produce sends, at most n at once, and applies their results on
+// this goroutine as they complete. A slot is freed once its result was applied, so n
+// bounds what is in flight exactly. The first error a take returns ends ctx for produce
+// and the requests in flight (whose results are still applied), and is returned.
 func drive(ctx context.Context, n int, produce func(context.Context, start)) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

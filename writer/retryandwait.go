@@ -12,10 +12,13 @@ import (
 // RetryFailedAndWait is the whole job: it retries every failed file as RetryFailed does,
 // waits until the files Writer accepted have left in_progress, and reports how many
 // completed and which failed again (the first 100 in the report, every one through
-// opts.Progress). It polls the file accepted last (gatewayGetFile), then reads statuses
-// every PollInterval from list pages (gatewayGetFiles) or, with a GraphID, from the graph's
-// file_status (findGraphWithFileStatus). n files cost about 2*ceil(n/100) requests and 17
-// bytes each (docs/workflow.md, "The wait").
+// opts.Progress). It reads the file accepted last (GET /v1/files/{file_id}, gatewayGetFile)
+// at once and every PollInterval/4 until it has left in_progress; then, every PollInterval,
+// the list pages of in_progress files, and at the end those of failed files (GET /v1/files,
+// gatewayGetFiles, the run's filters), or a GET per file where that costs less or Writer
+// refuses a cursor. With a GraphID, a round is instead one read of the graph's file_status
+// (GET /v1/graphs/{graph_id}, findGraphWithFileStatus). n files that all settle cost about
+// 2*ceil(n/100) requests, and the wait keeps 17 bytes per file (docs/workflow.md).
 //
 // Errors are those of RetryFailed, and a status read that fails ends the run with its
 // *Error (ErrInvalidResponse for an answer about another file), as does the end of ctx.

@@ -22,7 +22,7 @@ const (
 
 // RetryFailedOptions configure RetryFailed and RetryFailedAndWait. A nil *RetryFailedOptions
 // is the zero value: every failed file, 100 ids per retry request, 8 requests in flight (1
-// when the Client is unpaced), at the Client's pace.
+// when the Client is unpaced), at the Client's pace (WithRequestsPerMinute, WithLimiter).
 type RetryFailedOptions struct {
 	// GraphID limits the run to files in this Knowledge Graph, a UUID (list query graph_id).
 	GraphID string
@@ -95,17 +95,18 @@ type BatchError struct {
 }
 
 // RetryFailed asks Writer to process again every failed file that matches opts (nil: every
-// failed file) and reports what it did. It lists the failed files (gatewayGetFiles,
-// status=failed, 100 a page, oldest first; past 20 pages with Concurrency above 1, newest
-// first as well) and sends each full batch at once (POST /v1/files/retry,
-// gatewayRetryFailedFiles), up to opts.Concurrency requests in flight at the Client's pace.
-// Each file is retried at most once per run (docs/workflow.md).
+// failed file) and reports what it did. It lists the failed files (GET /v1/files,
+// gatewayGetFiles: status=failed and the filters of opts, 100 a page, oldest first; past 20
+// pages with Concurrency above 1, newest first as well) and sends each full batch at once
+// (POST /v1/files/retry, gatewayRetryFailedFiles), up to opts.Concurrency requests in
+// flight at the Client's pace. Each file is retried at most once per run. Only the
+// Client's call loop retries the run's calls, with its outage policy (docs/workflow.md).
 //
 // Errors: bad options are an *InputError (ErrInvalidInput) before any request. A list
 // page that fails ends the run with its *Error (ErrInvalidResponse for a cursor that goes
-// back or comes again). A failed retry request is counted and the run goes on, except on
-// ErrUnauthorized, ErrForbidden or the end of ctx; the error then says how many failed and
-// wraps the first.
+// back or comes again). A failed retry request (400, 404 and 422 at once, others after
+// their retries) is counted and the run goes on, except on ErrUnauthorized, ErrForbidden
+// or the end of ctx; the error then says how many failed and wraps the first.
 // The report is always valid and counts what was sent.
 func (s *FilesService) RetryFailed(ctx context.Context, opts *RetryFailedOptions) (RetryFailedReport, error) {
 	r, err := s.newRun(opts, false)

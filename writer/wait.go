@@ -20,12 +20,13 @@ type WaitOptions struct {
 // WaitProcessed polls the given files until none is in_progress, and returns each one as
 // last seen, in the order of fileIDs (a repeated id once). Each round sends one GET
 // /v1/files/{file_id} (gatewayGetFile) per file still in_progress, up to opts.Concurrency
-// at once, at the Client's pace, with RetryFailed's outage policy.
+// at once, at the Client's pace, retried with the outage policy of RetryFailed's calls.
 //
 // Errors: the ids are checked as in Get before any request (an *InputError naming fileIDs
 // and the position); no ids returns nil at once. A failed GET ends the wait with its
-// *Error (ErrInvalidResponse for an answer about another file), and the end of ctx with
-// ctx's error; the files are then returned as last seen, only ID set for those not read.
+// *Error (ErrNotFound for a deleted file; ErrInvalidResponse for an answer about another
+// file), and the end of ctx with ctx's error; the files are then returned as last seen,
+// only ID set for those not read.
 func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts *WaitOptions) ([]File, error) {
 	opts = cmp.Or(opts, &WaitOptions{})
 	var files []File
