@@ -196,18 +196,15 @@ func (r *job) sweep(ctx context.Context, from fileState) error {
 // getStatuses reads the files at positions by GET. A file that is gone (404, 410) counts as
 // completed; any other error ends the wait.
 func (r *job) getStatuses(ctx context.Context, positions []int) error {
-	ids := make([]string, len(positions))
-	for k, i := range positions {
-		ids[k] = r.w.ids[i].String()
-	}
-	err := r.s.getEach(ctx, ids, r.concurrency, func(k int, f File, err error) error {
+	id := func(i int) string { return r.w.ids[i].String() }
+	err := r.s.getEach(ctx, positions, r.concurrency, id, func(i int, f File, err error) error {
 		switch {
 		case errors.Is(err, ErrNotFound) || errors.Is(err, ErrGone):
 			f.Status = StatusCompleted
 		case err != nil:
 			return err
 		}
-		if i := positions[k]; f.Status != StatusInProgress {
+		if f.Status != StatusInProgress {
 			r.settle(i, f.Status)
 		} else if r.w.st[i] == stLeft { // the listing did not show it: it is back in progress
 			r.w.set(i, stPending)

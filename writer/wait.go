@@ -30,13 +30,14 @@ type WaitOptions struct {
 func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts *WaitOptions) ([]File, error) {
 	opts = cmp.Or(opts, &WaitOptions{})
 	var files []File
+	var pending []int // positions in files of those still in_progress
 	seen := make(map[string]bool, len(fileIDs))
 	for i, id := range fileIDs {
 		if err := s.client.key.checkFileID("fileIDs", i, id); err != nil {
 			return nil, err
 		}
 		if !seen[id] {
-			seen[id] = true
+			seen[id], pending = true, append(pending, len(files))
 			files = append(files, File{ID: id})
 		}
 	}
@@ -47,20 +48,12 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 	if err != nil {
 		return nil, err
 	}
-	ctx = withJob(ctx)
-	pending := make([]int, len(files)) // positions in files
-	for i := range pending {
-		pending[i] = i
-	}
-	for len(pending) > 0 {
+	id := func(i int) string { return files[i].ID }
+	for ctx := withJob(ctx); len(pending) > 0; {
 		start := time.Now()
-		ids := make([]string, len(pending))
-		for k, i := range pending {
-			ids[k] = files[i].ID
-		}
-		err := s.getEach(ctx, ids, n, func(k int, f File, err error) error {
+		err := s.getEach(ctx, pending, n, id, func(i int, f File, err error) error {
 			if err == nil {
-				files[pending[k]] = f
+				files[i] = f
 			}
 			return err
 		})
@@ -75,14 +68,15 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 	return files, nil
 }
 
-// getEach reads the files ids by GET, at most n at once, and gives each answer to got on
-// this goroutine as they complete. The first error got returns ends the round and is
-// returned; so is ctx's, when it ended before every GET was sent.
-func (s *FilesService) getEach(ctx context.Context, ids []string, n int, got func(i int, f File, err error) error) error {
+// getEach reads by GET the file id(i) of each position i, at most n at once, and gives each
+// answer to got on this goroutine as they complete. The first error got returns ends the
+// round and is returned; so is ctx's, when it ended before every GET was sent.
+func (s *FilesService) getEach(ctx context.Context, positions []int, n int, id func(int) string,
+	got func(i int, f File, err error) error) error {
 	err := drive(ctx, n, func(ctx context.Context, start start) {
-		for i, id := range ids {
+		for _, i := range positions {
 			if !start(func() func() error {
-				f, err := s.Get(ctx, id)
+				f, err := s.Get(ctx, id(i))
 				return func() error { return got(i, f, err) }
 			}) {
 				return
