@@ -29,6 +29,7 @@ type lister struct {
 	cursors map[string]struct{}  // every cursor so far
 	taken   map[string]time.Time // ids taken since the previous cursor's created_at
 	held    []uuid.UUID          // the cursor file (newest first, with its ties) when to be retried
+	gave    []uuid.UUID          // the ids to retry its last page gave
 	done    bool                 // no more pages
 	met     bool                 // done, and the listing complete
 }

@@ -172,26 +172,25 @@ const oneEndPages = 20
 // with more than one request in flight, a newest-first listing reads beside it.
 func (r *job) produce(ctx context.Context, start start) {
 	asc := newLister(r.s, r.q, false)
-	got := make(chan pageRead, 2) // one per listing: a page's result never blocks
+	got := make(chan *lister, 2) // one per listing: a page's result never blocks
 	read := func(l *lister) bool { return start(r.readPage(ctx, l, got)) }
 	if !read(asc) {
 		return
 	}
 	var queue []uuid.UUID
 	for reading, pages, listed := 1, 0, false; reading > 0; {
-		var g pageRead
+		var l *lister
 		select {
-		case g = <-got:
+		case l = <-got:
 		case <-ctx.Done(): // a result ended the run, or a take panicked
+		}
+		if reading, pages = reading-1, pages+1; l == nil {
 			return
 		}
-		if reading, pages = reading-1, pages+1; g.p == nil {
-			return
-		}
-		queue, listed = append(queue, g.p.ids...), listed || g.l.met
+		queue, listed = append(queue, l.gave...), listed || l.met
 		var next []*lister
-		if !listed && !g.l.done {
-			next = append(next, g.l)
+		if !listed && !l.done {
+			next = append(next, l)
 		}
 		if pages == oneEndPages && !listed && r.concurrency > 1 {
 			desc := newLister(r.s, r.q, true)
@@ -223,43 +222,31 @@ func (r *job) produce(ctx context.Context, start start) {
 	}
 }
 
-// pageRead is what a page of listing l gave: nil when the page ended the run.
-type pageRead struct {
-	l *lister
-	p *listed
-}
-
 // readPage is the request of l's next page; its result takes and counts the page on the
-// run's goroutine and hands what it gave to got.
-func (r *job) readPage(ctx context.Context, l *lister, got chan<- pageRead) func() func() error {
+// run's goroutine and hands l to got, or nil when the page ended the run.
+func (r *job) readPage(ctx context.Context, l *lister, got chan<- *lister) func() func() error {
 	return func() func() error {
 		page, err := l.fetch(ctx)
 		return func() error {
-			var p *listed
+			p := &listed{}
 			if err == nil {
 				p, err = l.take(page)
+				r.rep.Pages, r.rep.Found = r.rep.Pages+1, r.rep.Found+p.found
+				r.rep.Skipped, r.rep.OutsideGraph = r.rep.Skipped+len(p.skipped), r.rep.OutsideGraph+p.outside
+				r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
+				r.listingDone = r.listingDone || l.met || l.other != nil && l.other.met
+				r.report(RetryFailedProgress{})
 			}
 			// A failed newest-first page, or any once the other listing is complete, ends
 			// only its listing; what it gave stays held: the other may name it as cursor.
 			if err != nil && (l.desc || l.other != nil && l.other.met) {
 				l.done, err = true, nil
-				if p == nil {
-					got <- pageRead{l, &listed{}}
-					return nil
-				}
 				p.ids, l.held = nil, append(l.held, p.ids...)
 			}
-			if p != nil {
-				r.rep.Pages, r.rep.Found, r.rep.Skipped = r.rep.Pages+1, r.rep.Found+p.found, r.rep.Skipped+len(p.skipped)
-				r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
-				r.rep.OutsideGraph += p.outside
-				r.listingDone = r.listingDone || l.met || l.other != nil && l.other.met
-				r.report(RetryFailedProgress{})
+			if l.gave = p.ids; err != nil {
+				l = nil
 			}
-			if err != nil {
-				p = nil
-			}
-			got <- pageRead{l, p}
+			got <- l
 			return err
 		}
 	}
