@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -22,7 +23,7 @@ type lister struct {
 	s       *FilesService
 	q       listQuery
 	desc    bool                 // newest first
-	other   *lister              // the listing from the other end; nil: none
+	other   *lister              // the listing from the other end; none: an empty lister
 	after   string               // the cursor: the last file id of the previous page
 	at      time.Time            // the cursor file's created_at, once started
 	started bool                 // a page moved the cursor
@@ -48,24 +49,16 @@ func newLister(s *FilesService, q listQuery, desc bool) *lister {
 		o := api.GatewayGetFilesParamsOrderDesc
 		q.params.Order = &o
 	}
-	return &lister{s: s, q: q, desc: desc, cursors: map[string]struct{}{}, taken: map[string]time.Time{}}
+	return &lister{s: s, q: q, desc: desc, other: &lister{},
+		cursors: map[string]struct{}{}, taken: map[string]time.Time{}}
 }
 
 // errCursorBack: a page's last file lies before the cursor file in the listing's order.
 var errCursorBack = errors.New("page's last file lies before the cursor file in the listing's order: paging would not advance")
 
-// passed reports whether the listing (none when nil) went past a file created at t.
+// passed reports whether the listing went past a file created at t.
 func (l *lister) passed(t time.Time) bool {
-	return l != nil && l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
-}
-
-// took reports whether the listing (none when nil) took the file with key lately.
-func (l *lister) took(key string) bool {
-	if l == nil {
-		return false
-	}
-	_, ok := l.taken[key]
-	return ok
+	return l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
 }
 
 // fetch reads the next page.
@@ -96,7 +89,8 @@ func (l *lister) take(page Page) (*listed, error) {
 			l.done = true // the other listing has every file from here on
 			continue
 		}
-		if _, dup := l.taken[key]; dup || l.other.took(key) {
+		_, mine := l.taken[key]
+		if _, theirs := l.other.taken[key]; mine || theirs {
 			continue
 		}
 		l.taken[key] = f.CreatedAt
@@ -128,11 +122,7 @@ func (l *lister) take(page Page) (*listed, error) {
 	if l.passed(last.CreatedAt) {
 		return out, &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
 	}
-	for key, at := range l.taken {
-		if l.passed(at) {
-			delete(l.taken, key)
-		}
-	}
+	maps.DeleteFunc(l.taken, func(_ string, at time.Time) bool { return l.passed(at) })
 	if l.desc { // the cursor's ties wait with it: the other end may name one as its cursor
 		out.ids = slices.DeleteFunc(out.ids, func(id uuid.UUID) bool {
 			at, ok := l.taken[id.String()]
@@ -149,20 +139,14 @@ func (l *lister) take(page Page) (*listed, error) {
 // newestFirst reports whether the files' times show newest-first order: none newer than
 // the one before, and the last older than the first.
 func newestFirst(files []File) bool {
-	for i := 1; i < len(files); i++ {
-		if files[i].CreatedAt.After(files[i-1].CreatedAt) {
-			return false
-		}
-	}
-	return len(files) < 2 || files[len(files)-1].CreatedAt.Before(files[0].CreatedAt)
+	return slices.IsSortedFunc(files, func(a, b File) int { return b.CreatedAt.Compare(a.CreatedAt) }) &&
+		(len(files) < 2 || files[len(files)-1].CreatedAt.Before(files[0].CreatedAt))
 }
 
 // inGraph reports whether f's graph_ids hold graph, compared as UUIDs.
 func inGraph(f File, graph uuid.UUID) bool {
-	for _, g := range f.GraphIDs {
-		if u, ok := parseUUID(g); ok && u == graph {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.GraphIDs, func(g string) bool {
+		u, ok := parseUUID(g)
+		return ok && u == graph
+	})
 }

@@ -198,10 +198,7 @@ func (r *job) produce(ctx context.Context, start start) {
 		}
 		last := reading+len(next) == 0
 		if last { // the cursor files held back
-			queue, asc.held = append(queue, asc.held...), nil
-			if desc := asc.other; desc != nil {
-				queue, desc.held = append(queue, desc.held...), nil
-			}
+			queue = append(append(queue, asc.held...), asc.other.held...)
 		}
 		for len(queue) >= r.batchSize || (last && len(queue) > 0) {
 			batch := slices.Clone(queue[:min(r.batchSize, len(queue))])
@@ -234,12 +231,12 @@ func (r *job) readPage(ctx context.Context, l *lister, got chan<- *lister) func(
 				r.rep.Pages, r.rep.Found = r.rep.Pages+1, r.rep.Found+p.found
 				r.rep.Skipped, r.rep.OutsideGraph = r.rep.Skipped+len(p.skipped), r.rep.OutsideGraph+p.outside
 				r.rep.SkippedIDs = appendUpTo(r.rep.SkippedIDs, maxKeptIDs, p.skipped...)
-				r.listingDone = r.listingDone || l.met || l.other != nil && l.other.met
+				r.listingDone = r.listingDone || l.met || l.other.met
 				r.report(RetryFailedProgress{})
 			}
 			// A failed newest-first page, or any once the other listing is complete, ends
 			// only its listing; what it gave stays held: the other may name it as cursor.
-			if err != nil && (l.desc || l.other != nil && l.other.met) {
+			if err != nil && (l.desc || l.other.met) {
 				l.done, err = true, nil
 				p.ids, l.held = nil, append(l.held, p.ids...)
 			}
