@@ -116,11 +116,10 @@ func (r *job) graphRounds(ctx context.Context) error {
 	for n := 0; r.counts; n++ {
 		start := time.Now()
 		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
-		switch {
-		case errors.Is(err, ErrNotFound):
+		if errors.Is(err, ErrNotFound) {
 			r.counts = false // the listing alone tells
 			return nil
-		case err != nil:
+		} else if err != nil {
 			return err
 		}
 		r.report(RetryFailedProgress{})
@@ -148,7 +147,7 @@ func (r *job) sweep(ctx context.Context, from fileState) error {
 	if from == stLeft {
 		st = StatusFailed
 	}
-	q, after, cursors := withStatus(r.q, st), "", map[string]struct{}{}
+	q, after, cursors, listed := withStatus(r.q, st), "", map[string]struct{}{}, false
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
 		if after != "" && errors.Is(err, ErrBadRequest) {
@@ -161,36 +160,33 @@ func (r *job) sweep(ctx context.Context, from fileState) error {
 				w.st[i], seen = stListed, seen+1
 			}
 		}
-		if seen == want || !page.HasMore || len(page.Files) == 0 {
-			for i, s := range w.st {
-				switch {
-				case s == stListed:
-					if w.st[i] = from; from == stLeft {
-						r.settle(i, StatusFailed)
-					}
-				case s == from && from == stLeft:
-					r.settle(i, StatusCompleted)
-				case s == from:
-					w.set(i, stLeft)
-				}
-			}
-			r.report(RetryFailedProgress{})
-			return nil
+		listed = seen == want || !page.HasMore || len(page.Files) == 0
+		if w.byGet = !listed && n >= want; listed || w.byGet {
+			break
 		}
-		if w.byGet = n >= want; !w.byGet {
-			if after, err = nextCursor(page, after, cursors); err != nil {
-				return err
-			}
+		if after, err = nextCursor(page, after, cursors); err != nil {
+			return err
 		}
 	}
-	var positions []int
+	var positions []int // to read by GET when the listing did not show them all
 	for i, s := range w.st {
-		if s == from || s == stListed {
-			w.st[i] = from
+		if s != from && s != stListed {
+			continue
+		}
+		switch w.st[i] = from; {
+		case !listed:
 			positions = append(positions, i)
+		case from == stLeft:
+			r.settle(i, s == stListed)
+		case s == from:
+			w.set(i, stLeft)
 		}
 	}
-	return r.getStatuses(ctx, positions)
+	if !listed {
+		return r.getStatuses(ctx, positions)
+	}
+	r.report(RetryFailedProgress{})
+	return nil
 }
 
 // getStatuses reads the files at positions by GET. A file that is gone (404, 410) counts as
@@ -199,14 +195,11 @@ func (r *job) getStatuses(ctx context.Context, positions []int) error {
 	id := func(i int) string { return r.w.ids[i].String() }
 	err := r.s.getEach(ctx, positions, r.concurrency, id, func(i int, f File, err error) error {
 		switch {
-		case errors.Is(err, ErrNotFound) || errors.Is(err, ErrGone):
-			f.Status = StatusCompleted
-		case err != nil:
+		case err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrGone):
 			return err
-		}
-		if f.Status != StatusInProgress {
-			r.settle(i, f.Status)
-		} else if r.w.st[i] == stLeft { // the listing did not show it: it is back in progress
+		case f.Status != StatusInProgress: // a file that is gone has no status: completed
+			r.settle(i, f.Status == StatusFailed)
+		case r.w.st[i] == stLeft: // the listing did not show it: it is back in progress
 			r.w.set(i, stPending)
 		}
 		return nil
@@ -215,9 +208,10 @@ func (r *job) getStatuses(ctx context.Context, positions []int) error {
 	return err
 }
 
-// settle records that the file at position i, pending or left, has status (not in_progress).
-func (r *job) settle(i int, status Status) {
-	if r.w.set(i, stDone); status != StatusFailed {
+// settle records that the file at position i, pending or left, has left in_progress:
+// failed again, or completed.
+func (r *job) settle(i int, failed bool) {
+	if r.w.set(i, stDone); !failed {
 		r.rep.Completed++
 		return
 	}
