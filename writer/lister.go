@@ -24,9 +24,8 @@ type lister struct {
 	q       listQuery
 	desc    bool                 // newest first
 	other   *lister              // the listing from the other end; none: an empty lister
-	after   string               // the cursor: the last file id of the previous page
-	at      time.Time            // the cursor file's created_at, once started
-	started bool                 // a page moved the cursor
+	after   string               // the cursor: the last file id of the previous page; "": none yet
+	at      time.Time            // the cursor file's created_at
 	cursors map[string]struct{}  // every cursor so far
 	taken   map[string]time.Time // ids taken since the previous cursor's created_at
 	held    []uuid.UUID          // the cursor file (newest first, with its ties) when to be retried
@@ -58,7 +57,7 @@ var errCursorBack = errors.New("page's last file lies before the cursor file in 
 
 // passed reports whether the listing went past a file created at t.
 func (l *lister) passed(t time.Time) bool {
-	return l.started && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
+	return l.after != "" && ((!l.desc && t.Before(l.at)) || (l.desc && t.After(l.at)))
 }
 
 // fetch reads the next page.
@@ -69,7 +68,7 @@ func (l *lister) fetch(ctx context.Context) (Page, error) {
 // take takes the page fetch read and returns what it gave. A page whose cursor would go
 // back or come again ends the listing with ErrInvalidResponse, its files counted.
 func (l *lister) take(page Page) (*listed, error) {
-	if l.desc && (!newestFirst(page.Files) || (!l.started && len(page.Files) < 2)) {
+	if l.desc && (!newestFirst(page.Files) || (l.after == "" && len(page.Files) < 2)) {
 		l.done = true // what it holds stays held until the listing ends
 		return &listed{}, nil
 	}
@@ -132,7 +131,7 @@ func (l *lister) take(page Page) (*listed, error) {
 			return ok
 		})
 	}
-	l.after, l.at, l.started = after, last.CreatedAt, true
+	l.after, l.at = after, last.CreatedAt
 	return out, nil
 }
 

@@ -103,10 +103,6 @@ func (r *job) wait(ctx context.Context) error {
 	return nil
 }
 
-// graphReads is the most reads of a graph's file_status between two listings of the
-// graph's in_progress files.
-const graphReads = 64
-
 // graphRounds reads, in a run limited to a graph, the graph's file_status every PollInterval
 // until the counts say the run's files may have left in_progress, by the rules of
 // docs/workflow.md ("In one graph"); the listing that follows has the last word. Without a

@@ -11,13 +11,16 @@ import (
 	"github.com/google/uuid"
 )
 
-// Defaults of RetryFailedOptions, and the most ids and errors a report keeps.
+// Defaults of RetryFailedOptions, the most ids and errors a report keeps, and the bounds of
+// the listing from one end and of the wait's reads of a graph.
 const (
 	defaultBatchSize    = 100 // ids per POST /v1/files/retry
 	defaultConcurrency  = 8   // requests in flight when the Client is paced
 	defaultPollInterval = 2 * time.Second
 	maxKeptIDs          = 100 // RetryFailedReport.SkippedIDs, FailedAgainIDs
 	maxBatchErrors      = 10  // RetryFailedReport.Errors
+	oneEndPages         = 20  // pages the oldest-first listing reads alone
+	graphReads          = 64  // most reads of a graph's file_status between two listings
 )
 
 // RetryFailedOptions configure RetryFailed and RetryFailedAndWait. A nil *RetryFailedOptions
@@ -163,9 +166,6 @@ func (s *FilesService) concurrency(of string, n int) (int, error) {
 	}
 	return cmp.Or(n, defaultConcurrency), nil
 }
-
-// oneEndPages is how many pages the oldest-first listing reads alone.
-const oneEndPages = 20
 
 // produce lists the failed files and sends a retry request for each full batch as soon as
 // the page that filled it answered, then that listing's next page; past oneEndPages pages
