@@ -51,7 +51,6 @@ type waitSet struct {
 	st     []fileState
 	n      [stListed]int // files in each state
 	byGet  bool          // a listing cost as much as a GET per file: read statuses by GET
-	read   bool          // the run's graph was read
 	failed []string      // found failed again since the last Progress call
 }
 
@@ -84,11 +83,12 @@ func (r *job) wait(ctx context.Context) error {
 			return err
 		}
 	}
-	for w.n[stPending]+w.n[stLeft] > 0 { // a GET of the last pass can find a file in_progress
+	// Rounds until every file's outcome is read: a GET of the last pass can find a file in_progress.
+	for round := 0; w.n[stPending]+w.n[stLeft] > 0; round++ {
 		start, from := time.Now(), stLeft
 		var err error
 		if w.n[stPending] > 0 {
-			from, err = stPending, r.graphRounds(ctx)
+			from, err = stPending, r.graphRounds(ctx, round == 0)
 		}
 		if err == nil {
 			err = r.sweep(ctx, from)
@@ -106,9 +106,9 @@ func (r *job) wait(ctx context.Context) error {
 // graphRounds reads, in a run limited to a graph, the graph's file_status every PollInterval
 // until the counts say the run's files may have left in_progress, by the rules of
 // docs/workflow.md ("In one graph"); the listing that follows has the last word. Without a
-// graph, or once it is not found, it returns at once.
-func (r *job) graphRounds(ctx context.Context) error {
-	var first GraphFileStatus
+// graph, or once it is not found, it returns at once. first: the wait's first round.
+func (r *job) graphRounds(ctx context.Context, first bool) error {
+	var since GraphFileStatus // the counts read at once after the previous listing
 	for n := 0; r.counts; n++ {
 		start := time.Now()
 		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
@@ -119,12 +119,12 @@ func (r *job) graphRounds(ctx context.Context) error {
 			return err
 		}
 		r.report(RetryFailedProgress{})
-		c, p, firstOfWait := g.FileStatus, r.w.n[stPending], !r.w.read
-		if r.w.read = true; n == 0 {
-			first = c
-		}
-		if (n > 0 || firstOfWait) && (c.InProgress <= 0 || (firstOfWait && c.InProgress < p) ||
-			c.Completed+c.Failed-first.Completed-first.Failed >= p || n+1 >= graphReads) {
+		switch c, p := g.FileStatus, r.w.n[stPending]; {
+		case n == 0 && first && c.InProgress < p: // some of the run's files were done before the wait
+			return nil
+		case n == 0:
+			since = c
+		case c.InProgress <= 0 || c.Completed+c.Failed-since.Completed-since.Failed >= p || n+1 >= graphReads:
 			return nil
 		}
 		if err := sleep(ctx, time.Until(start.Add(r.poll))); err != nil {
