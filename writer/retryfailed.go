@@ -141,30 +141,31 @@ func (s *FilesService) newRun(opts *RetryFailedOptions, keep bool) (*job, error)
 	q, err := s.client.key.checkListOptions("RetryFailedOptions", &ListOptions{
 		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
 	})
-	n, cerr := s.concurrency("RetryFailedOptions", opts.Concurrency)
+	n, poll, perr := s.pollOptions("RetryFailedOptions", "PollInterval", opts.Concurrency, opts.PollInterval)
 	switch {
 	case err != nil:
 		return nil, err
 	case opts.BatchSize < 0:
 		return nil, inputErr("RetryFailedOptions.BatchSize", -1, fmt.Sprint(opts.BatchSize), "is negative")
-	case opts.PollInterval < 0:
-		return nil, inputErr("RetryFailedOptions.PollInterval", -1, opts.PollInterval.String(), "is negative")
-	case cerr != nil:
-		return nil, cerr
+	case perr != nil:
+		return nil, perr
 	}
-	return &job{s: s, q: q, batchSize: cmp.Or(opts.BatchSize, defaultBatchSize), concurrency: n,
-		poll: cmp.Or(opts.PollInterval, defaultPollInterval), progress: opts.Progress, keep: keep, counts: q.params.GraphId != nil}, nil
+	return &job{s: s, q: q, batchSize: cmp.Or(opts.BatchSize, defaultBatchSize), concurrency: n, poll: poll,
+		progress: opts.Progress, keep: keep, counts: q.params.GraphId != nil}, nil
 }
 
-// concurrency checks the option of.Concurrency: 0 takes 8, or 1 when the Client is unpaced.
-func (s *FilesService) concurrency(of string, n int) (int, error) {
+// pollOptions checks the options of.Concurrency (n) and of.field, an interval (d), and
+// returns them with their defaults: 8 requests in flight (1 when the Client is unpaced), 2 s.
+func (s *FilesService) pollOptions(of, field string, n int, d time.Duration) (int, time.Duration, error) {
 	switch {
+	case d < 0:
+		return 0, 0, inputErr(of+"."+field, -1, d.String(), "is negative")
 	case n < 0:
-		return 0, inputErr(of+".Concurrency", -1, fmt.Sprint(n), "is negative")
+		return 0, 0, inputErr(of+".Concurrency", -1, fmt.Sprint(n), "is negative")
 	case n == 0 && s.client.pace == nil:
-		return 1, nil
+		n = 1
 	}
-	return cmp.Or(n, defaultConcurrency), nil
+	return cmp.Or(n, defaultConcurrency), cmp.Or(d, defaultPollInterval), nil
 }
 
 // produce lists the failed files and sends a retry request for each full batch as soon as

@@ -41,10 +41,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 			files = append(files, File{ID: id})
 		}
 	}
-	n, err := s.concurrency("WaitOptions", opts.Concurrency)
-	if opts.Interval < 0 {
-		err = inputErr("WaitOptions.Interval", -1, opts.Interval.String(), "is negative")
-	}
+	n, interval, err := s.pollOptions("WaitOptions", "Interval", opts.Concurrency, opts.Interval)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +56,7 @@ func (s *FilesService) WaitProcessed(ctx context.Context, fileIDs []string, opts
 		})
 		pending = slices.DeleteFunc(pending, func(i int) bool { return files[i].Status != StatusInProgress })
 		if err == nil && len(pending) > 0 {
-			err = sleep(ctx, time.Until(start.Add(cmp.Or(opts.Interval, defaultPollInterval))))
+			err = sleep(ctx, time.Until(start.Add(interval)))
 		}
 		if err != nil {
 			return files, err
