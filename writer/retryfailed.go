@@ -174,22 +174,23 @@ func (s *FilesService) pollOptions(of, field string, n int, d time.Duration) (in
 func (r *job) produce(ctx context.Context, start start) {
 	asc := newLister(r.s, r.q, false)
 	got := make(chan *lister, 2) // one per listing: a page's result never blocks
-	read := func(l *lister) bool { return start(r.readPage(ctx, l, got)) }
-	if !read(asc) {
-		return
-	}
 	var queue []uuid.UUID
-	for reading, pages, listed := 1, 0, false; reading > 0; {
+	for next, reading, pages, listed := []*lister{asc}, 0, 0, false; reading+len(next) > 0; {
+		for _, l := range next {
+			if !start(r.readPage(ctx, l, got)) {
+				return
+			}
+			reading++
+		}
 		var l *lister
 		select {
 		case l = <-got:
 		case <-ctx.Done(): // a result ended the run, or a take panicked
 		}
-		if reading, pages = reading-1, pages+1; l == nil {
+		if reading, pages, next = reading-1, pages+1, nil; l == nil {
 			return
 		}
 		queue, listed = append(queue, l.gave...), listed || l.met
-		var next []*lister
 		if !listed && !l.done {
 			next = append(next, l)
 		}
@@ -210,12 +211,6 @@ func (r *job) produce(ctx context.Context, start start) {
 			}) {
 				return
 			}
-		}
-		for _, l := range next {
-			if !read(l) {
-				return
-			}
-			reading++
 		}
 	}
 }
