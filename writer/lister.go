@@ -15,10 +15,8 @@ import (
 )
 
 // lister reads a run's failed files a page at a time from one end, oldest or newest first,
-// and gives each file once: a repeat is an id taken lately (as a UUID) or a file the
-// listing has passed. The cursor file is held back until the next page answered. With two
-// ends, each skips what the other took and stops at the first file the other passed; the
-// rules, ties and servers that ignore order: docs/workflow.md ("The run", "Each file once").
+// and gives each file once, the cursor file once the next page answered; repeats, two ends,
+// ties and servers that ignore order: docs/workflow.md ("The run", "Each file once").
 type lister struct {
 	s       *FilesService
 	q       listQuery
@@ -53,7 +51,8 @@ func newLister(s *FilesService, q listQuery, desc bool) *lister {
 }
 
 // errCursorBack: a page's last file lies before the cursor file in the listing's order.
-var errCursorBack = errors.New("page's last file lies before the cursor file in the listing's order: paging would not advance")
+var errCursorBack = errors.New(
+	"page's last file lies before the cursor file in the listing's order: paging would not advance")
 
 // passed reports whether the listing went past a file created at t.
 func (l *lister) passed(t time.Time) bool {
@@ -111,15 +110,15 @@ func (l *lister) take(page Page) (*listed, error) {
 		l.met = true // at the other end of the listing, or where it met the other listing
 		return out, nil
 	}
-	// The last file becomes the cursor; ids taken before the previous cursor's time are
-	// forgotten, as the time alone tells them.
+	// The last file becomes the cursor; the previous cursor's time alone tells older ids.
 	after, err := nextCursor(page, l.after, l.cursors)
 	if err != nil {
 		return out, err
 	}
 	last := page.Files[len(page.Files)-1]
 	if l.passed(last.CreatedAt) {
-		return out, &Error{Operation: opList, StatusCode: http.StatusOK, Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
+		return out, &Error{Operation: opList, StatusCode: http.StatusOK,
+			Err: fmt.Errorf("%w: %w", ErrInvalidResponse, errCursorBack)}
 	}
 	maps.DeleteFunc(l.taken, func(_ string, at time.Time) bool { return l.passed(at) })
 	if l.desc { // the cursor's ties wait with it: the other end may name one as its cursor

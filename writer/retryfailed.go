@@ -230,8 +230,8 @@ func (r *job) readPage(ctx context.Context, l *lister, got chan<- *lister) func(
 				r.listingDone = r.listingDone || l.met || l.other.met
 				r.report(RetryFailedProgress{})
 			}
-			// A failed newest-first page, or any once the other listing is complete, ends
-			// only its listing; what it gave stays held: the other may name it as cursor.
+			// Set aside, its files held (docs/workflow.md): a failed newest-first page, or any
+			// once the other listing is complete.
 			if err != nil && (l.desc || l.other.met) {
 				l.done, err = true, nil
 				p.ids, l.held = nil, append(l.held, p.ids...)
@@ -289,7 +289,8 @@ func (r *job) result(ctx context.Context, stop error) error {
 	case ctx.Err() != nil:
 		return context.Cause(ctx)
 	case r.rep.FailedBatches > 0:
-		return fmt.Errorf("writer: %d of %d retry requests failed; the first: %w", r.rep.FailedBatches, r.rep.Batches, r.rep.Errors[0].Err)
+		return fmt.Errorf("writer: %d of %d retry requests failed; the first: %w",
+			r.rep.FailedBatches, r.rep.Batches, r.rep.Errors[0].Err)
 	}
 	return nil
 }
