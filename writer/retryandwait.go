@@ -85,13 +85,9 @@ func (r *job) wait(ctx context.Context) error {
 	}
 	// Rounds until every file's outcome is read: a GET of the last pass can find a file in_progress.
 	for round := 0; w.n[stPending]+w.n[stLeft] > 0; round++ {
-		start, from := time.Now(), stLeft
-		var err error
-		if w.n[stPending] > 0 {
-			from, err = stPending, r.graphRounds(ctx, round == 0)
-		}
+		start, err := time.Now(), r.graphRounds(ctx, round == 0)
 		if err == nil {
-			err = r.sweep(ctx, from)
+			err = r.sweep(ctx)
 		}
 		if err == nil && w.n[stPending] > 0 && !r.counts { // graphRounds paces its own reads
 			err = sleep(ctx, time.Until(start.Add(r.poll)))
@@ -106,10 +102,11 @@ func (r *job) wait(ctx context.Context) error {
 // graphRounds reads, in a run limited to a graph, the graph's file_status every PollInterval
 // until the counts say the run's files may have left in_progress, by the rules of
 // docs/workflow.md ("In one graph"); the listing that follows has the last word. Without a
-// graph, or once it is not found, it returns at once. first: the wait's first round.
+// graph, once it is not found, or with no file pending, it returns at once. first: the
+// wait's first round.
 func (r *job) graphRounds(ctx context.Context, first bool) error {
 	var since GraphFileStatus // the counts read at once after the previous listing
-	for n := 0; r.counts; n++ {
+	for n := 0; r.counts && r.w.n[stPending] > 0; n++ {
 		start := time.Now()
 		g, err := r.s.client.Graphs.Get(ctx, r.q.params.GraphId.String())
 		if errors.Is(err, ErrNotFound) {
@@ -135,14 +132,15 @@ func (r *job) graphRounds(ctx context.Context, first bool) error {
 }
 
 // sweep pages through the in_progress listing for the pending files (those not listed
-// have left), or the failed one for the files that left (listed: failed again; others:
-// completed), until it ends or has shown them all. Where Writer refuses its cursor, or the
-// listing costs as much as a GET per file, it reads them by GET.
-func (r *job) sweep(ctx context.Context, from fileState) error {
-	w, seen, want, st := r.w, 0, r.w.n[from], StatusInProgress
-	if from == stLeft {
-		st = StatusFailed
+// have left), or, with none pending, the failed one for the files that left (listed:
+// failed again; others: completed), until it ends or has shown them all. Where Writer
+// refuses its cursor, or the listing costs as much as a GET per file, it reads them by GET.
+func (r *job) sweep(ctx context.Context) error {
+	w, from, st := r.w, stPending, StatusInProgress
+	if w.n[stPending] == 0 {
+		from, st = stLeft, StatusFailed
 	}
+	seen, want := 0, w.n[from]
 	q, after, cursors, listed := withStatus(r.q, st), "", map[string]struct{}{}, false
 	for n := 1; !w.byGet; n++ {
 		page, err := r.s.listPage(ctx, q, Cursor{After: after})
