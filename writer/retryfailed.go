@@ -138,9 +138,8 @@ type job struct {
 // the ids Writer accepted when keep is true.
 func (s *FilesService) newRun(opts *RetryFailedOptions, keep bool) (*job, error) {
 	opts = cmp.Or(opts, &RetryFailedOptions{})
-	q, err := s.client.key.checkListOptions("RetryFailedOptions", &ListOptions{
-		Status: StatusFailed, GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize,
-	})
+	q, err := s.client.key.checkListOptions("RetryFailedOptions", &ListOptions{Status: StatusFailed,
+		GraphID: opts.GraphID, FileTypes: opts.FileTypes, Order: OrderAsc, Limit: maxPageSize})
 	n, poll, perr := s.pollOptions("RetryFailedOptions", "PollInterval", opts.Concurrency, opts.PollInterval)
 	switch {
 	case err != nil:
