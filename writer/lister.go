@@ -15,8 +15,9 @@ import (
 )
 
 // lister reads a run's failed files a page at a time from one end, oldest or newest first,
-// and gives each file once, the cursor file once the next page answered; repeats, two ends,
-// ties and servers that ignore order: docs/workflow.md ("The run", "Each file once").
+// and gives each file once (the cursor file after the next page answered). Its rules for
+// repeats, two ends, ties and servers that ignore order: docs/workflow.md ("The run",
+// "Each file once").
 type lister struct {
 	s       *FilesService
 	q       listQuery
